@@ -1,0 +1,122 @@
+import * as vscode from 'vscode';
+import { ContextKeys } from '../ids';
+import type { Services } from '../services';
+import { validateRunFilter } from '../tracking/search';
+import { TrackingError } from '../tracking/errors';
+import { isNode, type Node } from '../views/nodes';
+import { CancelledByUser, registerCommand } from './command';
+
+const RECENT_FILTERS = 'mlflow.recentFilters';
+const FILTER_EXAMPLES = [
+  "metrics.val_loss < 0.5",
+  "params.model = 'resnet50'",
+  "attributes.status = 'FAILED'",
+  "tags.mlflow.runName LIKE 'sweep-%'",
+  'attributes.start_time > 0',
+];
+
+/** Refresh, filter, sort, deleted toggle, reveal by id, log and settings. */
+export function registerViewCommands(s: Services): vscode.Disposable[] {
+  const { log, experiments, connections, context } = s;
+  const setFilterContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.runFilterActive, !!experiments.runQuery.filter);
+
+  return [
+    registerCommand(log, 'mlflow.refresh', () => {
+      experiments.refresh();
+      s.models.refresh();
+    }),
+    registerCommand(log, 'mlflow.showLog', () => log.show()),
+    registerCommand(log, 'mlflow.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mlflow-vscode.mlflow-vscode')),
+    registerCommand(log, 'mlflow.retry', async (node?: Node) => {
+      const targets = node?.conn ? [node.conn] : connections.all();
+      await Promise.all(targets.map((c) => c.reconnect()));
+      experiments.refresh();
+      s.models.refresh();
+    }),
+    registerCommand(log, 'mlflow.filterRuns', async () => {
+      const recent = context.workspaceState.get<string[]>(RECENT_FILTERS, []);
+      let initial = experiments.runQuery.filter ?? '';
+      if (recent.length || !initial) {
+        const items: (vscode.QuickPickItem & { value?: string })[] = [
+          { label: '$(edit) Type a filter…', value: undefined, alwaysShow: true },
+          ...recent.map((f) => ({ label: f, description: 'recent', value: f })),
+          ...FILTER_EXAMPLES.filter((f) => !recent.includes(f)).map((f) => ({ label: f, description: 'example', value: f })),
+        ];
+        const pick = await vscode.window.showQuickPick(items, { title: 'Filter Runs (MLflow search syntax)', placeHolder: 'Pick a recent filter or type a new one' });
+        if (!pick) throw new CancelledByUser();
+        if (pick.value !== undefined) initial = pick.value;
+      }
+      const filter = await vscode.window.showInputBox({
+        title: 'Filter Runs',
+        prompt: "MLflow search syntax, e.g. metrics.rmse < 1 and params.model = 'tree'. Empty clears the filter.",
+        value: initial,
+        validateInput: (v) => (v.trim() ? validateRunFilter(v.trim()) : undefined),
+      });
+      if (filter === undefined) throw new CancelledByUser();
+      const f = filter.trim();
+      if (f) await context.workspaceState.update(RECENT_FILTERS, [f, ...recent.filter((x) => x !== f)].slice(0, 10));
+      experiments.setRunQuery({ ...experiments.runQuery, filter: f || undefined });
+      setFilterContext();
+    }),
+    registerCommand(log, 'mlflow.clearRunFilter', () => {
+      experiments.setRunQuery({ ...experiments.runQuery, filter: undefined });
+      setFilterContext();
+    }),
+    registerCommand(log, 'mlflow.sortRuns', async () => {
+      const keys = experiments.knownKeys();
+      const items: (vscode.QuickPickItem & { order?: string[] })[] = [
+        { label: 'Newest first', description: 'start_time DESC (default)', order: undefined },
+        { label: 'Oldest first', description: 'start_time ASC', order: ['attributes.start_time ASC'] },
+        { label: 'Run name', description: 'run_name ASC', order: ['attributes.run_name ASC'] },
+        { label: 'Recently ended', description: 'end_time DESC', order: ['attributes.end_time DESC'] },
+        { label: 'Status', description: 'status ASC', order: ['attributes.status ASC'] },
+        { label: 'Metrics', kind: vscode.QuickPickItemKind.Separator },
+        ...keys.metrics.flatMap((k) => [
+          { label: `${k} ↑`, description: 'lowest first', order: [`metrics.\`${k}\` ASC`] },
+          { label: `${k} ↓`, description: 'highest first', order: [`metrics.\`${k}\` DESC`] },
+        ]),
+        { label: 'Parameters', kind: vscode.QuickPickItemKind.Separator },
+        ...keys.params.map((k) => ({ label: k, description: 'parameter, A→Z', order: [`params.\`${k}\` ASC`] })),
+      ];
+      const pick = await vscode.window.showQuickPick(items, { title: 'Sort Runs', matchOnDescription: true });
+      if (!pick) throw new CancelledByUser();
+      experiments.setRunQuery({ ...experiments.runQuery, orderBy: pick.order });
+    }),
+    registerCommand(log, 'mlflow.showDeletedExperiments', () => {
+      experiments.setShowDeleted(true);
+      void vscode.commands.executeCommand('setContext', ContextKeys.showDeleted, true);
+    }),
+    registerCommand(log, 'mlflow.hideDeletedExperiments', () => {
+      experiments.setShowDeleted(false);
+      void vscode.commands.executeCommand('setContext', ContextKeys.showDeleted, false);
+    }),
+    registerCommand(log, 'mlflow.revealRun', async (runIdArg?: unknown) => {
+      let runId = typeof runIdArg === 'string' ? runIdArg : undefined;
+      if (!runId) {
+        runId = await vscode.window.showInputBox({
+          title: 'Reveal Run by ID',
+          prompt: 'The 32-character run ID',
+          validateInput: (v) => (/^[0-9a-fA-F]{32}$/.test(v.trim()) ? undefined : 'A run ID has 32 hexadecimal characters.'),
+        });
+        if (!runId) throw new CancelledByUser();
+      }
+      runId = runId.trim().toLowerCase();
+      let lastError: unknown;
+      for (const conn of connections.all()) {
+        if (conn.state.name !== 'connected') continue;
+        try {
+          const node = await experiments.nodeForRun(conn, runId);
+          await s.experimentsView.reveal(node, { select: true, focus: true, expand: false });
+          return node.run;
+        } catch (e) {
+          lastError = e;
+        }
+      }
+      if (lastError instanceof TrackingError && lastError.kind !== 'notFound') throw lastError;
+      throw new TrackingError('notFound', `No run with ID ${runId} in the connected tracking stores.`);
+    }),
+    registerCommand(log, 'mlflow.expandNode', async (node?: Node) => {
+      if (isNode(node, 'experiment') || isNode(node, 'run')) await s.experimentsView.reveal(node, { expand: true });
+    }),
+  ];
+}

@@ -1,0 +1,101 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { registerConnectionCommands } from './commands/connectionCommands';
+import { registerRunCommands } from './commands/runCommands';
+import { registerViewCommands } from './commands/viewCommands';
+import { readSettings } from './config';
+import { Connections } from './connection/connections';
+import { CredentialStore } from './connection/credentials';
+import { ContextKeys, Views } from './ids';
+import { createLog } from './log';
+import type { Services } from './services';
+import { StoreStatusBar } from './statusBar';
+import { ArtifactFileSystem } from './views/artifactFileSystem';
+import { ExperimentsProvider } from './views/experimentsProvider';
+import { ModelsProvider } from './views/modelsProvider';
+import { NOTE_SCHEME, NoteFileSystem } from './views/noteFileSystem';
+
+/** What activate() returns: the object graph, for the extension-host tests. */
+export interface MlflowExtensionApi {
+  services: Services;
+}
+
+export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
+  const started = Date.now();
+  const log = createLog();
+  const credentials = new CredentialStore(context.secrets);
+  const wasmPath = path.join(context.extensionPath, 'dist', 'sql-wasm.wasm');
+  const connections = new Connections({ log, credentials, wasmPath });
+  const experiments = new ExperimentsProvider(connections, log);
+  const models = new ModelsProvider(connections, log);
+  const experimentsView = vscode.window.createTreeView(Views.experiments, { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true });
+  const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: models, showCollapseAll: true });
+  const services: Services = { context, log, credentials, connections, experiments, experimentsView, models, wasmPath };
+
+  context.subscriptions.push(
+    log,
+    connections,
+    experiments,
+    models,
+    experimentsView,
+    modelsView,
+    new StoreStatusBar(connections),
+    ArtifactFileSystem.register(connections),
+    vscode.workspace.registerFileSystemProvider(NOTE_SCHEME, new NoteFileSystem(connections, () => experiments.refresh())),
+    ...registerViewCommands(services),
+    ...registerRunCommands(services),
+    ...registerConnectionCommands(services),
+    autoRefresh(services),
+  );
+  void vscode.commands.executeCommand('setContext', ContextKeys.showDeleted, false);
+  updateFilterDescription(services);
+  log.info(`[activate] MLflow extension activated in ${Date.now() - started} ms`);
+  return { services };
+}
+
+/** While the explorer is visible and shows a RUNNING run, re-read those runs every interval. */
+function autoRefresh(s: Services): vscode.Disposable {
+  let timer: NodeJS.Timeout | undefined;
+  let busy = false;
+  const schedule = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const seconds = readSettings().autoRefreshInterval;
+    if (seconds <= 0 || !s.experimentsView.visible) return;
+    timer = setTimeout(async () => {
+      if (!busy) {
+        busy = true;
+        try {
+          await s.experiments.refreshRunning();
+        } catch (e) {
+          s.log.warn(`[refresh] ${e instanceof Error ? e.message : String(e)}`);
+        } finally {
+          busy = false;
+        }
+      }
+      schedule();
+    }, seconds * 1000);
+  };
+  const subs = [
+    s.experimentsView.onDidChangeVisibility(schedule),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mlflow.autoRefreshInterval') && schedule()),
+  ];
+  schedule();
+  return new vscode.Disposable(() => {
+    if (timer) clearTimeout(timer);
+    subs.forEach((d) => d.dispose());
+  });
+}
+
+function updateFilterDescription(s: Services): void {
+  const update = () => {
+    const q = s.experiments.runQuery;
+    const parts = [q.filter ? `filter: ${q.filter}` : '', q.orderBy?.length ? `sort: ${q.orderBy.join(', ')}` : ''].filter(Boolean);
+    s.experimentsView.description = parts.join(' · ') || undefined;
+  };
+  s.context.subscriptions.push(s.experiments.onDidChangeTreeData(update));
+}
+
+export function deactivate(): void {
+  // everything is disposed through context.subscriptions
+}

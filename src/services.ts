@@ -1,0 +1,20 @@
+import type * as vscode from 'vscode';
+import type { Connections } from './connection/connections';
+import type { CredentialStore } from './connection/credentials';
+import type { Log } from './log';
+import type { ExperimentsProvider } from './views/experimentsProvider';
+import type { ModelsProvider } from './views/modelsProvider';
+import type { Node } from './views/nodes';
+
+/** The object graph built once in activate() and handed to every feature. */
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: Log;
+  credentials: CredentialStore;
+  connections: Connections;
+  experiments: ExperimentsProvider;
+  experimentsView: vscode.TreeView<Node>;
+  models: ModelsProvider;
+  /** sql-wasm.wasm shipped beside the bundle. */
+  wasmPath: string;
+}

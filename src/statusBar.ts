@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import type { Connections } from './connection/connections';
+
+/** "MLflow: <store>" with its state; a click switches the store. */
+export class StoreStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('mlflow.store', vscode.StatusBarAlignment.Left, 50);
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly connections: Connections) {
+    this.item.name = 'MLflow Tracking Store';
+    this.item.command = 'mlflow.setTrackingUri';
+    this.sub = connections.onDidChange(() => this.update());
+    this.update();
+  }
+
+  update(): void {
+    const conn = this.connections.active();
+    if (!conn) {
+      this.item.hide();
+      return;
+    }
+    const s = conn.state;
+    const md = new vscode.MarkdownString(undefined, true);
+    switch (s.name) {
+      case 'idle':
+      case 'connecting':
+        this.item.text = '$(sync~spin) MLflow';
+        md.appendMarkdown('Connecting to ').appendText(s.name === 'connecting' ? s.resolved?.display ?? '…' : '…');
+        this.item.backgroundColor = undefined;
+        break;
+      case 'noStore':
+        this.item.text = '$(circle-slash) MLflow: no store';
+        md.appendText(s.reason);
+        this.item.backgroundColor = undefined;
+        break;
+      case 'connected':
+        this.item.text = `$(beaker) MLflow: ${shortName(s.resolved.display)}`;
+        md.appendMarkdown(`Connected to **${s.resolved.kind === 'rest' ? 'tracking server' : s.resolved.kind === 'file' ? 'file store' : 'SQLite store'}**  \n`).appendText(s.resolved.display);
+        this.item.backgroundColor = undefined;
+        break;
+      case 'error':
+        this.item.text = `$(error) MLflow: ${shortName(s.resolved?.display ?? 'error')}`;
+        md.appendText(s.error.userMessage);
+        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        break;
+    }
+    md.appendMarkdown('\n\n*Click to switch the tracking store*');
+    this.item.tooltip = md;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.item.dispose();
+  }
+}
+
+function shortName(display: string): string {
+  const s = display.replace(/^(file|sqlite):\/*/, '');
+  if (/^https?:\/\//.test(display)) return display.replace(/^https?:\/\//, '').replace(/\/$/, '');
+  const parts = s.split(/[\\/]/).filter(Boolean);
+  return parts.slice(-2).join('/') || display;
+}

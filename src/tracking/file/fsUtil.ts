@@ -1,0 +1,148 @@
+// Small synchronous file helpers. The file store reads thousands of tiny files per listing; sync
+// fs calls measured ~7x faster than promise-based ones with the libuv pool for that pattern.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TrackingError, invalidRequest } from '../errors';
+import { readSmallFile } from './fileCache';
+
+export function statOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // ENOTDIR, EACCES, …
+  }
+}
+
+export function isDir(p: string): boolean {
+  return statOrUndefined(p)?.isDirectory() === true;
+}
+
+export function isFile(p: string): boolean {
+  return statOrUndefined(p)?.isFile() === true;
+}
+
+/** Dirents, or [] when the folder does not exist / is not a folder. */
+export function listDir(p: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(p, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+export function direntIsDir(parent: string, e: fs.Dirent): boolean {
+  if (e.isDirectory()) return true;
+  if (e.isSymbolicLink()) return isDir(path.join(parent, e.name));
+  return false;
+}
+
+export function direntIsFile(parent: string, e: fs.Dirent): boolean {
+  if (e.isFile()) return true;
+  if (e.isSymbolicLink()) return isFile(path.join(parent, e.name));
+  return false;
+}
+
+/** File text, or undefined when missing. */
+export function readText(p: string): string | undefined {
+  try {
+    return fs.readFileSync(p, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Files under a key folder (params/, tags/, metrics/), keys with `/` being sub-folders. Returns
+ * [key, absolute path] pairs in directory order, sub-folder contents in place of the folder.
+ */
+export function listKeyFiles(dir: string, prefix = '', out: [string, string][] = []): [string, string][] {
+  for (const e of listDir(dir)) {
+    const abs = path.join(dir, e.name);
+    if (direntIsDir(dir, e)) listKeyFiles(abs, `${prefix}${e.name}/`, out);
+    else out.push([prefix + e.name, abs]);
+  }
+  return out;
+}
+
+/** Key/value files (params, tags) as Tag list. */
+export function readKeyValues(dir: string): { key: string; value: string }[] {
+  const out: { key: string; value: string }[] = [];
+  for (const [key, abs] of listKeyFiles(dir)) {
+    const v = readSmallFile(abs);
+    if (v !== undefined) out.push({ key, value: v });
+  }
+  return out;
+}
+
+let tmpCounter = 0;
+
+/** Writes via a temp file in the same folder + rename, so readers never see a half-written file. */
+export function writeFileAtomic(p: string, data: string): void {
+  const dir = path.dirname(p);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(p)}.${process.pid}.${Date.now()}.${tmpCounter++}.tmp`);
+  let mode: number | undefined;
+  try {
+    mode = fs.statSync(p).mode & 0o777;
+  } catch {
+    mode = undefined;
+  }
+  try {
+    fs.writeFileSync(tmp, data, mode === undefined ? undefined : { mode });
+    fs.renameSync(tmp, p);
+  } catch (e) {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // ignore
+    }
+    throw e;
+  }
+}
+
+/** Code-point order (Python's str ordering), not UTF-16 code-unit order. */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      if (xs !== ys) return xs ? 1 : -1; // a surrogate (astral) sorts above any BMP char
+      return x - y;
+    }
+  }
+  return a.length - b.length;
+}
+
+/** MLflow's run id check (`^[a-zA-Z0-9][\w\-]{0,255}$`); anything else could escape the store root. */
+export function isValidRunId(id: string): boolean {
+  return /^[a-zA-Z0-9][\w-]{0,255}$/.test(id);
+}
+
+/** A single path segment safe to join under a store folder. */
+export function isSafeSegment(s: string): boolean {
+  return s.length > 0 && s !== '.' && s !== '..' && !/[/\\\0]/.test(s);
+}
+
+const KEY_CHARS = /^[\p{L}\p{M}\p{N}_\-. :/]*$/u;
+
+/** MLflow's tag/param/metric key rules (file stores use keys as relative paths). */
+export function validateKey(key: string, what = 'key'): void {
+  if (typeof key !== 'string' || key.length === 0) throw invalidRequest(`Missing value for required parameter '${what}'.`);
+  if (!KEY_CHARS.test(key)) {
+    throw invalidRequest(
+      `Invalid value "${key}" for parameter '${what}' supplied: Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).`,
+    );
+  }
+  const norm = path.posix.normalize(key);
+  if (norm !== key || norm === '.' || norm.startsWith('..') || norm.startsWith('/') || key.split('/').includes('..')) {
+    throw invalidRequest(`Invalid value "${key}" for parameter '${what}' supplied: Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '${norm}'`);
+  }
+  if (key.length > 250) throw invalidRequest(`Tag key '${key.slice(0, 40)}…' is ${key.length} characters long; the maximum is 250.`);
+}
+
+export function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new TrackingError('cancelled', 'The operation was cancelled.');
+}

@@ -1,0 +1,252 @@
+// Runs in a file store: `<exp>/<run_id>/{meta.yaml, params/, metrics/, tags/, inputs/, outputs/, artifacts/}`.
+import * as path from 'node:path';
+import type { Dataset, DatasetInput, Metric, Run, RunInfo, Tag } from '../types';
+import { RUN_NAME_TAG } from '../types';
+import { parseLifecycle, parseRunStatus } from '../wire';
+import { FileCache, readSmallFile } from './fileCache';
+import { direntIsDir, listDir, listKeyFiles, readKeyValues } from './fsUtil';
+import { latestMetric } from './metricFile';
+import { parseMetaYaml, yamlInt, yamlStr, type YamlMap } from './metaYaml';
+
+/** Folders inside an experiment folder that are not runs. */
+export const RESERVED_EXPERIMENT_FOLDERS = new Set(['tags', 'datasets', 'traces', 'models']);
+
+export interface RunMeta {
+  runId: string;
+  /** The experiment folder (in the root or in .trash). */
+  expDir: string;
+  /** The run folder. */
+  dir: string;
+  info: RunInfo;
+  /** Written by MLflow 3 (no run_uuid): a 3.x server puts run_id on every metric it returns. */
+  metricsCarryRunId: boolean;
+}
+
+export class RunMetaError extends Error {}
+
+/** Parses a run's meta.yaml text. Throws RunMetaError when it is not a run meta file. */
+export function parseRunMeta(text: string, dir: string, expDir: string): RunMeta {
+  let meta: YamlMap;
+  try {
+    meta = parseMetaYaml(text);
+  } catch (e) {
+    throw new RunMetaError(`meta.yaml is not valid YAML (${(e as Error).message.split('\n')[0]})`);
+  }
+  const runId = yamlStr(meta.run_id) ?? yamlStr(meta.run_uuid);
+  if (!runId) throw new RunMetaError('meta.yaml has no run_id');
+  let status: RunInfo['status'] = 'RUNNING';
+  if (meta.status !== null && meta.status !== undefined) {
+    try {
+      status = parseRunStatus(meta.status);
+    } catch {
+      throw new RunMetaError(`meta.yaml has an unknown status ${JSON.stringify(meta.status)}`);
+    }
+  }
+  let runName = yamlStr(meta.run_name);
+  if (runName === undefined || runName === '') {
+    // old runs: the name only lives in the mlflow.runName tag
+    runName = readSmallFile(path.join(dir, 'tags', RUN_NAME_TAG)) ?? '';
+  }
+  const info: RunInfo = {
+    runId,
+    experimentId: yamlStr(meta.experiment_id) ?? path.basename(expDir),
+    runName,
+    userId: yamlStr(meta.user_id) ?? '',
+    status,
+    startTime: yamlInt(meta.start_time),
+    endTime: yamlInt(meta.end_time),
+    artifactUri: yamlStr(meta.artifact_uri) ?? '',
+    lifecycleStage: parseLifecycle(meta.lifecycle_stage),
+  };
+  return { runId, expDir, dir, info, metricsCarryRunId: !('run_uuid' in meta) };
+}
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+export interface RunParts {
+  params?: Tag[];
+  tags?: Tag[];
+  metrics?: Metric[];
+  inputs?: Run['inputs'];
+  outputs?: Run['outputs'];
+}
+
+interface Dirs {
+  params: boolean;
+  metrics: boolean;
+  tags: boolean;
+  inputs: boolean;
+  outputs: boolean;
+}
+
+/** Reads runs; owns the caches for meta files, latest metric values, inputs and datasets. */
+export class RunReader {
+  private readonly metaCache = new FileCache<RunMeta | RunMetaError>();
+  private readonly latestCache = new FileCache<Metric | undefined>();
+  private readonly yamlCache = new FileCache<YamlMap>(20_000);
+
+  constructor(private readonly report: (p: Problem) => void, private readonly clearProblem: (path: string) => void) {}
+
+  /** The run in `runDir`, or undefined (reported when meta.yaml exists but is unusable). */
+  readMeta(runDir: string, expDir: string): RunMeta | undefined {
+    const metaPath = path.join(runDir, 'meta.yaml');
+    const r = this.metaCache.get(metaPath, (text) => {
+      try {
+        return parseRunMeta(text, runDir, expDir);
+      } catch (e) {
+        if (e instanceof RunMetaError) return e;
+        throw e;
+      }
+    });
+    if (r === undefined) return undefined; // no meta.yaml: not a run folder (MLflow skips these silently)
+    if (r instanceof RunMetaError) {
+      this.report({ path: metaPath, message: `Skipped run folder ${path.basename(runDir)}: ${r.message}.` });
+      return undefined;
+    }
+    this.clearProblem(metaPath);
+    // the cached value knows its folder; a moved experiment (restore from .trash) is a new path anyway
+    return r;
+  }
+
+  /** Every run folder of one experiment folder. */
+  listRuns(expDir: string): RunMeta[] {
+    const out: RunMeta[] = [];
+    for (const e of listDir(expDir)) {
+      if (RESERVED_EXPERIMENT_FOLDERS.has(e.name) || e.name.startsWith('.')) continue;
+      if (!direntIsDir(expDir, e)) continue;
+      const m = this.readMeta(path.join(expDir, e.name), expDir);
+      if (m) out.push(m);
+    }
+    return out;
+  }
+
+  private dirs(run: RunMeta): Dirs {
+    const d: Dirs = { params: false, metrics: false, tags: false, inputs: false, outputs: false };
+    for (const e of listDir(run.dir)) {
+      if (e.name in d && direntIsDir(run.dir, e)) d[e.name as keyof Dirs] = true;
+    }
+    return d;
+  }
+
+  params(run: RunMeta, dirs?: Dirs): Tag[] {
+    if (dirs && !dirs.params) return [];
+    return readKeyValues(path.join(run.dir, 'params'));
+  }
+
+  tags(run: RunMeta, dirs?: Dirs): Tag[] {
+    if (dirs && !dirs.tags) return [];
+    return readKeyValues(path.join(run.dir, 'tags'));
+  }
+
+  /** Latest value of every metric (MLflow's max of (step, timestamp, value) per key). */
+  metrics(run: RunMeta, dirs?: Dirs): Metric[] {
+    if (dirs && !dirs.metrics) return [];
+    const out: Metric[] = [];
+    const runId = run.metricsCarryRunId ? run.runId : undefined;
+    for (const [key, abs] of listKeyFiles(path.join(run.dir, 'metrics'))) {
+      const m = this.latestCache.get(abs, (text) => {
+        const r = latestMetric(text, { key, kind: 'run', runId });
+        if (r.badLines) this.report({ path: abs, message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.` });
+        return r.value;
+      });
+      if (m) out.push(m.key === key && m.runId === runId ? m : { ...m, key, runId });
+    }
+    return out;
+  }
+
+  private yaml(p: string): YamlMap | undefined {
+    try {
+      return this.yamlCache.get(p, (t) => parseMetaYaml(t));
+    } catch (e) {
+      this.report({ path: p, message: `Unreadable YAML: ${(e as Error).message.split('\n')[0]}` });
+      return undefined;
+    }
+  }
+
+  inputs(run: RunMeta, dirs?: Dirs): Run['inputs'] {
+    const res: Run['inputs'] = { datasetInputs: [], modelInputs: [] };
+    if (dirs && !dirs.inputs) return res;
+    const inputsDir = path.join(run.dir, 'inputs');
+    for (const e of listDir(inputsDir)) {
+      if (!direntIsDir(inputsDir, e)) continue;
+      const meta = this.yaml(path.join(inputsDir, e.name, 'meta.yaml'));
+      if (!meta) continue;
+      const sourceType = yamlStr(meta.source_type);
+      const sourceId = yamlStr(meta.source_id);
+      if (!sourceId) continue;
+      if (sourceType === 'MODEL') {
+        res.modelInputs.push({ modelId: sourceId });
+      } else if (sourceType === 'DATASET') {
+        const ds = this.yaml(path.join(run.expDir, 'datasets', sourceId, 'meta.yaml'));
+        if (!ds) continue;
+        const dataset: Dataset = {
+          name: yamlStr(ds.name) ?? '',
+          digest: yamlStr(ds.digest) ?? '',
+          sourceType: yamlStr(ds.source_type) ?? '',
+          source: yamlStr(ds.source) ?? '',
+        };
+        const schema = yamlStr(ds.schema);
+        if (schema !== undefined) dataset.schema = schema;
+        const profile = yamlStr(ds.profile);
+        if (profile !== undefined) dataset.profile = profile;
+        const tags: Tag[] = [];
+        if (meta.tags && typeof meta.tags === 'object' && !Array.isArray(meta.tags)) {
+          for (const [key, value] of Object.entries(meta.tags as Record<string, unknown>)) tags.push({ key, value: value === null ? '' : String(value) });
+        }
+        const di: DatasetInput = { tags, dataset };
+        res.datasetInputs.push(di);
+      }
+    }
+    return res;
+  }
+
+  outputs(run: RunMeta, dirs?: Dirs): Run['outputs'] {
+    const res: Run['outputs'] = { modelOutputs: [] };
+    if (dirs && !dirs.outputs) return res;
+    const outDir = path.join(run.dir, 'outputs');
+    for (const e of listDir(outDir)) {
+      if (!direntIsDir(outDir, e)) continue;
+      const meta = this.yaml(path.join(outDir, e.name, 'meta.yaml'));
+      if (!meta) continue;
+      const id = yamlStr(meta.source_id) ?? e.name;
+      res.modelOutputs.push({ modelId: id, step: yamlInt(meta.step) ?? 0 });
+    }
+    return res;
+  }
+
+  /** Loads the parts of a run not yet in `parts`; `want` limits which ones (all by default). */
+  load(run: RunMeta, parts: RunParts, want: { params?: boolean; metrics?: boolean; tags?: boolean; inputs?: boolean } = { params: true, metrics: true, tags: true, inputs: true }): RunParts {
+    const need =
+      (want.params && !parts.params) || (want.metrics && !parts.metrics) || (want.tags && !parts.tags) || (want.inputs && (!parts.inputs || !parts.outputs));
+    if (!need) return parts;
+    const dirs = this.dirs(run);
+    if (want.params && !parts.params) parts.params = this.params(run, dirs);
+    if (want.metrics && !parts.metrics) parts.metrics = this.metrics(run, dirs);
+    if (want.tags && !parts.tags) parts.tags = this.tags(run, dirs);
+    if (want.inputs && !parts.inputs) parts.inputs = this.inputs(run, dirs);
+    if (want.inputs && !parts.outputs) parts.outputs = this.outputs(run, dirs);
+    return parts;
+  }
+
+  /** A Run object from meta + loaded parts (missing parts are empty). */
+  static toRun(run: RunMeta, parts: RunParts): Run {
+    let info = run.info;
+    if (!info.runName && parts.tags) {
+      const t = parts.tags.find((x) => x.key === RUN_NAME_TAG);
+      if (t) info = { ...info, runName: t.value };
+    }
+    return {
+      info,
+      data: { metrics: parts.metrics ?? [], params: parts.params ?? [], tags: parts.tags ?? [] },
+      inputs: parts.inputs ?? { datasetInputs: [], modelInputs: [] },
+      outputs: parts.outputs ?? { modelOutputs: [] },
+    };
+  }
+
+  forget(runDir: string): void {
+    this.metaCache.delete(path.join(runDir, 'meta.yaml'));
+  }
+}

@@ -1,0 +1,212 @@
+import * as vscode from 'vscode';
+import { formatBytes, formatDuration, formatMetricValue, formatRelativeTime, formatTimestamp, oneLine } from '../format';
+import type { Metric, Run, RunStatus } from '../tracking/types';
+import { USER_TAG } from '../tracking/types';
+import type { GroupKind, Node } from './nodes';
+
+const STATUS_ICON: Record<RunStatus, vscode.ThemeIcon> = {
+  RUNNING: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  SCHEDULED: new vscode.ThemeIcon('clock', new vscode.ThemeColor('charts.yellow')),
+  FINISHED: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  FAILED: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  KILLED: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('charts.orange')),
+};
+
+const GROUP_LABEL: Record<GroupKind, string> = {
+  params: 'Parameters',
+  metrics: 'Metrics',
+  tags: 'Tags',
+  systemTags: 'System Tags',
+  artifacts: 'Artifacts',
+  datasets: 'Datasets',
+};
+
+const GROUP_ICON: Record<GroupKind, string> = {
+  params: 'symbol-parameter',
+  metrics: 'graph-line',
+  tags: 'tag',
+  systemTags: 'gear',
+  artifacts: 'archive',
+  datasets: 'database',
+};
+
+export interface ItemContext {
+  primaryMetric: string;
+  writable: boolean;
+  http: boolean;
+  groupCount?: number;
+  hasChildRuns?: boolean;
+}
+
+export function runDisplayName(run: Run): string {
+  return run.info.runName || run.data.tags.find((t) => t.key === 'mlflow.runName')?.value || run.info.runId.slice(0, 8);
+}
+
+export function pickPrimaryMetric(run: Run, preferred: string): Metric | undefined {
+  const ms = run.data.metrics;
+  if (preferred) return ms.find((m) => m.key === preferred);
+  for (const k of ['val_loss', 'loss', 'val_accuracy', 'accuracy', 'rmse', 'f1']) {
+    const m = ms.find((x) => x.key === k);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+export function runDescription(run: Run, primaryMetric: string, now = Date.now()): string {
+  const parts: string[] = [];
+  const m = pickPrimaryMetric(run, primaryMetric);
+  if (m) parts.push(`${m.key} ${formatMetricValue(m.value)}`);
+  const { startTime, endTime, status } = run.info;
+  if (startTime !== undefined) {
+    const end = endTime ?? (status === 'RUNNING' ? now : undefined);
+    if (end !== undefined) parts.push(formatDuration(end - startTime));
+    parts.push(formatRelativeTime(startTime, now));
+  }
+  const user = run.data.tags.find((t) => t.key === USER_TAG)?.value || run.info.userId;
+  if (user) parts.push(user);
+  return parts.filter(Boolean).join(' · ');
+}
+
+function runTooltip(run: Run): vscode.MarkdownString {
+  const i = run.info;
+  const md = new vscode.MarkdownString(undefined, true);
+  md.supportHtml = false;
+  md.appendMarkdown(`**`).appendText(runDisplayName(run)).appendMarkdown(`** — ${i.status}${i.lifecycleStage === 'deleted' ? ' (deleted)' : ''}\n\n`);
+  md.appendMarkdown(`Run ID: \`${i.runId}\`  \n`);
+  md.appendMarkdown(`Started: ${formatTimestamp(i.startTime)}  \n`);
+  if (i.endTime !== undefined) md.appendMarkdown(`Ended: ${formatTimestamp(i.endTime)}  \n`);
+  if (i.startTime !== undefined && i.endTime !== undefined) md.appendMarkdown(`Duration: ${formatDuration(i.endTime - i.startTime)}  \n`);
+  const tag = (k: string) => run.data.tags.find((t) => t.key === k)?.value;
+  const src = tag('mlflow.source.name');
+  if (src) md.appendMarkdown('Source: ').appendText(src).appendMarkdown('  \n');
+  const commit = tag('mlflow.source.git.commit');
+  if (commit) md.appendMarkdown(`Git commit: \`${commit.slice(0, 12)}\`  \n`);
+  md.appendMarkdown(`${run.data.params.length} parameters, ${run.data.metrics.length} metrics, ${run.data.tags.length} tags`);
+  return md;
+}
+
+export function toTreeItem(node: Node, ctx: ItemContext): vscode.TreeItem {
+  const C = vscode.TreeItemCollapsibleState;
+  switch (node.type) {
+    case 'folder': {
+      const item = new vscode.TreeItem(node.conn.label, C.Expanded);
+      item.iconPath = new vscode.ThemeIcon('root-folder');
+      item.description = node.conn.resolved?.display ?? '';
+      return withId(item, node);
+    }
+    case 'experiment': {
+      const e = node.experiment;
+      const item = new vscode.TreeItem(e.name || `(experiment ${e.experimentId})`, C.Collapsed);
+      item.iconPath = new vscode.ThemeIcon(e.lifecycleStage === 'deleted' ? 'trash' : 'beaker');
+      item.description = e.lifecycleStage === 'deleted' ? 'deleted' : '';
+      const md = new vscode.MarkdownString();
+      md.appendMarkdown('**').appendText(e.name).appendMarkdown('**\n\n');
+      md.appendMarkdown(`ID: \`${e.experimentId}\`  \n`);
+      md.appendMarkdown('Artifact location: ').appendText(e.artifactLocation).appendMarkdown('  \n');
+      md.appendMarkdown(`Created: ${formatTimestamp(e.creationTime)}  \nUpdated: ${formatTimestamp(e.lastUpdateTime)}`);
+      const tags = e.tags.filter((t) => !t.key.startsWith('mlflow.'));
+      if (tags.length) md.appendMarkdown('\n\nTags: ').appendText(tags.map((t) => `${t.key}=${oneLine(t.value, 60)}`).join(', '));
+      item.tooltip = md;
+      item.contextValue = `experiment${e.lifecycleStage === 'deleted' ? 'Deleted' : 'Active'}${ctx.http ? 'Http' : ''}`;
+      return withId(item, node);
+    }
+    case 'run': {
+      const r = node.run;
+      const item = new vscode.TreeItem(runDisplayName(r), C.Collapsed);
+      item.iconPath = r.info.lifecycleStage === 'deleted' ? new vscode.ThemeIcon('trash') : STATUS_ICON[r.info.status];
+      item.description = (r.info.lifecycleStage === 'deleted' ? 'deleted · ' : '') + runDescription(r, ctx.primaryMetric);
+      item.tooltip = runTooltip(r);
+      const hasModel = r.outputs.modelOutputs.length > 0 || r.data.tags.some((t) => t.key === 'mlflow.log-model.history');
+      item.contextValue =
+        `run${r.info.status}${r.info.lifecycleStage === 'deleted' ? 'Deleted' : 'Active'}` +
+        `${ctx.writable ? 'Writable' : ''}${ctx.http ? 'Http' : ''}${hasModel ? 'Model' : ''}`;
+      return withId(item, node);
+    }
+    case 'group': {
+      const label = GROUP_LABEL[node.group];
+      const item = new vscode.TreeItem(label, C.Collapsed);
+      item.iconPath = new vscode.ThemeIcon(GROUP_ICON[node.group]);
+      if (ctx.groupCount !== undefined) item.description = String(ctx.groupCount);
+      item.contextValue = `group-${node.group}`;
+      return withId(item, node);
+    }
+    case 'param': {
+      const item = new vscode.TreeItem(node.item.key, C.None);
+      item.description = node.item.value === '' ? '(empty)' : oneLine(node.item.value);
+      item.tooltip = tooltipText(node.item.key, node.item.value);
+      item.iconPath = new vscode.ThemeIcon('symbol-parameter');
+      item.contextValue = 'param';
+      return withId(item, node);
+    }
+    case 'metric': {
+      const m = node.item;
+      const item = new vscode.TreeItem(m.key, C.None);
+      const steps = node.steps === undefined ? '' : ` · ${node.steps} ${node.steps === 1 ? 'point' : 'points'}`;
+      item.description = `${formatMetricValue(m.value)} (step ${m.step})${steps}`;
+      item.tooltip = `${m.key} = ${Number.isFinite(m.value) ? String(m.value) : formatMetricValue(m.value)}\nstep ${m.step}, ${formatTimestamp(m.timestamp)}`;
+      item.iconPath = new vscode.ThemeIcon('graph-line');
+      item.contextValue = 'metric';
+      return withId(item, node);
+    }
+    case 'tag': {
+      const item = new vscode.TreeItem(node.item.key, C.None);
+      item.description = oneLine(node.item.value);
+      item.tooltip = tooltipText(node.item.key, node.item.value);
+      item.iconPath = new vscode.ThemeIcon(node.system ? 'gear' : 'tag');
+      item.contextValue = `tag${node.system ? 'System' : ''}${ctx.writable ? 'Writable' : ''}`;
+      return withId(item, node);
+    }
+    case 'dataset': {
+      const item = new vscode.TreeItem(node.label, C.None);
+      item.description = node.detail;
+      item.iconPath = new vscode.ThemeIcon('database');
+      item.contextValue = 'dataset';
+      return withId(item, node);
+    }
+    case 'artifact': {
+      const f = node.file;
+      const name = f.path.split('/').pop() || f.path;
+      const item = new vscode.TreeItem(name, f.isDir ? C.Collapsed : C.None);
+      item.iconPath = f.isDir ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
+      item.resourceUri = vscode.Uri.from({ scheme: 'mlflow-artifact', path: '/' + f.path });
+      item.description = f.isDir ? '' : formatBytes(f.fileSize ?? 0);
+      item.tooltip = f.path;
+      item.contextValue = f.isDir ? 'artifactDir' : 'artifactFile';
+      if (!f.isDir) item.command = { command: 'mlflow.openArtifact', title: 'Open Artifact', arguments: [node] };
+      return withId(item, node);
+    }
+    case 'loadMore': {
+      const item = new vscode.TreeItem('Load more…', C.None);
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.command = { command: 'mlflow.loadMoreRuns', title: 'Load More Runs', arguments: [node] };
+      item.contextValue = 'loadMore';
+      return withId(item, node);
+    }
+    case 'error': {
+      const item = new vscode.TreeItem(oneLine(node.error.message, 200), C.None);
+      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+      item.tooltip = node.error.userMessage;
+      item.description = node.error.hint ? oneLine(node.error.hint, 200) : '';
+      item.command = { command: 'mlflow.retry', title: 'Retry', arguments: [node] };
+      item.contextValue = 'error';
+      return withId(item, node);
+    }
+    case 'message': {
+      const item = new vscode.TreeItem(node.text, C.None);
+      item.iconPath = new vscode.ThemeIcon('info');
+      if (node.tooltip) item.tooltip = node.tooltip;
+      item.contextValue = 'message';
+      return withId(item, node);
+    }
+  }
+}
+
+function withId(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+  item.id = node.id;
+  return item;
+}
+
+function tooltipText(key: string, value: string): string {
+  const v = value.length > 2000 ? value.slice(0, 2000) + `… (${value.length} characters)` : value;
+  return `${key}\n\n${v}`;
+}

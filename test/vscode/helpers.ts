@@ -1,0 +1,74 @@
+// Shared helpers of the extension-host suites: the extension's API, fixture stores, waiting.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { MlflowExtensionApi } from '../../src/extension';
+import type { Node } from '../../src/views/nodes';
+
+export const EXTENSION_ID = 'mlflow-vscode.mlflow-vscode';
+
+export async function api(): Promise<MlflowExtensionApi> {
+  const ext = vscode.extensions.getExtension<MlflowExtensionApi>(EXTENSION_ID);
+  assert.ok(ext, 'extension not found');
+  return ext.isActive ? ext.exports : await ext.activate();
+}
+
+export function sharedMlflow(): string | undefined {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  const candidates = [process.env.MLFLOW_FIXTURES, ext && path.resolve(ext.extensionPath, '..', 'shared', 'mlflow')].filter(Boolean) as string[];
+  return candidates.find((p) => fs.existsSync(path.join(p, 'stores')));
+}
+
+export function requireShared(ctx: Mocha.Context): string {
+  const s = sharedMlflow();
+  if (!s) ctx.skip();
+  return s!;
+}
+
+/** Copies a fixture store to a temp folder (tests that write, or moved-store checks). */
+export function copyToTemp(src: string): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-eh-'));
+  const dest = path.join(root, path.basename(src));
+  fs.cpSync(src, dest, { recursive: true });
+  return dest;
+}
+
+export async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Points the (first) workspace folder at `uri` and waits until the connection settles. */
+export async function useTrackingUri(uri: string): Promise<MlflowExtensionApi> {
+  const a = await api();
+  await vscode.workspace.getConfiguration('mlflow').update('trackingUri', uri, vscode.ConfigurationTarget.Workspace);
+  const conn = a.services.connections.all()[0];
+  await conn.reconnect();
+  await waitFor('connection to settle', () => (conn.state.name === 'connected' || conn.state.name === 'error' || conn.state.name === 'noStore' ? true : undefined));
+  a.services.experiments.refresh();
+  return a;
+}
+
+export function label(n: Node, a: MlflowExtensionApi): string {
+  const l = a.services.experiments.getTreeItem(n).label;
+  return typeof l === 'string' ? l : l?.label ?? '';
+}
+
+export async function childByLabel(a: MlflowExtensionApi, parent: Node | undefined, text: string): Promise<Node> {
+  const kids = await a.services.experiments.getChildren(parent);
+  const found = kids.find((k) => label(k, a) === text);
+  assert.ok(found, `no child "${text}" among: ${kids.map((k) => label(k, a)).join(', ')}`);
+  return found;
+}
