@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { LensRuns } from './codelens/lensRuns';
+import { MlflowCodeLensProvider } from './codelens/mlflowCodeLens';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerViewCommands } from './commands/viewCommands';
@@ -31,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
   const experimentsView = vscode.window.createTreeView(Views.experiments, { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true });
   const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: models, showCollapseAll: true });
   const services: Services = { context, log, credentials, connections, experiments, experimentsView, models, wasmPath };
+  const lensRuns = new LensRuns(connections, log);
 
   context.subscriptions.push(
     log,
@@ -46,6 +49,8 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     ...registerRunCommands(services),
     ...registerConnectionCommands(services),
     autoRefresh(services),
+    lensRuns,
+    MlflowCodeLensProvider.register(lensRuns, connections),
   );
   void vscode.commands.executeCommand('setContext', ContextKeys.showDeleted, false);
   updateFilterDescription(services);

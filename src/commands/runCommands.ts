@@ -45,6 +45,9 @@ export function registerRunCommands(s: Services): vscode.Disposable[] {
       const pick = uris.length === 1 ? uris[0] : await vscode.window.showQuickPick(uris, { title: 'Copy Model URI' });
       if (pick) await copy(pick, 'model URI');
     }),
+    registerCommand(log, 'mlflow.copyText', async (text?: unknown) => {
+      if (typeof text === 'string') await copy(text, text.length > 40 ? 'text' : text);
+    }),
     registerCommand(log, 'mlflow.copyValue', async (node?: Node) => {
       if (isNode(node, 'param') || isNode(node, 'tag')) await copy(node.item.value, `${node.item.key}`);
       else if (isNode(node, 'metric')) await copy(String(node.item.value), `${node.item.key}`);

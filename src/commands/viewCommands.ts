@@ -106,7 +106,16 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
         if (conn.state.name !== 'connected') continue;
         try {
           const node = await experiments.nodeForRun(conn, runId);
-          await s.experimentsView.reveal(node, { select: true, focus: true, expand: false });
+          // A refresh may be under way (a run fetched out of band was just added): retry briefly.
+          for (let attempt = 0; ; attempt++) {
+            try {
+              await s.experimentsView.reveal(node, { select: true, focus: true, expand: false });
+              break;
+            } catch (e) {
+              if (attempt >= 4) throw e;
+              await new Promise((r) => setTimeout(r, 250));
+            }
+          }
           return node.run;
         } catch (e) {
           lastError = e;

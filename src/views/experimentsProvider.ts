@@ -326,8 +326,10 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     const expNode: NodeOf<'experiment'> = { type: 'experiment', id: `${conn.key}|exp|${experiment.experimentId}`, conn, parent: folderNode, experiment };
     const list = this.runList(conn, experiment.experimentId);
     if (!list.loadedOnce) await this.fetchPage(conn, experiment, list, true);
+    const before = list.runs.length;
     list.addExtra(run);
     await this.fetchMissingParents(store, list);
+    const added = list.runs.length !== before;
     const chain: Run[] = [];
     const forest = buildRunForest(list.runs);
     let cur: Run | undefined = list.find(runId) ?? run;
@@ -342,7 +344,7 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
       node = this.runNode(parent, r);
       parent = node;
     }
-    this.changed.fire(undefined);
+    if (added) this.changed.fire(expNode);
     return node!;
   }
 

@@ -61,6 +61,22 @@ function descendants(pid, kids = childrenMap()) {
   return out;
 }
 
+/**
+ * Processes that carry this run's temp dir in their environment (every process code-server starts
+ * inherits XDG_CONFIG_HOME=<dir>/xdg). Catches what left the tree: e.g. the login shell VS Code
+ * spawns detached to resolve the shell environment (bash -i -l ignores SIGTERM; its profile may run
+ * slow things like `pyenv rehash`), orphaned to init if the server dies first.
+ */
+function taggedWith(dir) {
+  const tag = Buffer.from(`XDG_CONFIG_HOME=${path.join(dir, 'xdg')}\0`);
+  const out = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try { if (fs.readFileSync(`/proc/${d}/environ`).includes(tag)) out.push(Number(d)); } catch { /* gone or not ours */ }
+  }
+  return out;
+}
+
 function alive(pid) {
   try { process.kill(pid, 0); } catch { return false; }
   // a zombie still answers kill(0); treat it as gone
@@ -80,14 +96,26 @@ function rssKb(pids) {
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
-// Last-resort cleanup if the Node process exits (test runner crash, Ctrl-C) without stop().
-const running = new Set();
-process.on('exit', () => {
-  for (const pid of running) {
-    for (const p of [pid, ...descendants(pid)]) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+// Last-resort cleanup if the Node process exits (uncaught error, Ctrl-C, test-runner timeout)
+// without stop(): code-server runs in its own process group, so it would otherwise survive us.
+const running = new Map(); // pid -> { dir, keepDir }
+function killAllSync() {
+  for (const [pid, { dir, keepDir }] of running) {
+    for (const p of [pid, ...descendants(pid), ...taggedWith(dir)]) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
     try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+    if (!keepDir) { try { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* best effort */ } }
   }
-});
+  running.clear();
+}
+process.on('exit', killAllSync);
+let signalsHooked = false;
+function hookSignals() {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+    process.on(sig, () => { killAllSync(); process.exit(code); });
+  }
+}
 
 function baseEnv(xdg) {
   const env = { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg };
@@ -110,9 +138,13 @@ function baseEnv(xdg) {
  * @param {number} [o.port]           port to listen on (default 0: a free port chosen by the OS)
  * @param {boolean} [o.keepDir]       keep the temp dir after stop()
  * @param {object} [o.env]            extra environment for code-server (reaches the extension host)
+ * @param {boolean} [o.resolveShellEnv] let VS Code run a login shell to resolve the environment (slow; default off)
+ * @param {boolean} [o.handleSignals=true] on SIGINT/SIGTERM/SIGHUP kill the server and exit
+ *                                    (pass false when the caller does its own graceful shutdown)
  */
 async function startCodeServer(o) {
   if (!isInstalled()) throw new Error(`code-server is not installed under ${CS_HOME}: ${INSTALL_HINT}`);
+  if (o.handleSignals !== false) hookSignals();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-cs-'));
   const ud = path.join(dir, 'user-data');
   const extDir = path.join(dir, 'extensions');
@@ -130,6 +162,13 @@ async function startCodeServer(o) {
   }
 
   const env = { ...baseEnv(xdg), ...(o.env || {}) };
+  // VS Code normally resolves a "shell environment" by running `$SHELL -i -l -c node -p env` (10 s
+  // timeout) before starting the extension host and every terminal. Here root's login profile runs
+  // `pyenv rehash`, which under load took >10 s: the extension host then started 10 s late with
+  // "Unable to resolve your shell environment". VSCODE_CLI=1 makes VS Code skip it and use this
+  // process's environment as is -- deterministic for tests, and for `npm start` it is the user's
+  // shell environment anyway. o.resolveShellEnv: true restores VS Code's default.
+  if (!o.resolveShellEnv) env.VSCODE_CLI = '1';
   const base = ['--config', config, '--user-data-dir', ud, '--extensions-dir', extDir];
   const cleanup = () => { if (!o.keepDir) fs.rmSync(dir, { recursive: true, force: true }); };
 
@@ -161,7 +200,7 @@ async function startCodeServer(o) {
   fs.closeSync(log);
   const pid = child.pid;
   child.unref();
-  running.add(pid);
+  running.set(pid, { dir, keepDir: !!o.keepDir });
 
   let port;
   for (let i = 0; i < 300 && !port; i++) {
@@ -172,7 +211,8 @@ async function startCodeServer(o) {
   }
   if (!port) {
     const text = fs.readFileSync(logFile, 'utf8');
-    await stopPid(pid);
+    await stopPid(pid, dir);
+    running.delete(pid);
     cleanup();
     throw new Error('code-server did not start:\n' + text);
   }
@@ -183,7 +223,7 @@ async function startCodeServer(o) {
     workspace,
     /** URL that opens the workspace; payload entries ([key, value] pairs) are optional. */
     url(payload) {
-      let u = `${origin}/?folder=${encodeURIComponent(this.workspace)}`;
+      let u = `${origin}/?folder=${encodeURIComponent(this.workspace).replace(/%2F/g, '/')}`;
       if (payload) u += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
       return u;
     },
@@ -198,20 +238,22 @@ async function startCodeServer(o) {
     log() { try { return fs.readFileSync(logFile, 'utf8'); } catch { return ''; } },
     rssKb() { return rssKb([pid, ...descendants(pid)]); },
     async stop() {
-      await stopPid(pid);
+      await stopPid(pid, dir);
       running.delete(pid);
       cleanup();
     },
   };
 }
 
-async function stopPid(pid) {
-  const ours = [pid, ...descendants(pid)];
+async function stopPid(pid, dir) {
+  const ours = [...new Set([pid, ...descendants(pid), ...(dir ? taggedWith(dir) : [])])];
   // signal the group (detached => pgid == pid) plus every recorded descendant
   try { process.kill(-pid, 'SIGTERM'); } catch { /* already gone */ }
   for (const p of ours) { try { process.kill(p, 'SIGTERM'); } catch { /* gone */ } }
   for (let i = 0; i < 50 && ours.some(alive); i++) await sleep(100);
-  for (const p of ours.filter(alive)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+  // survivors (interactive login shells ignore SIGTERM) and anything spawned meanwhile
+  const late = dir ? taggedWith(dir) : [];
+  for (const p of [...ours.filter(alive), ...late]) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
   try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
 }
 

@@ -32,11 +32,15 @@ async function runExtensionTests(opts = {}) {
     workspace: path.join(ROOT, 'test/fixtures/workspace'),
     timeout: 300,
     env: {},
+    grep: process.env.MLFLOW_TEST_GREP,
     ...opts,
   };
   if (!fs.existsSync(o.extensionTestsPath)) throw new Error(`${o.extensionTestsPath} does not exist: run node scripts/build.mjs first`);
   const t0 = Date.now();
-  const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-eh-')), 'results.json');
+  const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-eh-'));
+  const resultsFile = path.join(resultsDir, 'results.json');
+  const rmResults = () => fs.rmSync(resultsDir, { recursive: true, force: true });
+  process.once('exit', rmResults);
   const env = { ...o.env, MLFLOW_TEST_RESULTS: resultsFile };
   if (o.grep) env.MLFLOW_TEST_GREP = o.grep;
 
@@ -80,7 +84,7 @@ async function runExtensionTests(opts = {}) {
 
   let summary = null;
   try { summary = JSON.parse(fs.readFileSync(resultsFile, 'utf8')); } catch { /* run() never got to write it */ }
-  fs.rmSync(path.dirname(resultsFile), { recursive: true, force: true });
+  rmResults();
   const res = summary
     ? { code: Number(code) || 0, passed: summary.passes, failed: summary.failures, skipped: summary.pending, failedTests: summary.failed || [] }
     // no results: the suite never ran (load error, timeout, crash) -> one failure

@@ -26,7 +26,9 @@ async function launchBrowser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  browser.on('disconnected', () => fs.rmSync(xdg, { recursive: true, force: true }));
+  const cleanup = () => { try { fs.rmSync(xdg, { recursive: true, force: true }); } catch { /* best effort */ } };
+  browser.on('disconnected', cleanup);
+  process.once('exit', cleanup); // also when the process is stopped by a signal or crashes
   return browser;
 }
 

@@ -59,7 +59,10 @@ for (const [kind, sub] of [
         const metrics = await a.services.experiments.getChildren(await childByLabel(a, run, 'Metrics'));
         const loss = metrics.find((n) => label(n, a) === 'loss');
         assert.ok(loss);
-        assert.match(String(a.services.experiments.getTreeItem(loss).description), /step 49\) · 50 points/);
+        // MLflow 3's file store keeps the duplicate step-0 line it wrote when log_model linked the metric;
+        // SQLite's primary key folds identical rows, as the real servers answer for these stores.
+        const points = ver === 'v3' && kind === 'file store' ? 51 : 50;
+        assert.strictEqual(a.services.experiments.getTreeItem(loss).description, `0.347244 (step 49) · ${points} points`);
         const system = await a.services.experiments.getChildren(await childByLabel(a, run, 'System Tags'));
         assert.ok(system.every((n) => label(n, a).startsWith('mlflow.')));
         const artifacts = (await a.services.experiments.getChildren(await childByLabel(a, run, 'Artifacts'))).map((n) => label(n, a));

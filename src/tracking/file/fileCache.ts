@@ -1,5 +1,5 @@
-// A parsed-file cache validated by (mtime, size, inode) from an fstat on the already open file, so
-// a hit costs open+fstat+close and a miss costs no more than readFileSync.
+// A parsed-file cache validated by (mtime, size, inode) from one stat() call: a hit costs a single
+// syscall, a miss stat + open/read/close.
 import * as fs from 'node:fs';
 
 interface Entry<T> {
@@ -14,28 +14,30 @@ export class FileCache<T> {
 
   constructor(private readonly maxEntries = 200_000) {}
 
-  /** The parsed file, or undefined when it cannot be opened. `parse` may throw; nothing is cached then. */
+  /**
+   * The parsed file, or undefined when it cannot be read. Validated with one stat() call; on a
+   * miss the file is read and parsed (if it changes between stat and read, the next call re-reads:
+   * never stale, at worst one extra read). `parse` may throw; nothing is cached then.
+   */
   get(p: string, parse: (text: string) => T): T | undefined {
-    let fd: number;
+    let st: fs.Stats | undefined;
     try {
-      fd = fs.openSync(p, 'r');
+      st = fs.statSync(p, { throwIfNoEntry: false });
     } catch {
+      st = undefined;
+    }
+    if (!st || !st.isFile()) {
       this.entries.delete(p);
       return undefined;
     }
-    try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile()) return undefined;
-      const hit = this.entries.get(p);
-      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.ino === st.ino) return hit.value;
-      const text = readAll(fd, st.size);
-      const value = parse(text);
-      if (this.entries.size >= this.maxEntries) this.entries.clear();
-      this.entries.set(p, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino, value });
-      return value;
-    } finally {
-      fs.closeSync(fd);
-    }
+    const hit = this.entries.get(p);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.ino === st.ino) return hit.value;
+    const text = readSmallFile(p);
+    if (text === undefined) return undefined;
+    const value = parse(text);
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(p, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino, value });
+    return value;
   }
 
   delete(p: string): void {
@@ -47,29 +49,12 @@ export class FileCache<T> {
   }
 }
 
-/** Reads an open file to its end (it may have grown since fstat). */
 function readWhole(p: string): string | undefined {
   try {
     return fs.readFileSync(p, 'utf8');
   } catch {
     return undefined;
   }
-}
-
-export function readAll(fd: number, sizeHint: number): string {
-  let buf = Buffer.allocUnsafe(Math.max(sizeHint, 64) + 1);
-  let n = 0;
-  for (;;) {
-    if (n === buf.length) {
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(bigger, 0, 0, n);
-      buf = bigger;
-    }
-    const r = fs.readSync(fd, buf, n, buf.length - n, null);
-    if (r === 0) break;
-    n += r;
-  }
-  return buf.toString('utf8', 0, n);
 }
 
 const scratch = Buffer.allocUnsafe(64 * 1024);

@@ -160,62 +160,103 @@ export function parseMetricHistory(text: string, ctx: MetricFileContext): ParseR
 /**
  * The point MLflow reports as the metric's value: Python's max(points, key=(step, timestamp, value)),
  * i.e. the first maximum in file order, where a NaN value never beats (nor is beaten by) an equal
- * (step, timestamp). Values are only parsed on (step, timestamp) ties and for the winner.
+ * (step, timestamp). Timestamps are only parsed on step ties and values only on (step, timestamp)
+ * ties and for the winner, so the common increasing-step file costs one integer per line.
  */
 export function latestMetric(text: string, ctx: MetricFileContext): ParseResult<Metric | undefined> {
   const pos = new Int32Array(2 * (MAX_FIELDS + 1));
-  const line: LineOut = { ts: 0, step: 0, nf: 0 };
+  const okFields = ctx.kind === 'run' ? (nf: number) => nf === 2 || nf === 3 || nf === 5 : (nf: number) => nf === 4 || nf === 6;
   let bad = 0;
   let have = false;
   let bStep = 0;
   let bTs = 0;
+  let bTsKnown = false;
   let bS = 0;
   let bE = 0;
   let bVal = 0;
   let bValKnown = false;
+  let slow = false;
+  const bestTs = (): number => {
+    if (!bTsKnown) {
+      const bp = new Int32Array(2 * (MAX_FIELDS + 1));
+      fields(text, bS, bE, bp);
+      bTs = int(text, bp[0], bp[1]);
+      bTsKnown = true;
+    }
+    return bTs;
+  };
+  const bestVal = (): number | undefined => {
+    if (!bValKnown) {
+      const bp = new Int32Array(2 * (MAX_FIELDS + 1));
+      fields(text, bS, bE, bp);
+      const v = float(text, bp[2], bp[3]);
+      if (v === undefined) return undefined;
+      bVal = v;
+      bValKnown = true;
+    }
+    return bVal;
+  };
   forEachLine(text, (s, e) => {
-    if (!readLine(text, s, e, ctx.kind, pos, line)) {
+    if (slow) return;
+    const nf = fields(text, s, e, pos);
+    if (!okFields(nf)) {
       bad++;
       return;
     }
-    const { step, ts } = line;
-    if (!have || step > bStep || (step === bStep && ts > bTs)) {
-      // the value must parse for the line to count
-      if (float(text, pos[2], pos[3]) === undefined) {
-        bad++;
-        return;
-      }
+    const step = nf >= 3 ? int(text, pos[4], pos[5]) : 0;
+    if (Number.isNaN(step)) {
+      bad++;
+      return;
+    }
+    if (!have || step > bStep) {
       have = true;
       bStep = step;
-      bTs = ts;
       bS = s;
       bE = e;
+      bTsKnown = false;
       bValKnown = false;
       return;
     }
-    if (step === bStep && ts === bTs) {
+    if (step !== bStep) return;
+    const ts = int(text, pos[0], pos[1]);
+    const bt = bestTs();
+    if (Number.isNaN(ts) || Number.isNaN(bt)) {
+      slow = true; // malformed lines: let the careful path decide
+      return;
+    }
+    if (ts > bt) {
+      bS = s;
+      bE = e;
+      bTs = ts;
+      bTsKnown = true;
+      bValKnown = false;
+      return;
+    }
+    if (ts === bt) {
       const v = float(text, pos[2], pos[3]);
-      if (v === undefined) {
-        bad++;
+      const bv = bestVal();
+      if (v === undefined || bv === undefined) {
+        slow = true;
         return;
       }
-      if (!bValKnown) {
-        const bp = new Int32Array(2 * (MAX_FIELDS + 1));
-        fields(text, bS, bE, bp);
-        bVal = float(text, bp[2], bp[3]) as number;
-        bValKnown = true;
-      }
-      if (v > bVal) {
+      if (v > bv) {
         bS = s;
         bE = e;
         bVal = v;
+        bValKnown = true;
       }
     }
   });
+  if (!slow && have) {
+    const nf = fields(text, bS, bE, pos);
+    const ts = int(text, pos[0], pos[1]);
+    const v = float(text, pos[2], pos[3]);
+    if (!Number.isNaN(ts) && v !== undefined) return { value: build(text, ctx, pos, nf, ts, bStep, v), badLines: bad };
+  }
   if (!have) return { value: undefined, badLines: bad };
-  const nf = fields(text, bS, bE, pos);
-  const v = float(text, pos[2], pos[3]) as number;
-  return { value: build(text, ctx, pos, nf, bTs, bStep, v), badLines: bad };
+  // some line did not parse where it mattered: parse everything, skipping bad lines
+  const all = parseMetricHistory(text, ctx);
+  return { value: maxMetric(all.value), badLines: all.badLines };
 }
 
 /** Python's max(key=(step, timestamp, value)) over already parsed points (first maximum wins). */

@@ -1,4 +1,5 @@
 // Runs in a file store: `<exp>/<run_id>/{meta.yaml, params/, metrics/, tags/, inputs/, outputs/, artifacts/}`.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Dataset, DatasetInput, Metric, Run, RunInfo, Tag } from '../types';
 import { RUN_NAME_TAG } from '../types';
@@ -123,12 +124,19 @@ export class RunReader {
     return out;
   }
 
+  /**
+   * Which optional folders exist. params/metrics/tags are always created by MLflow and just listed
+   * (a missing one lists as empty); inputs/outputs are rare, so existsSync (one access() call, no
+   * exception) beats listing the run folder.
+   */
   private dirs(run: RunMeta): Dirs {
-    const d: Dirs = { params: false, metrics: false, tags: false, inputs: false, outputs: false };
-    for (const e of listDir(run.dir)) {
-      if (e.name in d && direntIsDir(run.dir, e)) d[e.name as keyof Dirs] = true;
-    }
-    return d;
+    return {
+      params: true,
+      metrics: true,
+      tags: true,
+      inputs: fs.existsSync(path.join(run.dir, 'inputs')),
+      outputs: fs.existsSync(path.join(run.dir, 'outputs')),
+    };
   }
 
   params(run: RunMeta, dirs?: Dirs): Tag[] {

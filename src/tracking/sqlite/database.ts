@@ -139,6 +139,20 @@ export async function readSnapshot(dbPath: string, uri: string): Promise<Uint8Ar
   return bytes;
 }
 
+/**
+ * sql.js copies the bytes it is given into its in-memory file system (Emscripten MEMFS stores
+ * `data.slice()`); a view whose slice() of the whole range returns itself lets MEMFS keep our buffer
+ * instead, saving a copy of the whole database (time and memory). Any other slice still copies.
+ */
+function ownedView(bytes: Uint8Array): Uint8Array {
+  const v = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  Object.defineProperty(v, 'slice', {
+    value: (start?: number, end?: number) =>
+      (start ?? 0) === 0 && (end ?? v.length) === v.length ? v : Uint8Array.prototype.slice.call(v, start, end),
+  });
+  return v;
+}
+
 /** A sql.js database with cached prepared statements and schema knowledge. */
 export class Db {
   private readonly statements = new Map<string, Statement>();
@@ -153,7 +167,7 @@ export class Db {
     const [SQL, bytes] = await Promise.all([loadSqlJs(wasmPath), readSnapshot(dbPath, uri)]);
     let raw: SqlJsDatabase;
     try {
-      raw = new SQL.Database(bytes);
+      raw = new SQL.Database(ownedView(bytes));
     } catch (e) {
       throw new TrackingError('invalidData', `${dbPath} is not a readable SQLite database: ${(e as Error).message}`, { uri, cause: e });
     }
@@ -183,6 +197,18 @@ export class Db {
       this.columnCache.set(table, c);
     }
     return c;
+  }
+
+  private readonly emptyCache = new Map<string, boolean>();
+
+  /** True when the table is missing or has no rows (checked once per snapshot). */
+  isEmpty(table: string): boolean {
+    let e = this.emptyCache.get(table);
+    if (e === undefined) {
+      e = !this.hasTable(table) || this.rows(`SELECT 1 FROM "${table.replace(/"/g, '""')}" LIMIT 1`).length === 0;
+      this.emptyCache.set(table, e);
+    }
+    return e;
   }
 
   hasColumn(table: string, column: string): boolean {

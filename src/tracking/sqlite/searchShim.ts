@@ -152,13 +152,13 @@ function test(actual: string | number | undefined, op: string, value: Cmp['value
     case '!=':
       return !(actual === value || (typeof actual === 'number' && actual === Number(value)));
     case '<':
-      return actual < (value as number);
+      return (actual as number) < (value as number);
     case '<=':
-      return actual <= (value as number);
+      return (actual as number) <= (value as number);
     case '>':
-      return actual > (value as number);
+      return (actual as number) > (value as number);
     case '>=':
-      return actual >= (value as number);
+      return (actual as number) >= (value as number);
     case 'LIKE':
       return likeRegex(String(value), '').test(String(actual));
     case 'ILIKE':

@@ -1,0 +1,98 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Connection } from '../connection/connection';
+import type { Connections } from '../connection/connections';
+import type { Log } from '../log';
+import type { Metric, Run } from '../tracking/types';
+import { newestFirst, runsFromFile, type FileIdentity } from './lensData';
+
+const TTL_MS = 30_000;
+
+export interface FileRuns {
+  conn: Connection;
+  file: FileIdentity;
+  /** Runs whose mlflow.source.name is this file, newest first; else the runs of the experiment the file names. */
+  runs: Run[];
+  matchedBy: 'source' | 'experiment' | 'none';
+  experimentName?: string;
+  experimentId?: string;
+}
+
+/** Runs per Python file, fetched when lenses resolve, shared by all lenses and hovers of the file, dropped when the store changes. */
+export class LensRuns implements vscode.Disposable {
+  private readonly cache = new Map<string, { at: number; value: Promise<FileRuns | undefined> }>();
+  private readonly histories = new Map<string, Promise<Metric[]>>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly subs: vscode.Disposable[];
+
+  constructor(private readonly connections: Connections, private readonly log: Log) {
+    const drop = () => {
+      this.cache.clear();
+      this.histories.clear();
+      this.changed.fire();
+    };
+    this.subs = [connections.onDidChange(drop), connections.onDidChangeData(drop)];
+  }
+
+  forDocument(uri: vscode.Uri, experimentName: string | undefined): Promise<FileRuns | undefined> {
+    const key = `${uri.toString()}|${experimentName ?? ''}`;
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+    const value = this.load(uri, experimentName).catch((e) => {
+      this.log.warn(`[codelens] ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    });
+    this.cache.set(key, { at: Date.now(), value });
+    return value;
+  }
+
+  history(conn: Connection, runId: string, key: string): Promise<Metric[]> {
+    const k = `${conn.key}|${runId}|${key}`;
+    let h = this.histories.get(k);
+    if (!h) {
+      h = conn.store().then((s) => s.getMetricHistory(runId, key));
+      this.histories.set(k, h);
+      h.catch(() => this.histories.delete(k));
+    }
+    return h;
+  }
+
+  private async load(uri: vscode.Uri, experimentName: string | undefined): Promise<FileRuns | undefined> {
+    const docUri = uri.scheme === 'vscode-notebook-cell' ? uri.with({ scheme: 'file', fragment: '' }) : uri;
+    const folder = vscode.workspace.getWorkspaceFolder(docUri);
+    const conn = (folder && this.connections.get(folder.uri.toString())) ?? this.connections.all()[0];
+    if (!conn) return undefined;
+    if (conn.state.name === 'idle') await conn.connect();
+    if (conn.state.name !== 'connected') return undefined;
+    const store = conn.state.store;
+    const absPath = docUri.fsPath;
+    const file: FileIdentity = { absPath, relPath: folder ? path.relative(folder.uri.fsPath, absPath).split(path.sep).join('/') : path.basename(absPath) };
+
+    let experimentId: string | undefined;
+    if (experimentName) {
+      const exp = await store.getExperimentByName(experimentName);
+      if (exp && exp.lifecycleStage === 'active') experimentId = exp.experimentId;
+    }
+    const experimentIds = experimentId
+      ? [experimentId]
+      : (await store.searchExperiments({ maxResults: 1000 })).items.map((e) => e.experimentId);
+    if (!experimentIds.length) return { conn, file, runs: [], matchedBy: 'none', experimentName, experimentId };
+    const base = path.basename(absPath);
+    // `_` and `%` in the name only widen the LIKE; runsFromFile decides. A quote cannot be put in the filter.
+    const filter = /['"\\]/.test(base) ? undefined : `tags.\`mlflow.source.name\` LIKE '%${base}'`;
+    const page = await store.searchRuns({ experimentIds, filter, maxResults: 500 });
+    const fromFile = newestFirst(runsFromFile(page.items, file));
+    if (fromFile.length) return { conn, file, runs: fromFile, matchedBy: 'source', experimentName, experimentId };
+    if (experimentId) {
+      const all = await store.searchRuns({ experimentIds: [experimentId], maxResults: 500 });
+      return { conn, file, runs: newestFirst(all.items), matchedBy: 'experiment', experimentName, experimentId };
+    }
+    return { conn, file, runs: [], matchedBy: 'none', experimentName, experimentId };
+  }
+
+  dispose(): void {
+    this.subs.forEach((s) => s.dispose());
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,104 @@
+// Local artifact roots: listing like the server's artifacts/list, streaming reads, sizes.
+// Stores get moved, copied and mounted elsewhere, so a recorded absolute root that does not exist
+// is re-based onto the store: first onto the owner's own folder (`<exp>/<run>/artifacts`,
+// `<exp>/models/<m-id>/artifacts`, wherever that folder is now, .trash included), then onto the
+// part of the path after the store folder's name (`…/mlruns/<rest>` -> `<root>/<rest>`).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TrackingError, invalidRequest } from '../errors';
+import type { ArtifactFile } from '../types';
+import { compareCodePoints, direntIsDir, isDir, listDir } from './fsUtil';
+
+const HINT =
+  'The extension reads artifacts of local stores only. Start `mlflow server --backend-store-uri <this store> --serve-artifacts` (with credentials for that storage) and connect to the server to browse them.';
+
+/** The local path of an artifact URI, or throws 'unsupported' for remote schemes. `base` resolves relative paths. */
+export function localPathOfUri(uri: string, base: string, storeUri?: string): string {
+  if (/^file:/i.test(uri)) {
+    try {
+      return fileURLToPath(uri.replace(/^file:\/\/localhost\//i, 'file:///'));
+    } catch {
+      return decodeURIComponent(uri.replace(/^file:(\/\/)?/i, ''));
+    }
+  }
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(uri);
+  if (scheme && !/^[a-zA-Z]:[\\/]/.test(uri)) {
+    throw new TrackingError('unsupported', `Artifacts stored at ${uri.split('/').slice(0, 3).join('/')}… (${scheme[1]}:) cannot be read from a local store.`, {
+      uri: storeUri,
+      hint: HINT,
+    });
+  }
+  return path.resolve(base, uri);
+}
+
+/** Rejects `..`, absolute and drive paths (MLflow answers 400 "Invalid path"). Returns the normalised relative path ('' = root). */
+export function checkRelPath(p: string | undefined, storeUri?: string): string {
+  if (p === undefined || p === '' || p === '.' || p === '/') return '';
+  const parts = p.replace(/\\/g, '/').split('/');
+  if (parts.includes('..') || p.startsWith('/') || p.startsWith('\\') || /^[a-zA-Z]:/.test(p) || p.includes('\0')) throw invalidRequest('Invalid path', storeUri);
+  return parts.filter((s) => s !== '' && s !== '.').join('/');
+}
+
+export interface RebaseHints {
+  /** Store root (the mlruns folder). */
+  root: string;
+  /** Where the owner's folder really is now (run folder or logged-model folder), when known. */
+  ownerDir?: string;
+  /** Path segments naming the owner in a recorded path: [expId, runId] or [expId, 'models', modelId]. */
+  ownerSegments?: string[];
+}
+
+/** A recorded local root that exists, or the best re-based guess (which may not exist). */
+export function rebaseRoot(recorded: string, h: RebaseHints): string {
+  if (isDir(recorded)) return recorded;
+  const segs = recorded.split(/[\\/]+/).filter(Boolean);
+  if (h.ownerDir && h.ownerSegments) {
+    const k = h.ownerSegments.length;
+    for (let i = segs.length - k; i >= 0; i--) {
+      if (h.ownerSegments.every((s, j) => segs[i + j] === s)) {
+        const cand = path.join(h.ownerDir, ...segs.slice(i + k));
+        if (isDir(cand)) return cand;
+      }
+    }
+  }
+  const base = path.basename(h.root);
+  for (let i = segs.length - 1; i >= 0; i--) {
+    if (segs[i] === base) {
+      const cand = path.join(h.root, ...segs.slice(i + 1));
+      if (isDir(cand)) return cand;
+      break;
+    }
+  }
+  if (h.ownerDir) {
+    const cand = path.join(h.ownerDir, 'artifacts');
+    if (isDir(cand)) return cand;
+  }
+  return recorded;
+}
+
+/** Entries of `rel` under `rootDir`, run-relative paths, sorted like MLflow (by path, code points). */
+export function listLocal(rootDir: string, rel: string): ArtifactFile[] {
+  const dir = rel ? path.join(rootDir, ...rel.split('/')) : rootDir;
+  const out: ArtifactFile[] = [];
+  const prefix = rel ? `${rel}/` : '';
+  for (const e of listDir(dir)) {
+    const p = prefix + e.name;
+    if (direntIsDir(dir, e)) {
+      out.push({ path: p, isDir: true });
+    } else {
+      let size = 0;
+      try {
+        size = fs.statSync(path.join(dir, e.name)).size;
+      } catch {
+        continue; // vanished or dangling link
+      }
+      out.push(size > 0 ? { path: p, isDir: false, fileSize: size } : { path: p, isDir: false });
+    }
+  }
+  return out.sort((a, b) => compareCodePoints(a.path, b.path));
+}
+
+export function localFile(rootDir: string, rel: string): string {
+  return path.join(rootDir, ...rel.split('/'));
+}

@@ -1,0 +1,607 @@
+// TrackingStore over an MLflow file store (`mlruns/` folder, `file:` tracking URI), MLflow 2.x and 3.x
+// layouts. Reads are synchronous fs calls inside async methods (measured faster than the libuv pool
+// for thousands of tiny files); parsed meta files and latest metric values are cached by
+// (mtime, size, inode) so repeated listings only stat.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TrackingError, invalidRequest, notFound } from '../errors';
+import { checkMaxResults, decodeOffsetToken, pageOf } from '../paging';
+import { downsampleMetrics, inStepRange } from '../sampling';
+import type {
+  ArtifactFile,
+  ArtifactOwner,
+  CallOptions,
+  Experiment,
+  LoggedModel,
+  Metric,
+  ModelVersion,
+  Page,
+  RegisteredModel,
+  Run,
+  SampledHistoryQuery,
+  SearchExperimentsQuery,
+  SearchLoggedModelsQuery,
+  SearchModelVersionsQuery,
+  SearchRegisteredModelsQuery,
+  SearchRunsQuery,
+  StoreCapabilities,
+  TrackingStore,
+  ViewType,
+} from '../types';
+import { RUN_NAME_TAG } from '../types';
+import { checkRelPath, listLocal, localFile, localPathOfUri, rebaseRoot } from './artifacts';
+import { ExperimentReader, REGISTRY_FOLDER, type ExperimentEntry } from './experimentReader';
+import { checkCancelled, direntIsDir, isDir, isValidRunId, listDir, validateKey } from './fsUtil';
+import { LoggedModelReader } from './loggedModels';
+import { parseMetricHistory } from './metricFile';
+import { RegistryReader } from './registryReader';
+import { RunReader, type Problem, type RunMeta, type RunParts } from './runReader';
+import { removeRunTag, updateRunMeta, writeRunTag } from './runWriter';
+import {
+  compileExperimentFilter,
+  compileExperimentOrderBy,
+  compileLoggedModelFilter,
+  compileLoggedModelOrderBy,
+  compileModelVersionFilter,
+  compileModelVersionOrderBy,
+  compileRegisteredModelFilter,
+  compileRegisteredModelOrderBy,
+  compileRunFilter,
+  compileRunOrderBy,
+  filterNeeds,
+} from './searchApi';
+import { StoreWatcher, type WatchTargets } from './watcher';
+
+export type { Problem } from './runReader';
+
+export interface FileStoreOptions {
+  /** Tracking URI shown in messages (default: the root's file: URI). */
+  uri?: string;
+  /** Called for every new problem (unreadable meta.yaml, malformed metric lines, …). */
+  onProblem?: (p: Problem) => void;
+  /** Debounce for change notifications (ms). */
+  watchDebounceMs?: number;
+}
+
+const MAX_TAG_VALUE = 8000;
+const DEFAULT_EXPERIMENT_ORDER = ['creation_time DESC', 'experiment_id ASC'];
+const DEFAULT_MODEL_VERSION_ORDER = ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'];
+const PROMPT_TAG = 'mlflow.prompt.is_prompt';
+/** How long a search result may serve follow-up pages (see snapshot()). */
+const SNAPSHOT_MS = 10_000;
+
+function dirMtime(d: string): number | undefined {
+  try {
+    return fs.statSync(d).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function matchesView(stage: string, view: ViewType | undefined): boolean {
+  switch (view ?? 'ACTIVE_ONLY') {
+    case 'ACTIVE_ONLY':
+      return stage === 'active';
+    case 'DELETED_ONLY':
+      return stage === 'deleted';
+    default:
+      return true;
+  }
+}
+
+interface Candidate {
+  meta: RunMeta;
+  parts: RunParts;
+  run: Run;
+}
+
+export class FileStore implements TrackingStore {
+  readonly kind = 'file' as const;
+  readonly uri: string;
+  /** The mlruns folder, absolute. */
+  readonly root: string;
+
+  private readonly problemMap = new Map<string, Problem>();
+  private readonly runs: RunReader;
+  private readonly experiments: ExperimentReader;
+  private readonly registry: RegistryReader;
+  private readonly loggedModels: LoggedModelReader;
+  private readonly runDirs = new Map<string, string>();
+  private readonly listeners = new Set<() => void>();
+  private watcher: StoreWatcher | undefined;
+  private disposed = false;
+  private lastSearch: { key: string; dirs: [string, number | undefined][]; at: number; kept: Candidate[] } | undefined;
+
+  constructor(rootDir: string, private readonly options: FileStoreOptions = {}) {
+    this.root = path.resolve(rootDir);
+    this.uri = options.uri ?? pathToFileURL(this.root).href;
+    const report = (p: Problem) => this.report(p);
+    const clear = (p: string) => this.problemMap.delete(p);
+    this.runs = new RunReader(report, clear);
+    this.experiments = new ExperimentReader(this.root, report, clear);
+    this.registry = new RegistryReader(this.root, report);
+    this.loggedModels = new LoggedModelReader(report);
+  }
+
+  /** Things found in the store that could not be read (skipped), one per file, newest state. */
+  get problems(): readonly Problem[] {
+    return [...this.problemMap.values()];
+  }
+
+  private report(p: Problem): void {
+    const prev = this.problemMap.get(p.path);
+    this.problemMap.set(p.path, p);
+    if (!prev || prev.message !== p.message) this.options.onProblem?.(p);
+  }
+
+  private checkRoot(): void {
+    if (!isDir(this.root)) {
+      throw new TrackingError('notFound', `The MLflow store folder ${this.root} does not exist.`, {
+        uri: this.uri,
+        hint: 'Check the tracking URI, or log a run with MLflow to create it.',
+        status: 404,
+      });
+    }
+  }
+
+  async capabilities(options?: CallOptions): Promise<StoreCapabilities> {
+    checkCancelled(options?.signal);
+    // Logged models exist only in MLflow 3 stores; an experiment with a models/ folder shows one.
+    let loggedModels = false;
+    for (const parent of [this.root, this.experiments.trashDir]) {
+      for (const e of listDir(parent)) {
+        if (e.name.startsWith('.') || (parent === this.root && e.name === REGISTRY_FOLDER)) continue;
+        if (isDir(path.join(parent, e.name, 'models'))) {
+          loggedModels = true;
+          break;
+        }
+      }
+      if (loggedModels) break;
+    }
+    return { writes: true, registry: true, loggedModels };
+  }
+
+  // ---------------- experiments ----------------
+
+  async searchExperiments(query: SearchExperimentsQuery, options?: CallOptions): Promise<Page<Experiment>> {
+    checkCancelled(options?.signal);
+    const max = checkMaxResults(query.maxResults, 1000, 50000);
+    decodeOffsetToken(query.pageToken);
+    const pred = compileExperimentFilter(query.filter);
+    const cmp = compileExperimentOrderBy(query.orderBy && query.orderBy.length ? query.orderBy : DEFAULT_EXPERIMENT_ORDER);
+    this.checkRoot();
+    const all = this.experiments
+      .list()
+      .map((x) => x.experiment)
+      .filter((e) => matchesView(e.lifecycleStage, query.viewType) && pred(e))
+      .sort(cmp);
+    return pageOf(all, query.pageToken, max);
+  }
+
+  async getExperiment(experimentId: string, options?: CallOptions): Promise<Experiment> {
+    checkCancelled(options?.signal);
+    this.checkRoot();
+    const x = this.experiments.find(experimentId);
+    if (!x) throw notFound(`Experiment with ID ${experimentId}`, this.uri);
+    return x.experiment;
+  }
+
+  async getExperimentByName(name: string, options?: CallOptions): Promise<Experiment | undefined> {
+    checkCancelled(options?.signal);
+    this.checkRoot();
+    const all = this.experiments.list().filter((x) => x.experiment.name === name);
+    return (all.find((x) => !x.trashed) ?? all[0])?.experiment;
+  }
+
+  // ---------------- runs ----------------
+
+  /** Experiment folders for ids (the root's, else the trash's — MLflow's view ALL). */
+  private experimentDirs(ids: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const id of new Set(ids)) {
+      const x = this.experiments.find(id);
+      if (x) out.push(x.dir);
+    }
+    return out;
+  }
+
+  private remember(m: RunMeta): void {
+    this.runDirs.set(m.runId, m.dir);
+  }
+
+  async searchRuns(query: SearchRunsQuery, options?: CallOptions): Promise<Page<Run>> {
+    const signal = options?.signal;
+    checkCancelled(signal);
+    const max = checkMaxResults(query.maxResults, 1000, 50000);
+    decodeOffsetToken(query.pageToken);
+    const pred = compileRunFilter(query.filter);
+    const cmp = compileRunOrderBy(query.orderBy);
+    const needs = filterNeeds(query.filter, query.orderBy);
+    const needInputs = needs.datasets;
+    this.checkRoot();
+    const hasFilter = !!query.filter && query.filter.trim() !== '';
+
+    const dirs = this.experimentDirs(query.experimentIds);
+    const key = JSON.stringify([dirs, query.filter ?? '', query.orderBy ?? [], query.runViewType ?? 'ACTIVE_ONLY']);
+    let kept = query.pageToken ? this.snapshot(key, dirs) : undefined;
+    if (!kept) {
+      const candidates: Candidate[] = [];
+      for (const dir of dirs) {
+        checkCancelled(signal);
+        for (const meta of this.runs.listRuns(dir)) {
+          this.remember(meta);
+          if (!matchesView(meta.info.lifecycleStage, query.runViewType)) continue;
+          candidates.push({ meta, parts: {}, run: undefined as unknown as Run });
+        }
+      }
+      const want = { params: needs.params, metrics: needs.metrics, tags: needs.tags, inputs: needInputs };
+      const partial = needs.params || needs.metrics || needs.tags || needInputs;
+      let i = 0;
+      for (const c of candidates) {
+        if (partial) {
+          this.runs.load(c.meta, c.parts, want);
+          if ((++i & 255) === 0) checkCancelled(signal);
+        }
+        c.run = RunReader.toRun(c.meta, c.parts);
+      }
+      kept = hasFilter ? candidates.filter((c) => pred(c.run)) : candidates;
+      kept.sort((a, b) => cmp(a.run, b.run));
+      this.lastSearch = { key, dirs: dirs.map((d) => [d, dirMtime(d)]), at: Date.now(), kept };
+    }
+    const page = pageOf(kept, query.pageToken, max);
+    const items: Run[] = [];
+    for (const c of page.items) {
+      checkCancelled(signal);
+      // fresh meta (stat-validated cache) and parts: the snapshot only fixes membership and order
+      const meta = this.runs.readMeta(c.meta.dir, c.meta.expDir);
+      if (!meta) continue;
+      items.push(RunReader.toRun(meta, this.runs.load(meta, meta === c.meta ? c.parts : {})));
+    }
+    return page.nextPageToken ? { items, nextPageToken: page.nextPageToken } : { items };
+  }
+
+  /**
+   * The sorted result of the previous search when the next page of the same query is asked for
+   * soon after and no experiment folder gained or lost runs. Offset page tokens make no stronger
+   * promise (MLflow's shift too), and it saves re-reading every meta.yaml per page.
+   */
+  private snapshot(key: string, dirs: string[]): Candidate[] | undefined {
+    const s = this.lastSearch;
+    if (!s || s.key !== key || Date.now() - s.at > SNAPSHOT_MS) return undefined;
+    if (s.dirs.length !== dirs.length || s.dirs.some(([d, m]) => dirMtime(d) !== m)) return undefined;
+    s.at = Date.now();
+    return s.kept;
+  }
+
+  /** The run's meta (root and trash experiments), or undefined. */
+  private findRun(runId: string): RunMeta | undefined {
+    if (!isValidRunId(runId)) return undefined;
+    const known = this.runDirs.get(runId);
+    if (known) {
+      const m = this.runs.readMeta(known, path.dirname(known));
+      if (m && m.runId === runId) return m;
+      this.runDirs.delete(runId);
+    }
+    for (const parent of [this.root, this.experiments.trashDir]) {
+      for (const e of listDir(parent)) {
+        if (e.name.startsWith('.') || (parent === this.root && e.name === REGISTRY_FOLDER)) continue;
+        if (!direntIsDir(parent, e)) continue;
+        const expDir = path.join(parent, e.name);
+        const m = this.runs.readMeta(path.join(expDir, runId), expDir);
+        if (m) {
+          this.remember(m);
+          return m;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private requireRun(runId: string): RunMeta {
+    if (typeof runId !== 'string' || runId === '') throw invalidRequest("Missing value for required parameter 'run_id'.", this.uri);
+    this.checkRoot();
+    const m = this.findRun(runId);
+    if (!m) throw notFound(`Run '${runId}'`, this.uri);
+    return m;
+  }
+
+  async getRun(runId: string, options?: CallOptions): Promise<Run> {
+    checkCancelled(options?.signal);
+    const m = this.requireRun(runId);
+    return RunReader.toRun(m, this.runs.load(m, {}));
+  }
+
+  async getMetricHistory(runId: string, key: string, options?: CallOptions): Promise<Metric[]> {
+    checkCancelled(options?.signal);
+    if (typeof key !== 'string' || key === '') throw invalidRequest("Missing value for required parameter 'metric_key'.", this.uri);
+    const m = this.requireRun(runId);
+    validateKey(key, 'metric_key');
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(m.dir, 'metrics', ...key.split('/')), 'utf8');
+    } catch {
+      return [];
+    }
+    checkCancelled(options?.signal);
+    const r = parseMetricHistory(text, { key, kind: 'run', runId: m.metricsCarryRunId ? m.runId : undefined });
+    if (r.badLines) this.report({ path: path.join(m.dir, 'metrics', key), message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.` });
+    return r.value;
+  }
+
+  async getSampledMetricHistory(runId: string, key: string, query: SampledHistoryQuery, options?: CallOptions): Promise<Metric[]> {
+    const all = await this.getMetricHistory(runId, key, options);
+    return downsampleMetrics(inStepRange(all, query.startStep, query.endStep), query.maxPoints);
+  }
+
+  // ---------------- artifacts ----------------
+
+  /** The local folder behind an owner's artifact root (re-based when the store was moved). */
+  private artifactRoot(owner: ArtifactOwner): string {
+    this.checkRoot();
+    let ownerDir: string | undefined;
+    let segs: string[] | undefined;
+    let rootUri = owner.rootUri;
+    if (owner.type === 'run') {
+      const m = isValidRunId(owner.id) ? this.findRun(owner.id) : undefined;
+      if (m) {
+        ownerDir = m.dir;
+        segs = [m.info.experimentId, m.runId];
+        rootUri = rootUri || m.info.artifactUri;
+      }
+    } else {
+      const x = this.loggedModels.find(owner.id, this.allExperimentDirs());
+      if (x) {
+        ownerDir = x.dir;
+        segs = [x.model.info.experimentId, 'models', x.model.info.modelId];
+        rootUri = rootUri || x.model.info.artifactUri;
+      }
+    }
+    if (!rootUri) {
+      if (!ownerDir) throw notFound(owner.type === 'run' ? `Run '${owner.id}'` : `Model '${owner.id}'`, this.uri);
+      return path.join(ownerDir, 'artifacts');
+    }
+    const local = localPathOfUri(rootUri, path.dirname(this.root), this.uri);
+    return rebaseRoot(local, { root: this.root, ownerDir, ownerSegments: segs });
+  }
+
+  async listArtifacts(owner: ArtifactOwner, relPath?: string, options?: CallOptions): Promise<ArtifactFile[]> {
+    checkCancelled(options?.signal);
+    const rel = checkRelPath(relPath, this.uri);
+    return listLocal(this.artifactRoot(owner), rel);
+  }
+
+  private artifactFile(owner: ArtifactOwner, relPath: string): { file: string; stat: fs.Stats } {
+    const rel = checkRelPath(relPath, this.uri);
+    if (rel === '') throw invalidRequest('An artifact path is required.', this.uri);
+    const file = localFile(this.artifactRoot(owner), rel);
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      stat = undefined;
+    }
+    if (!stat) throw notFound(`Artifact '${rel}'`, this.uri);
+    return { file, stat };
+  }
+
+  async readArtifact(owner: ArtifactOwner, relPath: string, options?: CallOptions): Promise<AsyncIterable<Uint8Array>> {
+    checkCancelled(options?.signal);
+    const { file, stat } = this.artifactFile(owner, relPath);
+    if (stat.isDirectory()) throw invalidRequest(`'${relPath}' is a directory.`, this.uri);
+    return fs.createReadStream(file, options?.signal ? { signal: options.signal } : undefined);
+  }
+
+  async artifactSize(owner: ArtifactOwner, relPath: string, options?: CallOptions): Promise<number | undefined> {
+    checkCancelled(options?.signal);
+    const { stat } = this.artifactFile(owner, relPath);
+    return stat.isDirectory() ? undefined : stat.size;
+  }
+
+  // ---------------- model registry ----------------
+
+  async searchRegisteredModels(query: SearchRegisteredModelsQuery, options?: CallOptions): Promise<Page<RegisteredModel>> {
+    checkCancelled(options?.signal);
+    const max = checkMaxResults(query.maxResults, 100, 1000);
+    decodeOffsetToken(query.pageToken);
+    const pred = compileRegisteredModelFilter(query.filter);
+    const cmp = compileRegisteredModelOrderBy(query.orderBy);
+    this.checkRoot();
+    // MLflow 3 prompts live in the registry too; hide them unless the filter asks about them.
+    const wantsPrompts = (query.filter ?? '').includes(PROMPT_TAG);
+    const all = this.registry
+      .listModels()
+      .filter((m) => (wantsPrompts || !m.tags.some((t) => t.key === PROMPT_TAG && t.value.toLowerCase() === 'true')) && pred(m))
+      .sort(cmp);
+    return pageOf(all, query.pageToken, max);
+  }
+
+  async getRegisteredModel(name: string, options?: CallOptions): Promise<RegisteredModel> {
+    checkCancelled(options?.signal);
+    this.checkRoot();
+    const m = this.registry.getModel(name);
+    if (!m) throw notFound(`Registered Model with name=${name}`, this.uri);
+    return m;
+  }
+
+  async searchModelVersions(query: SearchModelVersionsQuery, options?: CallOptions): Promise<Page<ModelVersion>> {
+    checkCancelled(options?.signal);
+    const max = checkMaxResults(query.maxResults, 10000, 200000);
+    decodeOffsetToken(query.pageToken);
+    const pred = compileModelVersionFilter(query.filter);
+    const cmp = compileModelVersionOrderBy(query.orderBy && query.orderBy.length ? query.orderBy : DEFAULT_MODEL_VERSION_ORDER);
+    this.checkRoot();
+    const all = this.registry.listVersions().filter(pred).sort(cmp);
+    return pageOf(all, query.pageToken, max);
+  }
+
+  async getModelVersion(name: string, version: string, options?: CallOptions): Promise<ModelVersion> {
+    checkCancelled(options?.signal);
+    this.checkRoot();
+    const v = this.registry.getVersion(name, String(version));
+    if (!v) throw notFound(`Model Version (name=${name}, version=${version})`, this.uri);
+    return v;
+  }
+
+  async getModelVersionByAlias(name: string, alias: string, options?: CallOptions): Promise<ModelVersion> {
+    checkCancelled(options?.signal);
+    this.checkRoot();
+    if (!this.registry.getModel(name)) throw notFound(`Registered Model with name=${name}`, this.uri);
+    const version = this.registry.aliasVersion(name, alias);
+    // MLflow answers 400 (not 404) for an unknown alias
+    if (version === undefined) throw invalidRequest(`Registered model alias ${alias} not found.`, this.uri);
+    return this.getModelVersion(name, version, options);
+  }
+
+  // ---------------- logged models (MLflow 3) ----------------
+
+  private allExperimentDirs(): string[] {
+    return this.experiments.list(false).map((x: ExperimentEntry) => x.dir);
+  }
+
+  async searchLoggedModels(query: SearchLoggedModelsQuery, options?: CallOptions): Promise<Page<LoggedModel>> {
+    checkCancelled(options?.signal);
+    if (!query.experimentIds || query.experimentIds.length === 0) throw invalidRequest("Missing value for required parameter 'experiment_ids'.", this.uri);
+    const max = checkMaxResults(query.maxResults, 100, 50000);
+    decodeOffsetToken(query.pageToken);
+    const pred = compileLoggedModelFilter(query.filter);
+    const cmp = compileLoggedModelOrderBy(query.orderBy);
+    this.checkRoot();
+    const all: LoggedModel[] = [];
+    for (const dir of this.experimentDirs(query.experimentIds)) {
+      for (const x of this.loggedModels.list(dir)) if (x.model.info.lifecycleStage !== 'deleted' && pred(x.model)) all.push(x.model);
+    }
+    all.sort(cmp);
+    return pageOf(all, query.pageToken, max);
+  }
+
+  async getLoggedModel(modelId: string, options?: CallOptions): Promise<LoggedModel> {
+    checkCancelled(options?.signal);
+    this.checkRoot();
+    const x = this.loggedModels.find(modelId, this.allExperimentDirs());
+    if (!x) throw notFound(`Model '${modelId}'`, this.uri);
+    return x.model;
+  }
+
+  // ---------------- writes ----------------
+
+  private requireActive(m: RunMeta): void {
+    if (m.info.lifecycleStage !== 'active') {
+      throw invalidRequest(`The run ${m.runId} must be in the 'active' state. Current state is ${m.info.lifecycleStage}.`, this.uri);
+    }
+  }
+
+  private written(): void {
+    this.lastSearch = undefined;
+    this.watcher?.poke();
+    if (!this.watcher && this.listeners.size) for (const l of this.listeners) l();
+  }
+
+  async deleteRun(runId: string, options?: CallOptions): Promise<void> {
+    checkCancelled(options?.signal);
+    const m = this.requireRun(runId);
+    updateRunMeta(m.dir, { lifecycle_stage: 'deleted', deleted_time: Date.now() });
+    this.written();
+  }
+
+  async restoreRun(runId: string, options?: CallOptions): Promise<void> {
+    checkCancelled(options?.signal);
+    const m = this.requireRun(runId);
+    // 3.x files keep `deleted_time: null`; 2.x drops the key when it rewrites the file
+    updateRunMeta(m.dir, { lifecycle_stage: 'active' }, { deleted_time: null });
+    this.written();
+  }
+
+  async renameRun(runId: string, name: string, options?: CallOptions): Promise<void> {
+    checkCancelled(options?.signal);
+    if (typeof name !== 'string' || name.trim() === '') throw invalidRequest('A run name must not be empty.', this.uri);
+    if (name.length > MAX_TAG_VALUE) throw invalidRequest(`A run name may be at most ${MAX_TAG_VALUE} characters long.`, this.uri);
+    const m = this.requireRun(runId);
+    this.requireActive(m);
+    writeRunTag(m.dir, RUN_NAME_TAG, name);
+    updateRunMeta(m.dir, { run_name: name });
+    this.written();
+  }
+
+  async setRunTag(runId: string, key: string, value: string, options?: CallOptions): Promise<void> {
+    checkCancelled(options?.signal);
+    validateKey(key);
+    if (typeof value !== 'string') throw invalidRequest("Missing value for required parameter 'value'.", this.uri);
+    if (value.length > MAX_TAG_VALUE) throw invalidRequest(`Tag value for '${key}' is ${value.length} characters long; the maximum is ${MAX_TAG_VALUE}.`, this.uri);
+    const m = this.requireRun(runId);
+    this.requireActive(m);
+    writeRunTag(m.dir, key, value);
+    // MLflow keeps run_name and the mlflow.runName tag in sync
+    if (key === RUN_NAME_TAG) updateRunMeta(m.dir, { run_name: value });
+    this.written();
+  }
+
+  async deleteRunTag(runId: string, key: string, options?: CallOptions): Promise<void> {
+    checkCancelled(options?.signal);
+    validateKey(key);
+    const m = this.requireRun(runId);
+    this.requireActive(m);
+    if (!removeRunTag(m.dir, key)) {
+      throw new TrackingError('notFound', `No tag with name: ${key} in run with id ${runId}`, { uri: this.uri, status: 404, errorCode: 'RESOURCE_DOES_NOT_EXIST' });
+    }
+    this.written();
+  }
+
+  // ---------------- change notifications ----------------
+
+  private watchTargets(): WatchTargets {
+    const structural = [this.root];
+    const leaves: string[] = [];
+    const trash = this.experiments.trashDir;
+    if (isDir(trash)) structural.push(trash);
+    const registry = this.registry.dir;
+    if (isDir(registry)) {
+      structural.push(registry);
+      for (const e of listDir(registry)) if (direntIsDir(registry, e)) leaves.push(path.join(registry, e.name));
+    }
+    for (const x of this.experiments.list(false)) {
+      structural.push(x.dir);
+      if (isDir(path.join(x.dir, 'tags'))) leaves.push(path.join(x.dir, 'tags'));
+      for (const r of this.runs.listRuns(x.dir)) {
+        if (r.info.status !== 'RUNNING' || r.info.lifecycleStage !== 'active') continue;
+        leaves.push(r.dir);
+        for (const sub of ['metrics', 'tags', 'params']) if (isDir(path.join(r.dir, sub))) leaves.push(path.join(r.dir, sub));
+      }
+    }
+    return { structural, leaves };
+  }
+
+  onDidChange(listener: () => void): () => void {
+    if (this.disposed) return () => undefined;
+    this.listeners.add(listener);
+    if (!this.watcher) {
+      this.watcher = new StoreWatcher(
+        () => this.watchTargets(),
+        () => {
+          for (const l of [...this.listeners]) {
+            try {
+              l();
+            } catch {
+              // a listener's failure is not the store's
+            }
+          }
+        },
+        this.options.watchDebounceMs ?? 300,
+      );
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.watcher) {
+        this.watcher.dispose();
+        this.watcher = undefined;
+      }
+    };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.listeners.clear();
+    this.watcher?.dispose();
+    this.watcher = undefined;
+  }
+}

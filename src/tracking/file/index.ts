@@ -1,0 +1,1 @@
+export { FileStore, type FileStoreOptions, type Problem } from './fileStore';

@@ -1,0 +1,54 @@
+// MLflow's search grammar (filter strings and order_by) for the local backends (file store,
+// SQLite) and for validating user input before it is sent to a server. No `vscode` import.
+//
+// Every compile* function either returns a predicate / comparator or throws an invalidRequest
+// TrackingError whose message follows MLflow's 400 wording; no other exception escapes.
+
+import { isTrackingError } from '../errors';
+import { parseRunOrderBy } from './orderBy';
+import { parseRunFilter } from './runFilter';
+
+export { compileRunFilter, validateRunFilter, type RunFilterOptions } from './runFilter';
+export { compileRunOrderBy } from './orderBy';
+export { compileExperimentFilter, compileExperimentOrderBy } from './experimentFilter';
+export {
+  compileRegisteredModelFilter,
+  compileRegisteredModelOrderBy,
+  compileModelVersionFilter,
+  compileModelVersionOrderBy,
+  STAGE_DELETED_INTERNAL,
+} from './registryFilter';
+export { compileLoggedModelFilter, compileLoggedModelOrderBy, type LoggedModelOrderBy } from './loggedModelFilter';
+
+export interface FilterNeeds {
+  params: boolean;
+  metrics: boolean;
+  tags: boolean;
+  datasets: boolean;
+}
+
+/**
+ * Which parts of a run a runs/search query reads, so a store can skip loading the rest before
+ * filtering and sorting (it still loads everything for the runs it returns). Never throws: an
+ * invalid query needs everything (compileRunFilter / compileRunOrderBy report the error).
+ * Note: filtering on `run_name` reads the mlflow.runName tag (as MLflow's SQL store does).
+ */
+export function filterNeeds(filter?: string, orderBy?: string[]): FilterNeeds {
+  const all: FilterNeeds = { params: true, metrics: true, tags: true, datasets: true };
+  try {
+    const needs: FilterNeeds = { params: false, metrics: false, tags: false, datasets: false };
+    const f = parseRunFilter(filter);
+    const o = parseRunOrderBy(orderBy);
+    for (const { entity, key } of [...f.entities, ...o.entities]) {
+      if (entity === 'metric') needs.metrics = true;
+      else if (entity === 'parameter') needs.params = true;
+      else if (entity === 'tag') needs.tags = true;
+      else if (entity === 'dataset') needs.datasets = true;
+    }
+    if (f.entities.some((e) => e.entity === 'attribute' && e.key === 'run_name')) needs.tags = true;
+    return needs;
+  } catch (e) {
+    if (isTrackingError(e)) return all;
+    return all;
+  }
+}

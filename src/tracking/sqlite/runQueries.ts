@@ -1,0 +1,285 @@
+// Runs and metric histories from MLflow's SQL schema (runs, params, tags, latest_metrics, metrics,
+// datasets/inputs/input_tags).
+import type { SqlValue } from 'sql.js';
+import { notFound } from '../errors';
+import { checkMaxResults, decodeOffsetToken } from '../paging';
+import type { DatasetInput, Metric, Page, Run, SearchRunsQuery, ViewType } from '../types';
+import { chunks, type Db, placeholders } from './database';
+import { metricFromRow, metricValue, num, RUN_COLS, runInfoFromRow, selectList, str } from './rows';
+import { compileRunFilter, compileRunOrderBy, filterNeeds } from './search';
+import { pyOffsetToken } from './tokens';
+
+/** Which keys of a kind to load: every key, only these, or none. */
+export type KeySel = 'all' | readonly string[] | undefined;
+
+export interface RunDataSel {
+  params?: KeySel;
+  tags?: KeySel;
+  metrics?: KeySel;
+  datasets?: boolean;
+  modelInputs?: boolean;
+  modelOutputs?: boolean;
+}
+
+/** The runs a data query is about: explicit ids, or a sub-select of run_uuids. */
+export type RunScope = { ids: readonly string[] } | { sub: string; params: SqlValue[] };
+
+export function emptyRun(info: Run['info']): Run {
+  return { info, data: { metrics: [], params: [], tags: [] }, inputs: { datasetInputs: [], modelInputs: [] }, outputs: { modelOutputs: [] } };
+}
+
+/** Normalizes what the search module's filterNeeds says (boolean, or a list/set of keys). */
+export function toKeySel(v: unknown): KeySel {
+  if (v === true) return 'all';
+  if (v === false || v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) return v.length ? v.map(String) : undefined;
+  if (v instanceof Set) return v.size ? [...v].map(String) : undefined;
+  return 'all';
+}
+
+function eachScoped(db: Db, scope: RunScope, sqlHead: string, runCol: string, extra: { sql: string; params: SqlValue[] }, tail: string, fn: (r: SqlValue[]) => void): void {
+  if ('sub' in scope) {
+    db.each(`${sqlHead} WHERE ${runCol} IN (${scope.sub})${extra.sql} ${tail}`, [...scope.params, ...extra.params], fn);
+    return;
+  }
+  for (const part of chunks(scope.ids)) {
+    db.each(`${sqlHead} WHERE ${runCol} IN (${placeholders(part.length)})${extra.sql} ${tail}`, [...part, ...extra.params], fn);
+  }
+}
+
+function keyFilter(col: string, sel: KeySel): { sql: string; params: SqlValue[] } {
+  if (sel === 'all' || sel === undefined) return { sql: '', params: [] };
+  return { sql: ` AND ${col} IN (${placeholders(sel.length)})`, params: [...sel] };
+}
+
+/**
+ * Fills the selected parts of `runs` (keyed by run id), each list in the order MLflow returns it: row
+ * order within a run. params/tags/latest_metrics are read through their run_uuid index, which yields
+ * each run's rows in rowid order without an ORDER BY (a sort would cost more than the query).
+ */
+export function loadRunData(db: Db, runs: Map<string, Run>, scope: RunScope, sel: RunDataSel): void {
+  if (sel.params && db.hasTable('params')) {
+    eachScoped(db, scope, 'SELECT run_uuid, key, value FROM params', 'run_uuid', keyFilter('key', sel.params), '', (r) => {
+      runs.get(r[0] as string)?.data.params.push({ key: String(r[1]), value: str(r[2]) ?? '' });
+    });
+  }
+  if (sel.tags && db.hasTable('tags')) {
+    eachScoped(db, scope, 'SELECT run_uuid, key, value FROM tags', 'run_uuid', keyFilter('key', sel.tags), '', (r) => {
+      runs.get(r[0] as string)?.data.tags.push({ key: String(r[1]), value: str(r[2]) ?? '' });
+    });
+  }
+  if (sel.metrics && db.hasTable('latest_metrics')) {
+    eachScoped(
+      db,
+      scope,
+      'SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics',
+      'run_uuid',
+      keyFilter('key', sel.metrics),
+      '',
+      (r) => {
+        runs.get(r[0] as string)?.data.metrics.push(metricFromRow(r, 1));
+      },
+    );
+  }
+  if (sel.datasets && !db.isEmpty('inputs') && db.hasTable('datasets')) loadDatasetInputs(db, runs, scope);
+  const hasModelIo = db.hasTable('logged_models') && !db.isEmpty('inputs');
+  if (hasModelIo && sel.modelOutputs) {
+    const step = db.hasColumn('inputs', 'step') ? 'step' : '0';
+    eachScoped(
+      db,
+      scope,
+      `SELECT source_id, destination_id, ${step} FROM inputs`,
+      'source_id',
+      { sql: " AND source_type = 'RUN_OUTPUT' AND destination_type = 'MODEL_OUTPUT'", params: [] },
+      'ORDER BY rowid',
+      (r) => {
+        runs.get(r[0] as string)?.outputs.modelOutputs.push({ modelId: String(r[1]), step: num(r[2]) ?? 0 });
+      },
+    );
+  }
+  if (hasModelIo && sel.modelInputs) {
+    eachScoped(
+      db,
+      scope,
+      'SELECT source_id, destination_id FROM inputs',
+      'source_id',
+      { sql: " AND source_type = 'RUN_INPUT' AND destination_type = 'MODEL_INPUT'", params: [] },
+      'ORDER BY rowid',
+      (r) => {
+        runs.get(r[0] as string)?.inputs.modelInputs.push({ modelId: String(r[1]) });
+      },
+    );
+  }
+}
+
+function loadDatasetInputs(db: Db, runs: Map<string, Run>, scope: RunScope): void {
+  const byInput = new Map<string, DatasetInput>();
+  eachScoped(
+    db,
+    scope,
+    'SELECT i.destination_id, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source, d.dataset_schema, d.dataset_profile ' +
+      'FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id',
+    'i.destination_id',
+    { sql: " AND i.source_type = 'DATASET' AND i.destination_type = 'RUN'", params: [] },
+    'ORDER BY i.rowid',
+    (r) => {
+      const run = runs.get(r[0] as string);
+      if (!run) return;
+      const di: DatasetInput = {
+        tags: [],
+        dataset: { name: str(r[2]) ?? '', digest: str(r[3]) ?? '', sourceType: str(r[4]) ?? '', source: str(r[5]) ?? '' },
+      };
+      const schema = str(r[6]);
+      if (schema !== undefined) di.dataset.schema = schema;
+      const profile = str(r[7]);
+      if (profile !== undefined) di.dataset.profile = profile;
+      run.inputs.datasetInputs.push(di);
+      byInput.set(String(r[1]), di);
+    },
+  );
+  if (byInput.size === 0 || !db.hasTable('input_tags')) return;
+  for (const part of chunks([...byInput.keys()])) {
+    db.each(`SELECT input_uuid, name, value FROM input_tags WHERE input_uuid IN (${placeholders(part.length)}) ORDER BY rowid`, part, (r) => {
+      byInput.get(String(r[0]))?.tags.push({ key: String(r[1]), value: str(r[2]) ?? '' });
+    });
+  }
+}
+
+const FULL: RunDataSel = { params: 'all', tags: 'all', metrics: 'all', datasets: true, modelInputs: true, modelOutputs: true };
+
+export function getRun(db: Db, runId: string, uri: string): Run {
+  const rows = db.rows(`SELECT ${selectList(db, 'runs', 'r', RUN_COLS)} FROM runs r WHERE r.run_uuid = ?`, [runId]);
+  if (!rows.length) throw notFound(`Run with id=${runId}`, uri);
+  const run = emptyRun(runInfoFromRow(rows[0]));
+  loadRunData(db, new Map([[run.info.runId, run]]), { ids: [run.info.runId] }, FULL);
+  return run;
+}
+
+function stagesFor(viewType: ViewType | undefined): string[] {
+  switch (viewType ?? 'ACTIVE_ONLY') {
+    case 'DELETED_ONLY':
+      return ['deleted'];
+    case 'ALL':
+      return ['active', 'deleted'];
+    default:
+      return ['active'];
+  }
+}
+
+const ORDER_COLUMNS: Record<string, string> = {
+  start_time: 'start_time',
+  created: 'start_time',
+  Created: 'start_time',
+  end_time: 'end_time',
+  run_name: 'name',
+  'run name': 'name',
+  'Run name': 'name',
+  'Run Name': 'name',
+  status: 'status',
+  user_id: 'user_id',
+  artifact_uri: 'artifact_uri',
+  run_id: 'run_uuid',
+};
+
+/** ORDER BY for attribute-only order_by clauses (MLflow: NULLs last, then start_time DESC, run_uuid), else undefined. */
+export function sqlRunOrder(orderBy: readonly string[] | undefined): string | undefined {
+  const terms: string[] = [];
+  let hasStart = false;
+  for (const clause of orderBy ?? []) {
+    const m = /^\s*(?:(?:attributes|attribute|attr|run)\.)?(?:`([^`]+)`|"([^"]+)"|([A-Za-z_]+))\s*(?:\s(ASC|DESC))?\s*$/i.exec(clause);
+    if (!m) return undefined;
+    const col = ORDER_COLUMNS[m[1] ?? m[2] ?? m[3]];
+    if (!col) return undefined;
+    if (col === 'start_time') hasStart = true;
+    const dir = (m[4] ?? 'ASC').toUpperCase();
+    terms.push(`(r.${col} IS NULL)`, `r.${col} ${dir}`);
+  }
+  if (!hasStart) terms.push('r.start_time DESC');
+  terms.push('r.run_uuid');
+  return terms.join(', ');
+}
+
+const PAGE_DATA: RunDataSel = { params: 'all', tags: 'all', metrics: 'all', datasets: true, modelOutputs: true };
+
+/**
+ * MLflow's search_runs. Default/attribute ordering without a filter: ORDER BY/LIMIT in SQL and data
+ * for the page only. Otherwise: every candidate's info plus only the data the filter/order needs, then
+ * the compiled filter and order in memory, then full data for the page. Like the SQL store, a page that
+ * is exactly full carries a next token (the following page may be empty).
+ */
+export function searchRuns(db: Db, q: SearchRunsQuery): Page<Run> {
+  const maxResults = checkMaxResults(q.maxResults, 1000, 50000);
+  const offset = decodeOffsetToken(q.pageToken);
+  const filter = q.filter?.trim() ? q.filter : undefined;
+  const matches = compileRunFilter(filter);
+  const order = compileRunOrderBy(q.orderBy);
+  const needs = filterNeeds(filter, q.orderBy) as unknown as Record<string, unknown>;
+  const expIds = q.experimentIds.map(String);
+  if (!expIds.length) return { items: [] };
+  const stages = stagesFor(q.runViewType);
+  const where = `r.experiment_id IN (${placeholders(expIds.length)}) AND r.lifecycle_stage IN (${placeholders(stages.length)})`;
+  const whereParams: SqlValue[] = [...expIds, ...stages];
+  const cols = selectList(db, 'runs', 'r', RUN_COLS);
+
+  let page: Run[];
+  const sqlOrder = filter ? undefined : sqlRunOrder(q.orderBy);
+  if (sqlOrder !== undefined) {
+    page = db.rows(`SELECT ${cols} FROM runs r WHERE ${where} ORDER BY ${sqlOrder} LIMIT ? OFFSET ?`, [...whereParams, maxResults, offset]).map((r) =>
+      emptyRun(runInfoFromRow(r)),
+    );
+  } else {
+    const all: Run[] = [];
+    const byId = new Map<string, Run>();
+    db.each(`SELECT ${cols} FROM runs r WHERE ${where}`, whereParams, (r) => {
+      const run = emptyRun(runInfoFromRow(r));
+      all.push(run);
+      byId.set(run.info.runId, run);
+    });
+    const sel: RunDataSel = {
+      params: toKeySel(needs.params),
+      tags: toKeySel(needs.tags),
+      metrics: toKeySel(needs.metrics),
+      datasets: toKeySel(needs.datasets) !== undefined,
+    };
+    if (all.length && (sel.params || sel.tags || sel.metrics || sel.datasets)) {
+      loadRunData(db, byId, { sub: `SELECT r.run_uuid FROM runs r WHERE ${where}`, params: whereParams }, sel);
+    }
+    const kept = filter ? all.filter(matches) : all;
+    kept.sort(order);
+    page = kept.slice(offset, offset + maxResults).map((r) => emptyRun(r.info));
+  }
+  if (page.length) {
+    const byId = new Map(page.map((r) => [r.info.runId, r]));
+    // a page holding every candidate: one scan per table beats hundreds of IN (...) probes
+    const everything = offset === 0 && page.length < maxResults && !filter && page.length > 900;
+    loadRunData(db, byId, everything ? { sub: `SELECT r.run_uuid FROM runs r WHERE ${where}`, params: whereParams } : { ids: [...byId.keys()] }, PAGE_DATA);
+  }
+  return page.length === maxResults ? { items: page, nextPageToken: pyOffsetToken(offset + maxResults) } : { items: page };
+}
+
+// Histories can have 100k+ points: the key is not selected (decoding it per row is the dearest part).
+const pointOf = (key: string, r: SqlValue[]): Metric => ({ key, value: metricValue(r[0], r[3]), timestamp: num(r[1]) ?? 0, step: num(r[2]) ?? 0 });
+
+export function getMetricHistory(db: Db, runId: string, key: string): Metric[] {
+  const out: Metric[] = [];
+  db.each('SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY timestamp, step, value', [runId, key], (r) =>
+    out.push(pointOf(key, r)),
+  );
+  return out;
+}
+
+export function getMetricHistoryInSteps(db: Db, runId: string, key: string, startStep?: number, endStep?: number): Metric[] {
+  const out: Metric[] = [];
+  let sql = 'SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ?';
+  const params: SqlValue[] = [runId, key];
+  if (startStep !== undefined) {
+    sql += ' AND step >= ?';
+    params.push(startStep);
+  }
+  if (endStep !== undefined) {
+    sql += ' AND step <= ?';
+    params.push(endStep);
+  }
+  db.each(sql + ' ORDER BY step, timestamp', params, (r) => out.push(pointOf(key, r)));
+  return out;
+}

@@ -1,0 +1,280 @@
+// TrackingStore over an MLflow SQLite database file, read-only, through sql.js (WASM).
+// The file is read into memory; before each call a cheap stat notices a changed file (or -wal) and
+// reloads. Nothing is ever written to the user's database.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readOnly, TrackingError } from '../errors';
+import { listLocalArtifacts, localArtifactSize, normalizeArtifactPath, readLocalArtifact } from '../localArtifacts';
+import { downsampleMetrics } from '../sampling';
+import type {
+  ArtifactFile,
+  ArtifactOwner,
+  CallOptions,
+  Experiment,
+  LoggedModel,
+  Metric,
+  ModelVersion,
+  Page,
+  RegisteredModel,
+  Run,
+  SampledHistoryQuery,
+  SearchExperimentsQuery,
+  SearchLoggedModelsQuery,
+  SearchModelVersionsQuery,
+  SearchRegisteredModelsQuery,
+  SearchRunsQuery,
+  StoreCapabilities,
+  TrackingStore,
+} from '../types';
+import { localArtifactRoot } from './artifactRoots';
+import { Db, fileSignature, type FileSignature, sameSignature } from './database';
+import * as experiments from './experimentQueries';
+import * as loggedModels from './loggedModelQueries';
+import * as registry from './registryQueries';
+import * as runs from './runQueries';
+
+export interface SqliteStoreOptions {
+  /** The tracking URI to show in messages (default `sqlite:///<absolute path>`). */
+  uri?: string;
+  /** Where sql-wasm.wasm is (default: next to the sql.js package's main file). */
+  wasmPath?: string;
+  /** Debounce for change notifications from the file watcher, ms (default 300). */
+  watchDebounceMs?: number;
+}
+
+export class SqliteStore implements TrackingStore {
+  readonly kind = 'sqlite' as const;
+  readonly uri: string;
+  private db: Db | undefined;
+  private signature: FileSignature | undefined;
+  private reloading: Promise<Db> | undefined;
+  private disposed = false;
+  private readonly listeners = new Set<() => void>();
+  private watcher: fs.FSWatcher | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly dbPath: string,
+    private readonly options: SqliteStoreOptions,
+  ) {
+    this.uri = options.uri ?? `sqlite:///${dbPath}`;
+  }
+
+  static async open(dbPath: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+    const store = new SqliteStore(path.resolve(dbPath), options);
+    await store.current();
+    return store;
+  }
+
+  // ---- database lifecycle ----
+
+  /** The open database, reloaded first when the file (or its -wal) changed since it was read. */
+  private async current(signal?: AbortSignal): Promise<Db> {
+    if (this.disposed) throw new TrackingError('cancelled', `The SQLite store ${this.uri} was closed.`, { uri: this.uri });
+    if (signal?.aborted) throw new TrackingError('cancelled', 'The operation was cancelled.', { uri: this.uri });
+    if (this.reloading) return this.reloading;
+    const sig = await fileSignature(this.dbPath);
+    if (this.db && sameSignature(this.signature, sig)) return this.db;
+    if (this.reloading) return this.reloading;
+    this.reloading = (async () => {
+      try {
+        const db = await Db.open(this.dbPath, this.uri, this.options.wasmPath);
+        // the file may have changed while it was read: keep the signature from before the read,
+        // so the next call reloads again if so
+        if (this.disposed) {
+          db.close();
+          throw new TrackingError('cancelled', `The SQLite store ${this.uri} was closed.`, { uri: this.uri });
+        }
+        this.db?.close();
+        this.db = db;
+        this.signature = sig;
+        return db;
+      } finally {
+        this.reloading = undefined;
+      }
+    })();
+    return this.reloading;
+  }
+
+  private async with<T>(options: CallOptions | undefined, fn: (db: Db) => T): Promise<T> {
+    const db = await this.current(options?.signal);
+    return fn(db);
+  }
+
+  onDidChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    this.startWatching();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.stopWatching();
+    };
+  }
+
+  private startWatching(): void {
+    if (this.watcher || this.disposed) return;
+    const dir = path.dirname(this.dbPath);
+    const base = path.basename(this.dbPath);
+    const names = new Set([base, `${base}-wal`, `${base}-journal`]);
+    try {
+      this.watcher = fs.watch(dir, { persistent: false }, (_event, filename) => {
+        if (filename && !names.has(filename.toString())) return;
+        this.scheduleNotify();
+      });
+      this.watcher.on('error', () => this.stopWatching());
+    } catch {
+      this.watcher = undefined;
+    }
+  }
+
+  private scheduleNotify(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      void fileSignature(this.dbPath).then((sig) => {
+        if (this.disposed || sameSignature(this.signature, sig)) return;
+        for (const l of [...this.listeners]) {
+          try {
+            l();
+          } catch {
+            // a listener's failure is not ours
+          }
+        }
+      });
+    }, this.options.watchDebounceMs ?? 300);
+    this.debounce.unref?.();
+  }
+
+  private stopWatching(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = undefined;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopWatching();
+    this.listeners.clear();
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  // ---- reads ----
+
+  capabilities(options?: CallOptions): Promise<StoreCapabilities> {
+    return this.with(options, (db) => ({ writes: false, registry: db.hasTable('registered_models'), loggedModels: loggedModels.hasLoggedModels(db) }));
+  }
+
+  searchExperiments(query: SearchExperimentsQuery, options?: CallOptions): Promise<Page<Experiment>> {
+    return this.with(options, (db) => experiments.searchExperiments(db, query));
+  }
+
+  getExperiment(experimentId: string, options?: CallOptions): Promise<Experiment> {
+    return this.with(options, (db) => {
+      const e = experiments.getExperiment(db, experimentId);
+      if (!e) throw new TrackingError('notFound', `No Experiment with id=${experimentId} exists.`, { uri: this.uri, errorCode: 'RESOURCE_DOES_NOT_EXIST', status: 404 });
+      return e;
+    });
+  }
+
+  getExperimentByName(name: string, options?: CallOptions): Promise<Experiment | undefined> {
+    return this.with(options, (db) => experiments.getExperimentByName(db, name));
+  }
+
+  searchRuns(query: SearchRunsQuery, options?: CallOptions): Promise<Page<Run>> {
+    return this.with(options, (db) => runs.searchRuns(db, query));
+  }
+
+  getRun(runId: string, options?: CallOptions): Promise<Run> {
+    return this.with(options, (db) => runs.getRun(db, runId, this.uri));
+  }
+
+  /** Sorted by (timestamp, step, value) like the SQL store; an unknown run or key gives [] (the server answers 200 {}). */
+  getMetricHistory(runId: string, key: string, options?: CallOptions): Promise<Metric[]> {
+    return this.with(options, (db) => runs.getMetricHistory(db, runId, key));
+  }
+
+  getSampledMetricHistory(runId: string, key: string, query: SampledHistoryQuery, options?: CallOptions): Promise<Metric[]> {
+    return this.with(options, (db) => downsampleMetrics(runs.getMetricHistoryInSteps(db, runId, key, query.startStep, query.endStep), query.maxPoints));
+  }
+
+  private async ownerRoot(owner: ArtifactOwner, options?: CallOptions): Promise<string> {
+    let rootUri = owner.rootUri;
+    if (!rootUri) {
+      rootUri = await this.with(options, (db) =>
+        owner.type === 'run' ? runs.getRun(db, owner.id, this.uri).info.artifactUri : loggedModels.getLoggedModel(db, owner.id, this.uri).info.artifactUri,
+      );
+    }
+    return localArtifactRoot(rootUri, this.dbPath, this.uri);
+  }
+
+  async listArtifacts(owner: ArtifactOwner, relPath?: string, options?: CallOptions): Promise<ArtifactFile[]> {
+    normalizeArtifactPath(relPath); // `..` is an invalid request even when the root is unreachable
+    return listLocalArtifacts(await this.ownerRoot(owner, options), relPath, options?.signal);
+  }
+
+  async readArtifact(owner: ArtifactOwner, relPath: string, options?: CallOptions): Promise<AsyncIterable<Uint8Array>> {
+    normalizeArtifactPath(relPath);
+    return readLocalArtifact(await this.ownerRoot(owner, options), relPath, options?.signal, this.uri);
+  }
+
+  async artifactSize(owner: ArtifactOwner, relPath: string, options?: CallOptions): Promise<number | undefined> {
+    normalizeArtifactPath(relPath);
+    return localArtifactSize(await this.ownerRoot(owner, options), relPath, this.uri);
+  }
+
+  searchRegisteredModels(query: SearchRegisteredModelsQuery, options?: CallOptions): Promise<Page<RegisteredModel>> {
+    return this.with(options, (db) => registry.searchRegisteredModels(db, query));
+  }
+
+  getRegisteredModel(name: string, options?: CallOptions): Promise<RegisteredModel> {
+    return this.with(options, (db) => registry.getRegisteredModel(db, name, this.uri));
+  }
+
+  searchModelVersions(query: SearchModelVersionsQuery, options?: CallOptions): Promise<Page<ModelVersion>> {
+    return this.with(options, (db) => registry.searchModelVersions(db, query));
+  }
+
+  getModelVersion(name: string, version: string, options?: CallOptions): Promise<ModelVersion> {
+    return this.with(options, (db) => registry.getModelVersion(db, name, version, this.uri));
+  }
+
+  getModelVersionByAlias(name: string, alias: string, options?: CallOptions): Promise<ModelVersion> {
+    return this.with(options, (db) => registry.getModelVersionByAlias(db, name, alias, this.uri));
+  }
+
+  /** What `model-versions/get-download-uri` answers: storage_location if set, else source. */
+  getModelVersionDownloadUri(name: string, version: string, options?: CallOptions): Promise<string> {
+    return this.with(options, (db) => registry.getModelVersionDownloadUri(db, name, version, this.uri));
+  }
+
+  searchLoggedModels(query: SearchLoggedModelsQuery, options?: CallOptions): Promise<Page<LoggedModel>> {
+    return this.with(options, (db) => loggedModels.searchLoggedModels(db, query, this.uri));
+  }
+
+  getLoggedModel(modelId: string, options?: CallOptions): Promise<LoggedModel> {
+    return this.with(options, (db) => loggedModels.getLoggedModel(db, modelId, this.uri));
+  }
+
+  // ---- writes: never ----
+
+  deleteRun(): Promise<void> {
+    return Promise.reject(readOnly(this.uri, 'Deleting a run'));
+  }
+
+  restoreRun(): Promise<void> {
+    return Promise.reject(readOnly(this.uri, 'Restoring a run'));
+  }
+
+  renameRun(): Promise<void> {
+    return Promise.reject(readOnly(this.uri, 'Renaming a run'));
+  }
+
+  setRunTag(): Promise<void> {
+    return Promise.reject(readOnly(this.uri, 'Setting a tag'));
+  }
+
+  deleteRunTag(): Promise<void> {
+    return Promise.reject(readOnly(this.uri, 'Deleting a tag'));
+  }
+}
