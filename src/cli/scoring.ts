@@ -267,16 +267,21 @@ export function isScoringBody(v: unknown): boolean {
 }
 
 function stringifyForPython(v: unknown): string {
-  // NaN/Infinity survive as Python understands them (JSON.stringify would write null).
-  const marks: string[] = [];
+  // NaN/Infinity survive as Python reads them (JSON.stringify would write null): mark them with a tag no
+  // string in the data can contain, then swap the marks for bare tokens.
+  let tag = 'n';
+  const probe = JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? 0 : x)) ?? '';
+  while (probe.includes(tag)) tag += Math.random().toString(36).slice(2, 6);
+  let found = false;
   const s = JSON.stringify(v, (_k, x) => {
     if (typeof x === 'number' && !Number.isFinite(x)) {
-      marks.push(Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity');
-      return `\u0000NUM${marks.length - 1}\u0000`;
+      found = true;
+      return `${tag}:${Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity'}`;
     }
     return x;
   });
-  return s.replace(/"\\u0000NUM(\d+)\\u0000"/g, (_m, n: string) => marks[Number(n)]);
+  if (!found) return s;
+  return s.replace(new RegExp(`"${tag}:(NaN|Infinity|-Infinity)"`, 'g'), '$1');
 }
 
 /**

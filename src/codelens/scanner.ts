@@ -206,13 +206,19 @@ function clientMethodSpec(method: string): CallSpec {
   return CLIENT_METHODS.get(method) ?? { kind: 'clientCall', method, params: [], client: true };
 }
 
-/** What a full dotted path (['mlflow', 'sklearn', 'log_model']) is, if it is one of ours. */
-function classifyPath(parts: readonly string[]): CallSpec | undefined {
-  if (parts[0] !== 'mlflow') return undefined;
-  if (parts.length === 2) return FLUENT.get(parts[1]);
-  if (parts.length !== 3) return undefined;
-  const mod = parts[1];
-  const fn = parts[2];
+/**
+ * What a full dotted path is, if it is one of ours: the path is `prefix` (an import's target, e.g.
+ * ['mlflow', 'sklearn']) followed by names[from…] (the rest of the callee as written).
+ */
+function classifyPath(prefix: readonly string[], names: readonly string[], from: number): CallSpec | undefined {
+  const pl = prefix.length;
+  const len = pl + names.length - from;
+  if (len < 2 || len > 3) return undefined;
+  const part = (k: number): string => (k < pl ? prefix[k] : names[from + k - pl]);
+  if (part(0) !== 'mlflow') return undefined;
+  if (len === 2) return FLUENT.get(part(1));
+  const mod = part(1);
+  const fn = part(2);
   if (mod === 'tracking') return TRACKING_MODULE.get(fn);
   if (mod === 'client') return fn === 'MlflowClient' ? CLIENT_CTOR : undefined;
   if ((fn === 'log_model' || fn === 'autolog') && !NOT_FLAVORS.has(mod) && mod !== '') return flavorSpec(mod, fn);
@@ -286,7 +292,7 @@ function collectImports(t: Tokens, ctx: Context): void {
       const mod = parts;
       j++;
       if (isOp(t, j, STAR)) {
-        if (ours && !ctx.star.some((m) => m.join('.') === mod.join('.'))) ctx.star.push(mod);
+        if (ours && ctx.star.length < 8 && !ctx.star.some((m) => m.join('.') === mod.join('.'))) ctx.star.push(mod);
         continue;
       }
       if (isOp(t, j, LPAREN)) j++;
@@ -335,14 +341,10 @@ function resolve(ctx: Context, names: string[]): CallSpec | undefined {
     return clientMethodSpec(names[n - 1]);
   }
   const alias = ctx.aliases.get(names[0]);
-  if (alias !== undefined) {
-    if (n === 1) return classifyPath(alias);
-    if (alias.length + n - 1 > 3) return undefined;
-    return classifyPath(alias.concat(names.slice(1)));
-  }
+  if (alias !== undefined) return classifyPath(alias, names, 1);
   if (n === 1 && ctx.star.length) {
     for (const mod of ctx.star) {
-      const spec = classifyPath(mod.concat(names));
+      const spec = classifyPath(mod, names, 0);
       if (spec) return spec;
     }
   }
@@ -545,6 +547,7 @@ class Scan {
     if ((this.lengths & (1 << Math.min(len, 31))) === 0) return false;
     const list = this.headsByShape.get(len * 65536 + this.text.charCodeAt(s));
     if (list === undefined) return false;
+    if (list.length > 4) return this.heads.has(this.text.slice(s, s + len));
     for (let k = 0; k < list.length; k++) if (this.text.startsWith(list[k], s)) return true;
     return false;
   }
@@ -603,11 +606,12 @@ class Scan {
         if (b - a < 3) continue;
         const sub = this.text.slice(a, b);
         if (sub.indexOf('(') < 0) continue;
-        let any = false;
-        for (const h of this.heads) if (sub.indexOf(h) >= 0) { any = true; break; }
+        let any = this.heads.size > 16; // with many heads, skip the pre-check
+        if (!any) for (const h of this.heads) if (sub.indexOf(h) >= 0) { any = true; break; }
         if (any) {
           const before = this.calls.length;
-          this.run(tokenizePython(this.text, a, b), fieldDepth + 1);
+          // Our tokens are no longer read, so the field may reuse the token buffers.
+          this.run(tokenizePython(this.text, a, b, true), fieldDepth + 1);
           if (this.calls.length > before) this.sawFieldCalls = true;
         }
       }

@@ -4,7 +4,6 @@
 // Every compile* function either returns a predicate / comparator or throws an invalidRequest
 // TrackingError whose message follows MLflow's 400 wording; no other exception escapes.
 
-import { isTrackingError } from '../errors';
 import { parseRunOrderBy } from './orderBy';
 import { parseRunFilter } from './runFilter';
 
@@ -17,6 +16,8 @@ export {
   compileModelVersionFilter,
   compileModelVersionOrderBy,
   STAGE_DELETED_INTERNAL,
+  IS_PROMPT_TAG,
+  type RegisteredModelFilterOptions,
 } from './registryFilter';
 export { compileLoggedModelFilter, compileLoggedModelOrderBy, type LoggedModelOrderBy } from './loggedModelFilter';
 
@@ -39,7 +40,7 @@ export function filterNeeds(filter?: string, orderBy?: string[]): FilterNeeds {
     const needs: FilterNeeds = { params: false, metrics: false, tags: false, datasets: false };
     const f = parseRunFilter(filter);
     const o = parseRunOrderBy(orderBy);
-    for (const { entity, key } of [...f.entities, ...o.entities]) {
+    for (const { entity } of [...f.entities, ...o.entities]) {
       if (entity === 'metric') needs.metrics = true;
       else if (entity === 'parameter') needs.params = true;
       else if (entity === 'tag') needs.tags = true;
@@ -47,8 +48,7 @@ export function filterNeeds(filter?: string, orderBy?: string[]): FilterNeeds {
     }
     if (f.entities.some((e) => e.entity === 'attribute' && e.key === 'run_name')) needs.tags = true;
     return needs;
-  } catch (e) {
-    if (isTrackingError(e)) return all;
+  } catch {
     return all;
   }
 }

@@ -196,7 +196,3 @@ export function splitIdentifier(segments: Segment[]): { prefix?: string; key: st
 export function pySet(values: Iterable<string>): string {
   return `{${[...values].sort().map((v) => `'${v}'`).join(', ')}}`;
 }
-
-export function valueText(v: Value): string {
-  return v.raw;
-}

@@ -32,21 +32,40 @@ function attributeString(c: Comparison, key: string): string {
 // ---- registered models ----
 
 const RM_SEARCH_KEYS = new Set(['name']);
+/** Tag that marks a registered model as an MLflow 3 prompt. */
+export const IS_PROMPT_TAG = 'mlflow.prompt.is_prompt';
 
-/** registered-models/search filter: `name` (=, !=, LIKE, ILIKE) and `tags.<key>`. */
-export function compileRegisteredModelFilter(filter?: string): (m: RegisteredModel) => boolean {
-  if (!filter || filter.trim() === '') return () => true;
-  return and(
-    parseFilter(filter).map((c): ((m: RegisteredModel) => boolean) => {
-      const { type, key } = attrOrTagIdentifier(c.lhs.segments, RM_SEARCH_KEYS);
-      if (type === 'tag') return tagComparison<RegisteredModel>(c, key);
-      if (c.rhs.kind === 'list') throw invalidRequest(`Only the 'run_id' attribute supports comparison with a list of quoted string values (registered models can be searched by name only).`);
-      const s = attributeString(c, key);
-      checkOp(c, STRING_OPS, 'name');
-      const test = stringPredicate(c.op, s);
-      return (m) => test(m.name);
-    }),
-  );
+export interface RegisteredModelFilterOptions {
+  /** Keep prompts even when the filter does not ask for them (MLflow 3 hides them by default). */
+  includePrompts?: boolean;
+}
+
+/**
+ * registered-models/search filter: `name` (=, !=, LIKE, ILIKE) and `tags.<key>`. Like MLflow 3's
+ * registry, models tagged mlflow.prompt.is_prompt='true' (prompts) are left out unless the filter
+ * asks for them (tags.`mlflow.prompt.is_prompt` = 'true', or != 'false').
+ */
+export function compileRegisteredModelFilter(filter?: string, options: RegisteredModelFilterOptions = {}): (m: RegisteredModel) => boolean {
+  const comps = filter && filter.trim() !== '' ? parseFilter(filter) : [];
+  let queryingPrompts = false;
+  const preds = comps.map((c): ((m: RegisteredModel) => boolean) => {
+    const { type, key } = attrOrTagIdentifier(c.lhs.segments, RM_SEARCH_KEYS);
+    if (type === 'tag') {
+      const pred = tagComparison<RegisteredModel>(c, key);
+      if (key === IS_PROMPT_TAG && c.rhs.kind === 'string') {
+        const v = c.rhs.text.toLowerCase();
+        queryingPrompts = (c.op === '=' && v === 'true') || (c.op === '!=' && v === 'false');
+      }
+      return pred;
+    }
+    if (c.rhs.kind === 'list') throw invalidRequest(`Only the 'run_id' attribute supports comparison with a list of quoted string values (registered models can be searched by name only).`);
+    const s = attributeString(c, key);
+    checkOp(c, STRING_OPS, 'name');
+    const test = stringPredicate(c.op, s);
+    return (m) => test(m.name);
+  });
+  if (!queryingPrompts && !options.includePrompts) preds.unshift((m) => findTag(m.tags, IS_PROMPT_TAG) !== 'true');
+  return and(preds);
 }
 
 const RM_ORDER_KEYS = new Set(['name', 'timestamp', 'last_updated_timestamp', 'creation_timestamp']);

@@ -1,3 +1,2 @@
-// The search grammar used by the SQLite store. Points at the temporary shim until
-// src/tracking/search exists; then this becomes `export * from '../search';`.
-export * from './searchShim';
+// The search grammar the SQLite store uses (shared with the file store).
+export { compileExperimentFilter, compileExperimentOrderBy, compileLoggedModelFilter, compileLoggedModelOrderBy, compileModelVersionFilter, compileModelVersionOrderBy, compileRegisteredModelFilter, compileRegisteredModelOrderBy, compileRunFilter, compileRunOrderBy, filterNeeds } from '../search';

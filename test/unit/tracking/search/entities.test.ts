@@ -115,6 +115,15 @@ describe('registered model search grammar', () => {
     assert.deepEqual(names("tags.task != 'reg'"), ['iris-classifier']);
     assert.deepEqual(names(''), ['iris-classifier', 'empty-model', 'Iris-2']);
   });
+  it('hides MLflow 3 prompts unless the filter asks for them', () => {
+    const withPrompt = [...RMS, rm('my-prompt', 1, 1, { 'mlflow.prompt.is_prompt': 'true' })];
+    const n = (f?: string, includePrompts?: boolean) => withPrompt.filter(compileRegisteredModelFilter(f, { includePrompts })).map((m) => m.name);
+    assert.deepEqual(n(), ['iris-classifier', 'empty-model', 'Iris-2']);
+    assert.deepEqual(n("name LIKE 'my%'"), []);
+    assert.deepEqual(n("tags.`mlflow.prompt.is_prompt` = 'true'"), ['my-prompt']);
+    assert.deepEqual(n("tags.mlflow.prompt.is_prompt != 'false'"), ['my-prompt']);
+    assert.deepEqual(n(undefined, true), ['iris-classifier', 'empty-model', 'Iris-2', 'my-prompt']);
+  });
   it('rejects other keys and operators', () => {
     invalid(() => compileRegisteredModelFilter("nme = 'x'"), /^Invalid attribute key 'nme' specified\. Valid keys are '\{'name'\}'/);
     invalid(() => compileRegisteredModelFilter("name > 'x'"), /^Invalid comparator '>'/);
