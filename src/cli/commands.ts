@@ -219,6 +219,7 @@ export type StoreUriKind = 'file' | 'sql' | 'http' | 'databricks' | 'artifacts' 
 /** Classifies a tracking / backend store URI the way MLflow picks a store (scheme; no scheme = file store). */
 export function classifyStoreUri(uri: string): StoreUriKind {
   const u = uri.trim();
+  if (/^(databricks|databricks-uc|uc)$/i.test(u)) return 'databricks'; // looked up as-is by MLflow
   if (/^[a-zA-Z]:[\\/]/.test(u) || /^\\\\/.test(u)) return 'file'; // Windows drive or UNC path
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(u);
   if (!m) return 'file';

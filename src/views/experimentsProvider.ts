@@ -139,7 +139,7 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     let pageToken: string | undefined;
     const seen = new Set<string>();
     do {
-      const page = await store.searchExperiments({ maxResults: 1000, pageToken, viewType: this.showDeleted ? 'ALL' : 'ACTIVE_ONLY' });
+      const page = await store.searchExperiments({ maxResults: 1000, pageToken, viewType: this.showDeleted ? 'ALL' : undefined });
       out.push(...page.items);
       if (page.nextPageToken && seen.has(page.nextPageToken)) break;
       if (page.nextPageToken) seen.add(page.nextPageToken);
@@ -176,7 +176,7 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
       experimentIds: [experiment.experimentId],
       filter: this.query.filter,
       orderBy: this.query.orderBy,
-      runViewType: this.showDeleted ? 'ALL' : 'ACTIVE_ONLY',
+      runViewType: this.showDeleted ? 'ALL' : undefined,
       maxResults: pageSize,
       pageToken: reset ? undefined : list.nextPageToken,
     });

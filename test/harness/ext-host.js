@@ -20,7 +20,7 @@ const { startCodeServer, ROOT } = require('./codeserver');
 const { launchBrowser } = require('./workbench');
 
 // Workbench noise that says nothing about the tests (offline gallery, service worker, ...).
-const QUIET = /^Canceled|Creation of workbench contribution|open-vsx\.org|\[Service Worker\]|Creating a socket|connection token|AccountPolicyGate|AgentHost|reconnection-grace|builtin extensions cache|Failed to fetch|ERR_NAME_NOT_RESOLVED|marketplace|404 \(Not Found\)/;
+const QUIET = /^Canceled|Timed out waiting for authentication provider|Creation of workbench contribution|open-vsx\.org|\[Service Worker\]|Creating a socket|connection token|AccountPolicyGate|AgentHost|reconnection-grace|builtin extensions cache|Failed to fetch|ERR_NAME_NOT_RESOLVED|marketplace|404 \(Not Found\)/;
 
 /**
  * @returns {Promise<{code:number, passed:number, failed:number, skipped:number, ms:number, failedTests:object[]}>}

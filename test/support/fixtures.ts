@@ -3,7 +3,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+/** The project folder: the nearest folder above this file with our package.json (also when bundled into out/). */
+export const PROJECT_ROOT = (() => {
+  let dir = __dirname;
+  for (;;) {
+    try {
+      if ((JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'mlflow-vscode') return dir;
+    } catch {
+      // keep looking
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return path.resolve(__dirname, '..', '..');
+    dir = up;
+  }
+})();
 export const SHARED_MLFLOW = process.env.MLFLOW_FIXTURES ?? path.resolve(PROJECT_ROOT, '..', 'shared', 'mlflow');
 export const HAVE_SHARED = fs.existsSync(path.join(SHARED_MLFLOW, 'stores'));
 

@@ -125,3 +125,69 @@ describe('explorer connection errors', function () {
     await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);
   });
 });
+
+for (const ver of ['v2', 'v3'] as const) {
+  describe(`explorer on a ${ver} tracking server (replaying real transcripts)`, function () {
+    this.timeout(60000);
+    let server: { url: string; close(): Promise<void> } | undefined;
+
+    before(async function () {
+      requireShared(this);
+      const { startReplayServer } = await import('../support/replayServer');
+      server = await startReplayServer([ver], { lenient: true });
+      await useTrackingUri(server.url);
+    });
+
+    after(async () => {
+      await server?.close();
+      await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);
+    });
+
+    it('lists experiments and nested runs from the server', async () => {
+      const a = await api();
+      assert.strictEqual(a.services.connections.all()[0].state.name, 'connected');
+      const exp = await childByLabel(a, undefined, 'iris-classification');
+      const parent = await childByLabel(a, exp, 'parent-sweep');
+      const kids = (await a.services.experiments.getChildren(parent)).map((n) => label(n, a));
+      assert.ok(kids.includes('child-C-0.1'), kids.join(', '));
+      const run = await childByLabel(a, exp, 'baseline-logreg');
+      const artifacts = (await a.services.experiments.getChildren(await childByLabel(a, run, 'Artifacts'))).map((n) => label(n, a));
+      assert.ok(artifacts.includes('metrics.json'), artifacts.join(', '));
+      const item = a.services.experiments.getTreeItem(run);
+      assert.match(String(item.contextValue), /Http/, 'server runs offer "Open in MLflow UI"');
+    });
+  });
+}
+
+describe('explorer on a server that asks for credentials', function () {
+  this.timeout(60000);
+  let server: { url: string; close(): Promise<void> } | undefined;
+
+  before(async function () {
+    requireShared(this);
+    const { startReplayServer } = await import('../support/replayServer');
+    server = await startReplayServer(['v3-auth'], { lenient: true });
+  });
+
+  after(async () => {
+    await server?.close();
+    await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('without credentials: an error node that says sign-in is needed', async () => {
+    const a = await useTrackingUri(server!.url);
+    const roots = await a.services.experiments.getChildren();
+    assert.strictEqual(roots[0].type, 'error');
+    assert.strictEqual(roots[0].type === 'error' && roots[0].error.kind, 'auth');
+  });
+
+  it('with credentials from secret storage: connected, and the password is nowhere in settings', async () => {
+    const a = await api();
+    await a.services.credentials.set(server!.url, { type: 'basic', username: 'admin', password: 'password1234' });
+    await useTrackingUri(server!.url);
+    assert.strictEqual(a.services.connections.all()[0].state.name, 'connected');
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('mlflow'));
+    assert.ok(!settings.includes('password1234'));
+    await a.services.credentials.delete(server!.url);
+  });
+});

@@ -5,7 +5,8 @@ import type { Dataset, DatasetInput, Metric, Run, RunInfo, Tag } from '../types'
 import { RUN_NAME_TAG } from '../types';
 import { parseLifecycle, parseRunStatus } from '../wire';
 import { FileCache, readSmallFile } from './fileCache';
-import { direntIsDir, listDir, listKeyFiles, readKeyValues } from './fsUtil';
+import { direntIsDir, listDir } from './fsUtil';
+import { KeyListingCache, type KeyListing } from './keyListing';
 import { latestMetric } from './metricFile';
 import { parseMetaYaml, yamlInt, yamlStr, type YamlMap } from './metaYaml';
 
@@ -88,6 +89,9 @@ export class RunReader {
   private readonly metaCache = new FileCache<RunMeta | RunMetaError>();
   private readonly latestCache = new FileCache<Metric | undefined>();
   private readonly yamlCache = new FileCache<YamlMap>(20_000);
+  private readonly listings = new KeyListingCache();
+  private readonly tagValues = new FileCache<string>(400_000);
+  private readonly paramValues = new Map<string, { listing: KeyListing; values: Tag[] }>();
 
   constructor(private readonly report: (p: Problem) => void, private readonly clearProblem: (path: string) => void) {}
 
@@ -139,14 +143,32 @@ export class RunReader {
     };
   }
 
+  /** Params are immutable in MLflow (re-logging a different value is refused), so their values are cached per folder listing. */
   params(run: RunMeta, dirs?: Dirs): Tag[] {
     if (dirs && !dirs.params) return [];
-    return readKeyValues(path.join(run.dir, 'params'));
+    const dir = path.join(run.dir, 'params');
+    const listing = this.listings.get(dir);
+    const hit = this.paramValues.get(dir);
+    if (hit && hit.listing === listing) return hit.values;
+    const values: Tag[] = [];
+    for (const [key, abs] of listing.files) {
+      const v = readSmallFile(abs);
+      if (v !== undefined) values.push({ key, value: v });
+    }
+    if (this.paramValues.size > 100_000) this.paramValues.clear();
+    this.paramValues.set(dir, { listing, values });
+    return values;
   }
 
+  /** Tags are rewritten in place (MLflow opens them with 'w'), so each value is validated by its own stat. */
   tags(run: RunMeta, dirs?: Dirs): Tag[] {
     if (dirs && !dirs.tags) return [];
-    return readKeyValues(path.join(run.dir, 'tags'));
+    const out: Tag[] = [];
+    for (const [key, abs] of this.listings.get(path.join(run.dir, 'tags')).files) {
+      const v = this.tagValues.get(abs, (t) => t);
+      if (v !== undefined) out.push({ key, value: v });
+    }
+    return out;
   }
 
   /** Latest value of every metric (MLflow's max of (step, timestamp, value) per key). */
@@ -154,7 +176,7 @@ export class RunReader {
     if (dirs && !dirs.metrics) return [];
     const out: Metric[] = [];
     const runId = run.metricsCarryRunId ? run.runId : undefined;
-    for (const [key, abs] of listKeyFiles(path.join(run.dir, 'metrics'))) {
+    for (const [key, abs] of this.listings.get(path.join(run.dir, 'metrics')).files) {
       const m = this.latestCache.get(abs, (text) => {
         const r = latestMetric(text, { key, kind: 'run', runId });
         if (r.badLines) this.report({ path: abs, message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.` });

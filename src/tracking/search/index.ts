@@ -3,6 +3,21 @@
 //
 // Every compile* function either returns a predicate / comparator or throws an invalidRequest
 // TrackingError whose message follows MLflow's 400 wording; no other exception escapes.
+//
+// Where MLflow's backends disagree we pick one and say so:
+// * NaN latest metrics: IEEE (file store: NaN only satisfies !=) unless `{ nanAsZero: true }` (SQL
+//   stores keep NaN as 0 + is_nan and filter on the 0). ±Infinity compares as itself; SQL stores
+//   already hold ±1.7976931348623157e308 instead, so their runs carry that value.
+// * LIKE: SQL semantics (% and _ only; % spans newlines; _ is one code point), case-sensitive;
+//   a backslash escapes %, _ and \ (PostgreSQL-style) and is literal before anything else.
+//   ILIKE folds case with full Unicode lower-casing.
+// * run_name filters read the mlflow.runName tag (SQL store), falling back to the run_name field;
+//   run_name ordering uses the run_name field (both stores).
+// * Strings order by code point (Python / SQLite); all-digit experiment ids order as integers.
+// * Order-by keys missing on an entity sort last in both directions; NaN metrics just before them.
+// * `datasets.<key> IN (...)` keeps mixed-case values (MLflow drops values that are not all lower
+//   case, a run-id rule it applies to dataset lists too); `run_id IN (...)` drops them as MLflow does.
+// * Duplicate order_by keys are accepted (the SQL store rejects them; the file store does not).
 
 import { parseRunOrderBy } from './orderBy';
 import { parseRunFilter } from './runFilter';

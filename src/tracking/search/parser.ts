@@ -193,6 +193,11 @@ export function splitIdentifier(segments: Segment[]): { prefix?: string; key: st
 }
 
 /** Python's repr of a set of strings, sorted for stable messages: {'a', 'b'}. */
+const pySetCache = new WeakMap<object, string>();
 export function pySet(values: Iterable<string>): string {
-  return `{${[...values].sort().map((v) => `'${v}'`).join(', ')}}`;
+  const cached = pySetCache.get(values as object);
+  if (cached !== undefined) return cached;
+  const text = `{${[...values].sort().map((v) => `'${v}'`).join(', ')}}`;
+  pySetCache.set(values as object, text);
+  return text;
 }
