@@ -44,11 +44,37 @@ const common = {
 
 const builds = [];
 
-// 1. The extension itself.
+// 1. The extension itself, and the two heavy tracking backends as bundles of their own that
+//    src/tracking/index.ts require()s on first use: a local store never loads undici, a server never
+//    loads sql.js, and activation reads only the small main bundle.
+const LAZY_BACKENDS = { './rest': 'backend-rest.js', './sqlite': 'backend-sqlite.js' };
+const lazyBackends = {
+  name: 'lazy-backends',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(rest|sqlite)$/ }, args => {
+      if (path.resolve(args.resolveDir) !== path.join(ROOT, 'src/tracking')) return undefined;
+      return { path: './' + LAZY_BACKENDS[args.path], external: true };
+    });
+  },
+};
+builds.push({
+  name: 'backends',
+  options: {
+    ...common,
+    entryPoints: { 'backend-rest': path.join(ROOT, 'src/tracking/rest/index.ts'), 'backend-sqlite': path.join(ROOT, 'src/tracking/sqlite/index.ts') },
+    outdir: path.join(ROOT, 'dist'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    mainFields: ['main', 'module'],
+  },
+});
 builds.push({
   name: 'extension',
   options: {
     ...common,
+    plugins: [lazyBackends],
     entryPoints: [path.join(ROOT, 'src/extension.ts')],
     outfile: path.join(ROOT, 'dist/extension.js'),
     platform: 'node',

@@ -61,6 +61,8 @@ export interface Tokens {
   readonly fstringFields: number[];
   /** Indices of the `import` and `from` names. */
   readonly importKeywords: number[];
+  /** Indices of the `MlflowClient` names. */
+  readonly clientClassNames: number[];
 }
 
 interface Buffers {
@@ -73,6 +75,56 @@ interface Buffers {
 
 function newBuffers(cap: number): Buffers {
   return { kind: new Uint8Array(cap), start: new Int32Array(cap), end: new Int32Array(cap), aux: new Int32Array(cap), match: new Int32Array(cap) };
+}
+
+/** Growable token arrays. */
+class Sink implements Buffers {
+  kind: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
+  aux: Int32Array;
+  match: Int32Array;
+  cap: number;
+  n = 0;
+
+  constructor(buf: Buffers) {
+    this.kind = buf.kind;
+    this.start = buf.start;
+    this.end = buf.end;
+    this.aux = buf.aux;
+    this.match = buf.match;
+    this.cap = buf.kind.length;
+  }
+
+  push(k: number, s: number, e: number, a: number): void {
+    const n = this.n;
+    if (n === this.cap) this.grow();
+    this.kind[n] = k;
+    this.start[n] = s;
+    this.end[n] = e;
+    this.aux[n] = a;
+    this.match[n] = -1;
+    this.n = n + 1;
+  }
+
+  private grow(): void {
+    const cap = (this.cap *= 2);
+    const k2 = new Uint8Array(cap);
+    k2.set(this.kind);
+    this.kind = k2;
+    const s2 = new Int32Array(cap);
+    s2.set(this.start);
+    this.start = s2;
+    const e2 = new Int32Array(cap);
+    e2.set(this.end);
+    this.end = e2;
+    const a2 = new Int32Array(cap);
+    a2.set(this.aux);
+    this.aux = a2;
+    const m2 = new Int32Array(cap);
+    m2.set(this.match);
+    this.match = m2;
+  }
 }
 
 /** Buffers kept between calls with `reuse` (up to this many tokens). */
@@ -244,52 +296,19 @@ function scanFormatSpec(text: string, p: number, to: number, q: number, triple: 
  */
 export function tokenizePython(text: string, from = 0, to = text.length, reuse = false): Tokens {
   const want = Math.max(64, ((to - from) >> 2) + 16);
-  const buf = reuse && pool && pool.kind.length >= want ? pool : newBuffers(want);
-  let cap = buf.kind.length;
-  let kind = buf.kind;
-  let start = buf.start;
-  let end = buf.end;
-  let aux = buf.aux;
-  let match = buf.match;
-  let n = 0;
+  const b = new Sink(reuse && pool && pool.kind.length >= want ? pool : newBuffers(want));
   const fields: number[] = [];
   const importKeywords: number[] = [];
+  const clientClassNames: number[] = [];
   const open: number[] = []; // indices of open brackets
-
-  const grow = (): void => {
-    cap *= 2;
-    const k2 = new Uint8Array(cap);
-    k2.set(kind);
-    kind = k2;
-    const s2 = new Int32Array(cap);
-    s2.set(start);
-    start = s2;
-    const e2 = new Int32Array(cap);
-    e2.set(end);
-    end = e2;
-    const a2 = new Int32Array(cap);
-    a2.set(aux);
-    aux = a2;
-    const m2 = new Int32Array(cap);
-    m2.set(match);
-    match = m2;
-  };
-  const push = (k: number, s: number, e: number, a: number): void => {
-    if (n === cap) grow();
-    kind[n] = k;
-    start[n] = s;
-    end[n] = e;
-    aux[n] = a;
-    match[n] = -1;
-    n++;
-  };
+  const push = (k: number, s: number, e: number, a: number): void => b.push(k, s, e, a);
   /** Ends the logical line; gives up on brackets still open. */
   const newline = (at: number): void => {
     if (open.length) {
-      for (let i = 0; i < open.length; i++) match[open[i]] = n;
+      for (let i = 0; i < open.length; i++) b.match[open[i]] = b.n;
       open.length = 0;
     }
-    push(T_NEWLINE, at, at, 0);
+    b.push(T_NEWLINE, at, at, 0);
   };
 
   let pos = from;
@@ -372,9 +391,11 @@ export function tokenizePython(text: string, from = 0, to = text.length, reuse =
           newline(tokStart);
         }
         if ((len === 6 && c === 105 && text.startsWith('import', tokStart)) || (len === 4 && c === 102 && text.startsWith('from', tokStart))) {
-          importKeywords.push(n);
+          importKeywords.push(b.n);
+        } else if (len === 12 && c === 77 && text.startsWith('MlflowClient', tokStart)) {
+          clientClassNames.push(b.n);
         }
-        push(T_NAME, tokStart, pos, 0);
+        b.push(T_NAME, tokStart, pos, 0);
         continue;
       }
       // --- strings
@@ -393,20 +414,20 @@ export function tokenizePython(text: string, from = 0, to = text.length, reuse =
           else if ((d === 43 || d === 45) && !hex && (text.charCodeAt(pos - 1) | 32) === 101) pos++;
           else break;
         }
-        push(T_NUMBER, tokStart, pos, 0);
+        b.push(T_NUMBER, tokStart, pos, 0);
         continue;
       }
       // --- brackets
       if (c === 40 || c === 91 || c === 123) {
-        open.push(n);
-        push(T_OP, pos, pos + 1, c);
+        open.push(b.n);
+        b.push(T_OP, pos, pos + 1, c);
         pos++;
         continue;
       }
       if (c === 41 || c === 93 || c === 125) {
         const o = open.length ? open.pop()! : -1;
-        if (o >= 0) match[o] = n;
-        push(T_OP, pos, pos + 1, c);
+        if (o >= 0) b.match[o] = b.n;
+        b.push(T_OP, pos, pos + 1, c);
         pos++;
         continue;
       }
@@ -448,18 +469,19 @@ export function tokenizePython(text: string, from = 0, to = text.length, reuse =
           if (next === 61) { code = OP_AUGASSIGN; len = 2; }
           break;
       }
-      push(T_OP, pos, pos + len, code);
+      b.push(T_OP, pos, pos + len, code);
       pos += len;
     }
     if (!lastIsNewline) newline(to);
-    for (let i = 0; i < open.length; i++) match[open[i]] = n;
+    for (let i = 0; i < open.length; i++) b.match[open[i]] = b.n;
     open.length = 0;
-    push(T_EOF, to, to, 0);
+    b.push(T_EOF, to, to, 0);
   } finally {
     sFields = prevFields;
   }
-  if (reuse && cap <= POOL_MAX) pool = { kind, start, end, aux, match };
-  return { text, count: n, kind, start, end, aux, match, fstringFields: fields, importKeywords };
+  const { kind, start, end, aux, match } = b;
+  if (reuse && b.cap <= POOL_MAX) pool = { kind, start, end, aux, match };
+  return { text, count: b.n, kind, start, end, aux, match, fstringFields: fields, importKeywords, clientClassNames };
 }
 
 /** Scans a string starting at `tokStart` whose quote is at `qPos`; pushes the token and returns its end. */

@@ -13,6 +13,7 @@ const T_OP = py.T_OP;
 const T_STRING = py.T_STRING;
 const OP_POW = py.OP_POW;
 const OP_ELLIPSIS = py.OP_ELLIPSIS;
+const OP_WALRUS = py.OP_WALRUS;
 const S_BYTES = py.S_BYTES;
 const S_PLACEHOLDER = py.S_PLACEHOLDER;
 
@@ -158,17 +159,15 @@ const LOG_MODEL_PARAMS: Record<string, string[]> = {
 };
 const DEFAULT_LOG_MODEL_PARAMS = ['model', 'artifact_path'];
 
-const flavorSpecs = new Map<string, CallSpec>();
+const flavorSpecs = new Map<string, { log_model: CallSpec; autolog: CallSpec }>();
 function flavorSpec(flavor: string, fn: 'log_model' | 'autolog'): CallSpec {
-  const id = flavor + '.' + fn;
-  let spec = flavorSpecs.get(id);
-  if (!spec) {
-    spec = fn === 'log_model'
-      ? fluent('logModel', fn, Object.prototype.hasOwnProperty.call(LOG_MODEL_PARAMS, flavor) ? LOG_MODEL_PARAMS[flavor] : DEFAULT_LOG_MODEL_PARAMS, { flavor })
-      : fluent('autolog', fn, [], { flavor });
-    if (flavorSpecs.size < 200) flavorSpecs.set(id, spec);
+  let specs = flavorSpecs.get(flavor);
+  if (!specs) {
+    const params = Object.prototype.hasOwnProperty.call(LOG_MODEL_PARAMS, flavor) ? LOG_MODEL_PARAMS[flavor] : DEFAULT_LOG_MODEL_PARAMS;
+    specs = { log_model: fluent('logModel', 'log_model', params, { flavor }), autolog: fluent('autolog', 'autolog', [], { flavor }) };
+    if (flavorSpecs.size < 200) flavorSpecs.set(flavor, specs);
   }
-  return spec;
+  return specs[fn];
 }
 
 const client = (kind: MlflowCallKind, method: string, params: string[], extra: Partial<CallSpec> = {}): CallSpec =>
@@ -214,11 +213,10 @@ function classifyPath(prefix: readonly string[], names: readonly string[], from:
   const pl = prefix.length;
   const len = pl + names.length - from;
   if (len < 2 || len > 3) return undefined;
-  const part = (k: number): string => (k < pl ? prefix[k] : names[from + k - pl]);
-  if (part(0) !== 'mlflow') return undefined;
-  if (len === 2) return FLUENT.get(part(1));
-  const mod = part(1);
-  const fn = part(2);
+  if ((pl > 0 ? prefix[0] : names[from]) !== 'mlflow') return undefined;
+  const mod = pl > 1 ? prefix[1] : names[from + 1 - pl];
+  if (len === 2) return FLUENT.get(mod);
+  const fn = pl > 2 ? prefix[2] : names[from + 2 - pl];
   if (mod === 'tracking') return TRACKING_MODULE.get(fn);
   if (mod === 'client') return fn === 'MlflowClient' ? CLIENT_CTOR : undefined;
   if ((fn === 'log_model' || fn === 'autolog') && !NOT_FLAVORS.has(mod) && mod !== '') return flavorSpec(mod, fn);
@@ -235,6 +233,8 @@ interface Context {
   star: string[][];
   /** Dotted names holding an MlflowClient ('client', 'self.client'). */
   clientVars: Set<string>;
+  /** Their first names ('client', 'self'). */
+  clientHeads: Set<string>;
 }
 
 const nameAt = (t: Tokens, i: number): string => t.text.slice(t.start[i], t.end[i]);
@@ -283,7 +283,7 @@ function collectImports(t: Tokens, ctx: Context): void {
         relative = true;
         j++;
       }
-      const e = dottedEnd(t, j);
+      const e = isName(t, j, 'import') ? j : dottedEnd(t, j); // `from . import x` has no module name
       parts = dottedNames(t, j, e);
       j = e;
       if (!isName(t, j, 'import')) continue;
@@ -337,7 +337,7 @@ const MLFLOW = ['mlflow'];
 /** Resolves a dotted callee to what it calls. */
 function resolve(ctx: Context, names: string[]): CallSpec | undefined {
   const n = names.length;
-  if (n >= 2 && ctx.clientVars.size && ctx.clientVars.has(n === 2 ? names[0] : names.slice(0, n - 1).join('.'))) {
+  if (n >= 2 && ctx.clientHeads.has(names[0]) && ctx.clientVars.has(n === 2 ? names[0] : names.slice(0, n - 1).join('.'))) {
     return clientMethodSpec(names[n - 1]);
   }
   const alias = ctx.aliases.get(names[0]);
@@ -351,36 +351,62 @@ function resolve(ctx: Context, names: string[]): CallSpec | undefined {
   return undefined;
 }
 
-/** Finds `x = MlflowClient(...)`, `self.client: MlflowClient = ...` and `client: MlflowClient` (parameters). */
+function addClientVar(ctx: Context, names: string[]): void {
+  ctx.clientVars.add(names.join('.'));
+  ctx.clientHeads.add(names[0]);
+}
+
+/** Token j begins a statement (follows a NEWLINE or `;`, or starts the text). */
+function atStatementStart(t: Tokens, j: number): boolean {
+  return j < 0 || t.kind[j] === T_NEWLINE || isOp(t, j, SEMI);
+}
+
+/** The first index of the dotted name that ends at token `last`. */
+function dottedStart(t: Tokens, last: number): number {
+  let j = last;
+  while (j >= 2 && isOp(t, j - 1, DOT) && t.kind[j - 2] === T_NAME) j -= 2;
+  return j;
+}
+
+/**
+ * Finds the names holding an MlflowClient: `x = MlflowClient(...)`, `self.client: MlflowClient = ...`,
+ * `(c := MlflowClient())` and annotated parameters `client: MlflowClient`. Looks only around the names
+ * that can mean the class (`MlflowClient`, or what it was imported as).
+ */
 function collectClientVars(t: Tokens, ctx: Context): void {
   const kind = t.kind;
-  let stmtStart = 0;
-  let depth = 0;
-  const isCtor = (names: string[]): boolean => names.length > 0 && resolve(ctx, names) === CLIENT_CTOR;
-  for (let i = 0; i < t.count; i++) {
-    const k = kind[i];
-    if (k === T_NEWLINE) {
-      stmtStart = i + 1;
-      depth = 0;
-      continue;
+  const others: string[] = []; // other local names of the class (`from mlflow import MlflowClient as C`)
+  for (const [local, path] of ctx.aliases) {
+    if (local !== 'MlflowClient' && path[path.length - 1] === 'MlflowClient' && classifyPath(path, [], 0) === CLIENT_CTOR) others.push(local);
+  }
+  const candidates = t.clientClassNames;
+  if (others.length) {
+    for (let i = 0; i < t.count; i++) {
+      if (kind[i] === T_NAME && others.includes(nameAt(t, i))) candidates.push(i);
     }
-    if (k !== T_OP) continue;
-    const a = t.aux[i];
-    if (a === 40 || a === 91 || a === 123) depth++;
-    else if (a === 41 || a === 93 || a === 125) { if (depth > 0) depth--; }
-    else if (a === SEMI && depth === 0) stmtStart = i + 1;
-    else if (a === EQUAL && depth === 0) {
-      const after = dottedEnd(t, i + 1);
-      if (after === i + 1 || !isOp(t, after, LPAREN) || !isCtor(dottedNames(t, i + 1, after))) continue;
-      const targetEnd = dottedEnd(t, stmtStart);
-      if (targetEnd > stmtStart && (targetEnd === i || isOp(t, targetEnd, COLON))) {
-        ctx.clientVars.add(dottedNames(t, stmtStart, targetEnd).join('.'));
+  }
+  for (const k of candidates) {
+    if (isOp(t, k + 1, DOT)) continue;
+    const s = dottedStart(t, k);
+    if (resolve(ctx, dottedNames(t, s, k + 1)) !== CLIENT_CTOR) continue;
+    const i = s - 1;
+    if (i < 1 || kind[i] !== T_OP) continue;
+    const op = t.aux[i];
+    const call = isOp(t, k + 1, LPAREN);
+    if (op === EQUAL && call) {
+      // target = MlflowClient(...)   or   target: Annotation = MlflowClient(...)
+      if (kind[i - 1] !== T_NAME) continue;
+      const ts = dottedStart(t, i - 1);
+      if (isOp(t, ts - 1, COLON) && ts >= 2 && kind[ts - 2] === T_NAME && atStatementStart(t, dottedStart(t, ts - 2) - 1)) {
+        const as = dottedStart(t, ts - 2);
+        addClientVar(ctx, dottedNames(t, as, ts - 1));
+      } else if (atStatementStart(t, ts - 1) || isOp(t, ts - 1, COLON)) {
+        // (`f(x=MlflowClient())` is a keyword argument, not an assignment; `if a: c = MlflowClient()` is one)
+        addClientVar(ctx, dottedNames(t, ts, i));
       }
-    } else if (a === COLON && i > 0 && kind[i - 1] === T_NAME && !isOp(t, i - 2, DOT)) {
-      const after = dottedEnd(t, i + 1);
-      if (after > i + 1 && !isOp(t, after, LPAREN) && !isOp(t, after, DOT) && isCtor(dottedNames(t, i + 1, after))) {
-        ctx.clientVars.add(nameAt(t, i - 1));
-      }
+    } else if ((op === OP_WALRUS && call) || (op === COLON && !call)) {
+      // (c := MlflowClient())   or   def f(client: MlflowClient)
+      if (kind[i - 1] === T_NAME && !isOp(t, i - 2, DOT)) addClientVar(ctx, [nameAt(t, i - 1)]);
     }
   }
 }
@@ -451,8 +477,11 @@ interface Arg {
   b: number;
 }
 
-/** Splits tokens (open, close) into top-level comma-separated pieces. */
-function splitTopLevel(t: Tokens, from: number, to: number, each: (a: number, b: number) => void): void {
+// (No closures on hot paths: tsx/esbuild `keepNames` makes creating one costly.)
+
+/** Splits tokens [from, to) into top-level comma-separated pieces: [start, end) pairs, empty ones left out. */
+function splitTopLevel(t: Tokens, from: number, to: number): number[] {
+  const pieces: number[] = [];
   let pieceStart = from;
   let j = from;
   while (j < to) {
@@ -462,24 +491,27 @@ function splitTopLevel(t: Tokens, from: number, to: number, each: (a: number, b:
         const m = t.match[j];
         j = m > j ? m : j;
       } else if (a === COMMA) {
-        each(pieceStart, j);
+        if (j > pieceStart) pieces.push(pieceStart, j);
         pieceStart = j + 1;
       }
     }
     j++;
   }
-  if (pieceStart < to) each(pieceStart, to);
+  if (pieceStart < to) pieces.push(pieceStart, to);
+  return pieces;
 }
 
 function parseArgs(t: Tokens, open: number, close: number): Arg[] {
   const args: Arg[] = [];
-  splitTopLevel(t, open + 1, close, (a, b) => {
-    if (a >= b) return;
+  const pieces = splitTopLevel(t, open + 1, close);
+  for (let p = 0; p < pieces.length; p += 2) {
+    const a = pieces[p];
+    const b = pieces[p + 1];
     if (isOp(t, a, STAR)) args.push({ star: 1, a: a + 1, b });
     else if (isOp(t, a, OP_POW)) args.push({ star: 2, a: a + 1, b });
     else if (t.kind[a] === T_NAME && isOp(t, a + 1, EQUAL)) args.push({ kw: nameAt(t, a), star: 0, a: a + 2, b });
-    else args.push({ star: 0, a, b });
-  });
+    else args.push({ kw: undefined, star: 0, a, b });
+  }
   return args;
 }
 
@@ -513,14 +545,16 @@ class Scan {
   /** Names that may start a callee, by length and first character. */
   private readonly heads = new Set<string>();
   private readonly headsByShape = new Map<number, string[]>();
-  private lengths = 0;
-  /** Calls were found inside f-string fields (so the list needs sorting). */
-  sawFieldCalls = false;
+  /** 1 at [min(length, 31) * 128 + min(first char, 127)] for every head. */
+  private readonly shapes = new Uint8Array(32 * 128);
+  /** Calls found inside f-string replacement fields (merged into `calls` at the end). */
+  readonly fieldCalls: MlflowCall[] = [];
+  private inField = false;
 
   constructor(private readonly text: string, private readonly ctx: Context) {
     this.pos = new Positions(text);
     for (const h of ctx.aliases.keys()) this.addHead(h);
-    for (const v of ctx.clientVars) this.addHead(v.split('.')[0]);
+    for (const h of ctx.clientHeads) this.addHead(h);
     if (ctx.star.length) {
       for (const name of FLUENT.keys()) this.addHead(name);
       for (const name of TRACKING_MODULE.keys()) this.addHead(name);
@@ -538,13 +572,14 @@ class Scan {
     const list = this.headsByShape.get(shape);
     if (list) list.push(h);
     else this.headsByShape.set(shape, [h]);
-    this.lengths |= 1 << Math.min(h.length, 31);
+    this.shapes[Math.min(h.length, 31) * 128 + Math.min(h.charCodeAt(0), 127)] = 1;
   }
 
   private isHead(t: Tokens, i: number): boolean {
     const s = t.start[i];
     const len = t.end[i] - s;
-    if ((this.lengths & (1 << Math.min(len, 31))) === 0) return false;
+    const c = this.text.charCodeAt(s);
+    if (this.shapes[(len < 31 ? len : 31) * 128 + (c < 127 ? c : 127)] === 0) return false;
     const list = this.headsByShape.get(len * 65536 + this.text.charCodeAt(s));
     if (list === undefined) return false;
     if (list.length > 4) return this.heads.has(this.text.slice(s, s + len));
@@ -554,6 +589,7 @@ class Scan {
 
   /** Finds the calls among tokens `t`; `fieldDepth` counts f-string replacement fields we are inside. */
   run(t: Tokens, fieldDepth = 0): void {
+    this.inField = fieldDepth > 0;
     const kind = t.kind;
     const aux = t.aux;
     let depth = 0;
@@ -575,7 +611,7 @@ class Scan {
         continue;
       }
       if (k !== T_NAME) continue;
-      if (isName(t, i, 'with')) {
+      if (t.end[i] - t.start[i] === 4 && this.text.charCodeAt(t.start[i]) === 119 && this.text.startsWith('with', t.start[i])) {
         withActive = true;
         withDepth = depth;
         withParen = isOp(t, i + 1, LPAREN);
@@ -608,12 +644,8 @@ class Scan {
         if (sub.indexOf('(') < 0) continue;
         let any = this.heads.size > 16; // with many heads, skip the pre-check
         if (!any) for (const h of this.heads) if (sub.indexOf(h) >= 0) { any = true; break; }
-        if (any) {
-          const before = this.calls.length;
-          // Our tokens are no longer read, so the field may reuse the token buffers.
-          this.run(tokenizePython(this.text, a, b, true), fieldDepth + 1);
-          if (this.calls.length > before) this.sawFieldCalls = true;
-        }
+        // Our tokens are no longer read, so the field may reuse the token buffers.
+        if (any) this.run(tokenizePython(this.text, a, b, true), fieldDepth + 1);
       }
     }
   }
@@ -671,7 +703,7 @@ class Scan {
       }
     }
     if (!sawKey && starred && (spec.key || spec.dict)) call.dynamicKeys = true;
-    this.calls.push(call);
+    (this.inField ? this.fieldCalls : this.calls).push(call);
     return close;
   }
 
@@ -690,11 +722,13 @@ class Scan {
           return;
         }
       }
-      splitTopLevel(t, a + 1, b - 1, (s, e) => {
-        if (s >= e) return;
+      const pieces = splitTopLevel(t, a + 1, b - 1);
+      for (let p = 0; p < pieces.length; p += 2) {
+        const s = pieces[p];
+        const e = pieces[p + 1];
         if (isOp(t, s, OP_POW)) {
           call.dynamicKeys = true;
-          return;
+          continue;
         }
         let colon = -1;
         for (let j = s; j < e; j++) {
@@ -706,7 +740,7 @@ class Scan {
         const lit = colon > s ? literalString(t, s, colon) : undefined;
         if (lit) call.keys.push({ value: lit.value, range: this.pos.range(lit.s, lit.e) });
         else call.dynamicKeys = true;
-      });
+      }
       return;
     }
     if (isName(t, a, 'dict') && isOp(t, a + 1, LPAREN) && t.match[a + 1] === b - 1) {
@@ -724,7 +758,7 @@ class Scan {
 }
 
 function newContext(assumeImported: boolean): Context {
-  const ctx: Context = { aliases: new Map(), star: [], clientVars: new Set() };
+  const ctx: Context = { aliases: new Map(), star: [], clientVars: new Set(), clientHeads: new Set() };
   if (assumeImported) ctx.aliases.set('mlflow', MLFLOW);
   return ctx;
 }
@@ -750,7 +784,20 @@ export function scanPython(text: string, options: ScanOptions = {}): MlflowCall[
   const scan = new Scan(text, ctx);
   if (scan.empty) return [];
   scan.run(toks);
-  const calls = scan.calls;
-  if (scan.sawFieldCalls) calls.sort((x, y) => x.range.startLine - y.range.startLine || x.range.startCol - y.range.startCol);
-  return calls;
+  return scan.fieldCalls.length ? mergeByStart(scan.calls, scan.fieldCalls) : scan.calls;
+}
+
+const startsBefore = (x: MlflowCall, y: MlflowCall): boolean =>
+  x.range.startLine < y.range.startLine || (x.range.startLine === y.range.startLine && x.range.startCol <= y.range.startCol);
+
+/** Merges the calls found in f-string fields into the (sorted) others. */
+function mergeByStart(calls: MlflowCall[], inFields: MlflowCall[]): MlflowCall[] {
+  inFields.sort((x, y) => x.range.startLine - y.range.startLine || x.range.startCol - y.range.startCol);
+  const out: MlflowCall[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < calls.length && j < inFields.length) out.push(startsBefore(calls[i], inFields[j]) ? calls[i++] : inFields[j++]);
+  while (i < calls.length) out.push(calls[i++]);
+  while (j < inFields.length) out.push(inFields[j++]);
+  return out;
 }

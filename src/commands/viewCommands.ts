@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ContextKeys } from '../ids';
 import type { Services } from '../services';
 import { validateRunFilter } from '../tracking/search';
-import { TrackingError } from '../tracking/errors';
+import { TrackingError, isTrackingError } from '../tracking/errors';
 import { isNode, type Node } from '../views/nodes';
 import { CancelledByUser, registerCommand } from './command';
 
@@ -110,18 +110,19 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
           for (let attempt = 0; ; attempt++) {
             try {
               await s.experimentsView.reveal(node, { select: true, focus: true, expand: false });
-              break;
+              await new Promise((r) => setTimeout(r, 150));
+              if (s.experimentsView.selection.some((n) => n.id === node.id) || attempt >= 6) break;
             } catch (e) {
-              if (attempt >= 4) throw e;
-              await new Promise((r) => setTimeout(r, 250));
+              if (attempt >= 6) throw e;
             }
+            await new Promise((r) => setTimeout(r, 250));
           }
           return node.run;
         } catch (e) {
           lastError = e;
         }
       }
-      if (lastError instanceof TrackingError && lastError.kind !== 'notFound') throw lastError;
+      if (isTrackingError(lastError) && lastError.kind !== 'notFound') throw lastError;
       throw new TrackingError('notFound', `No run with ID ${runId} in the connected tracking stores.`);
     }),
     registerCommand(log, 'mlflow.expandNode', async (node?: Node) => {

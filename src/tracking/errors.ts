@@ -43,8 +43,10 @@ export class TrackingError extends Error {
   }
 }
 
+/** By shape, not instanceof: the REST and SQLite backends are bundled apart from the extension and carry their own copy of the class. */
 export function isTrackingError(e: unknown, kind?: TrackingErrorKind): e is TrackingError {
-  return e instanceof TrackingError && (kind === undefined || e.kind === kind);
+  const ok = e instanceof Error && e.name === 'TrackingError' && typeof (e as { kind?: unknown }).kind === 'string';
+  return ok && (kind === undefined || (e as TrackingError).kind === kind);
 }
 
 export function notFound(what: string, uri?: string): TrackingError {

@@ -3,8 +3,10 @@ import { toTrackingError, type Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import { formatTimestamp, oneLine } from '../format';
 import type { Log } from '../log';
-import type { Experiment, LoggedModel, ModelVersion, RegisteredModel } from '../tracking/types';
+import type { ArtifactFile, ArtifactOwner, Experiment, LoggedModel, ModelVersion, RegisteredModel, Run, TrackingStore } from '../tracking/types';
 import { TrackingError } from '../tracking/errors';
+import { loggedModelUri, versionArtifactSource, versionUri } from '../artifacts/modelUris';
+import { artifactTreeItem } from './treeItems';
 
 export type ModelNode =
   | { type: 'section'; id: string; conn: Connection; section: 'registered' | 'logged' }
@@ -13,6 +15,8 @@ export type ModelNode =
   | { type: 'alias'; id: string; conn: Connection; alias: string; version: string; modelName: string; parent: ModelNode }
   | { type: 'loggedExperiment'; id: string; conn: Connection; experiment: Experiment; parent: ModelNode }
   | { type: 'loggedModel'; id: string; conn: Connection; model: LoggedModel; parent: ModelNode }
+  | { type: 'artifact'; id: string; conn: Connection; owner: ArtifactOwner; file: ArtifactFile; run?: Run; modelUri?: string; parent: ModelNode }
+  | { type: 'sourceRun'; id: string; conn: Connection; runId: string; runName?: string; parent: ModelNode }
   | { type: 'info'; id: string; conn?: Connection; text: string; error?: TrackingError; parent?: ModelNode };
 
 /** Registered models → versions and aliases; MLflow 3 logged models per experiment. */
@@ -20,12 +24,23 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
   private readonly changed = new vscode.EventEmitter<ModelNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly sub: vscode.Disposable;
+  private filterValue: string | undefined;
 
   constructor(private readonly connections: Connections, private readonly log: Log) {
     this.sub = connections.onDidChange(() => this.changed.fire(undefined));
   }
 
   refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  /** Registered-model filter in MLflow's syntax (`name LIKE '%iris%'`, `tags.team = 'a'`); undefined clears it. */
+  get filter(): string | undefined {
+    return this.filterValue;
+  }
+
+  setFilter(filter: string | undefined): void {
+    this.filterValue = filter?.trim() || undefined;
     this.changed.fire(undefined);
   }
 
@@ -54,12 +69,13 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
             const models: RegisteredModel[] = [];
             let pageToken: string | undefined;
             do {
-              const page = await store.searchRegisteredModels({ maxResults: 1000, pageToken });
+              const page = await store.searchRegisteredModels({ filter: this.filterValue, maxResults: 1000, pageToken });
               models.push(...page.items);
               pageToken = page.nextPageToken;
             } while (pageToken && models.length < 10_000);
-            if (!models.length) return [{ type: 'info', id: `${node.id}|none`, conn, text: 'No registered models', parent: node }];
-            return models.map((model) => ({ type: 'registeredModel', id: `${node.id}|${model.name}`, conn, model, parent: node }));
+            const head: ModelNode[] = this.filterValue ? [{ type: 'info', id: `${node.id}|filter`, conn, text: `Filter: ${this.filterValue}`, parent: node }] : [];
+            if (!models.length) return [...head, { type: 'info', id: `${node.id}|none`, conn, text: this.filterValue ? 'No registered model matches the filter' : 'No registered models', parent: node }];
+            return [...head, ...models.map((model): ModelNode => ({ type: 'registeredModel', id: `${node.id}|${model.name}`, conn, model, parent: node }))];
           }
           const exps = await store.searchExperiments({ maxResults: 1000 });
           return exps.items.map((experiment) => ({ type: 'loggedExperiment', id: `${node.id}|${experiment.experimentId}`, conn, experiment, parent: node }));
@@ -84,6 +100,16 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
           if (!page.items.length) return [{ type: 'info', id: `${node.id}|none`, conn, text: 'No logged models', parent: node }];
           return page.items.map((model) => ({ type: 'loggedModel', id: `${node.id}|${model.info.modelId}`, conn, model, parent: node }));
         }
+        case 'version':
+          return await this.versionChildren(store, node);
+        case 'loggedModel': {
+          const i = node.model.info;
+          const owner: ArtifactOwner = { type: 'loggedModel', id: i.modelId, rootUri: i.artifactUri };
+          const out: ModelNode[] = i.sourceRunId ? [{ type: 'sourceRun', id: `${node.id}|src`, conn, runId: i.sourceRunId, parent: node }] : [];
+          return [...out, ...(await this.artifactNodes(store, node, owner, '', loggedModelUri(i.modelId)))];
+        }
+        case 'artifact':
+          return node.file.isDir ? await this.artifactNodes(store, node, node.owner, node.file.path, node.modelUri) : [];
         default:
           return [];
       }
@@ -95,6 +121,25 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
       this.log.error(`[models] ${error.userMessage}`);
       return [{ type: 'info', id: `${node?.id ?? 'root'}|error`, conn: node?.conn, text: error.message, error, parent: node }];
     }
+  }
+
+  private async versionChildren(store: TrackingStore, node: Extract<ModelNode, { type: 'version' }>): Promise<ModelNode[]> {
+    const v = node.version;
+    const out: ModelNode[] = v.runId ? [{ type: 'sourceRun', id: `${node.id}|src`, conn: node.conn, runId: v.runId, parent: node }] : [];
+    const src = versionArtifactSource(v);
+    if (!src) return [...out, { type: 'info', id: `${node.id}|nosrc`, conn: node.conn, text: `Files at ${v.source}`, parent: node }];
+    const rootUri = src.type === 'run' ? (await store.getRun(src.id)).info.artifactUri : (await store.getLoggedModel(src.id)).info.artifactUri;
+    const owner: ArtifactOwner = src.type === 'run' ? { type: 'run', id: src.id, rootUri } : { type: 'loggedModel', id: src.id, rootUri };
+    return [...out, ...(await this.artifactNodes(store, node, owner, src.path, versionUri(v.name, v.version)))];
+  }
+
+  private async artifactNodes(store: TrackingStore, parent: ModelNode, owner: ArtifactOwner, path: string, modelUri: string | undefined): Promise<ModelNode[]> {
+    const conn = parent.conn!;
+    const files = await store.listArtifacts(owner, path);
+    if (!files.length && path === '') return [{ type: 'info', id: `${parent.id}|noart`, conn, text: 'No files', parent }];
+    return [...files]
+      .sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.path.localeCompare(b.path))
+      .map((file): ModelNode => ({ type: 'artifact', id: `${parent.id}|f|${file.path}`, conn, owner, file, modelUri, parent }));
   }
 
   getTreeItem(node: ModelNode): vscode.TreeItem {
@@ -122,18 +167,20 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
       }
       case 'version': {
         const v = node.version;
-        item = new vscode.TreeItem(`Version ${v.version}`, C.None);
+        item = new vscode.TreeItem(`Version ${v.version}`, C.Collapsed);
         item.iconPath = new vscode.ThemeIcon(v.status === 'READY' ? 'versions' : v.status === 'FAILED_REGISTRATION' ? 'error' : 'loading~spin');
-        item.description = [v.currentStage !== 'None' ? v.currentStage : '', ...v.aliases.map((a) => `@${a}`), v.description ? oneLine(v.description, 60) : ''].filter(Boolean).join(' · ');
-        item.tooltip = `models:/${v.name}/${v.version}\nsource: ${v.source}${v.runId ? `\nrun: ${v.runId}` : ''}\nstatus: ${v.status}\ncreated ${formatTimestamp(v.creationTimestamp)}`;
-        item.contextValue = 'modelVersion';
+        item.description = [v.currentStage && v.currentStage !== 'None' ? v.currentStage : '', ...v.aliases.map((a) => `@${a}`), v.status !== 'READY' ? v.status.toLowerCase().replace('_', ' ') : '', v.description ? oneLine(v.description, 60) : '']
+          .filter(Boolean)
+          .join(' · ');
+        item.tooltip = versionTooltip(v);
+        item.contextValue = `modelVersion${v.runId ? 'Run' : ''}`;
         break;
       }
       case 'alias':
         item = new vscode.TreeItem(`@${node.alias}`, C.None);
         item.iconPath = new vscode.ThemeIcon('bookmark');
         item.description = `→ version ${node.version}`;
-        item.tooltip = `models:/${node.modelName}@${node.alias}`;
+        item.tooltip = `models:/${node.modelName}@${node.alias} → version ${node.version}`;
         item.contextValue = 'modelAlias';
         break;
       case 'loggedExperiment':
@@ -142,13 +189,24 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
         break;
       case 'loggedModel': {
         const i = node.model.info;
-        item = new vscode.TreeItem(i.name || i.modelId, C.None);
+        item = new vscode.TreeItem(i.name || i.modelId, C.Collapsed);
         item.iconPath = new vscode.ThemeIcon('package');
         item.description = `${i.modelId} · ${i.status.replace('LOGGED_MODEL_', '').toLowerCase()}`;
         item.tooltip = `models:/${i.modelId}\n${i.artifactUri}${i.sourceRunId ? `\nsource run: ${i.sourceRunId}` : ''}\ncreated ${formatTimestamp(i.creationTimestampMs)}`;
-        item.contextValue = 'loggedModel';
+        item.contextValue = `loggedModel${i.sourceRunId ? 'Run' : ''}`;
         break;
       }
+      case 'artifact':
+        item = artifactTreeItem(node);
+        break;
+      case 'sourceRun':
+        item = new vscode.TreeItem('Source run', C.None);
+        item.iconPath = new vscode.ThemeIcon('beaker');
+        item.description = node.runId;
+        item.tooltip = `Reveal run ${node.runId} in the Experiments view`;
+        item.command = { command: 'mlflow.revealRun', title: 'Reveal Source Run', arguments: [node.runId] };
+        item.contextValue = 'modelSourceRun';
+        break;
       case 'info':
         item = new vscode.TreeItem(node.text, C.None);
         item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
@@ -166,4 +224,19 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
     this.sub.dispose();
     this.changed.dispose();
   }
+}
+
+function versionTooltip(v: ModelVersion): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown('**').appendText(`${v.name} · version ${v.version}`).appendMarkdown('**\n\n');
+  md.appendMarkdown(`\`models:/${v.name}/${v.version}\`  \n`);
+  md.appendMarkdown('Status: ').appendText(v.status + (v.statusMessage ? ` (${v.statusMessage})` : '')).appendMarkdown('  \n');
+  if (v.currentStage && v.currentStage !== 'None') md.appendMarkdown('Stage: ').appendText(v.currentStage).appendMarkdown('  \n');
+  if (v.aliases.length) md.appendMarkdown('Aliases: ').appendText(v.aliases.map((a) => `@${a}`).join(', ')).appendMarkdown('  \n');
+  md.appendMarkdown('Source: ').appendText(v.source).appendMarkdown('  \n');
+  if (v.runId) md.appendMarkdown(`Run: \`${v.runId}\`  \n`);
+  md.appendMarkdown(`Created: ${formatTimestamp(v.creationTimestamp)}`);
+  if (v.description) md.appendMarkdown('\n\n').appendText(v.description);
+  if (v.tags.length) md.appendMarkdown('\n\nTags: ').appendText(v.tags.map((t) => `${t.key}=${oneLine(t.value, 60)}`).join(', '));
+  return md;
 }

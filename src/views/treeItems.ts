@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import { formatBytes, formatDuration, formatMetricValue, formatRelativeTime, formatTimestamp, oneLine } from '../format';
 import type { Metric, Run, RunStatus } from '../tracking/types';
 import { USER_TAG } from '../tracking/types';
+import type { ArtifactFile, ArtifactOwner } from '../tracking/types';
+import { artifactContextValue } from '../artifacts/kinds';
+import { artifactUri } from './artifactFileSystem';
 import type { GroupKind, Node } from './nodes';
 
 const STATUS_ICON: Record<RunStatus, vscode.ThemeIcon> = {
@@ -163,18 +166,8 @@ export function toTreeItem(node: Node, ctx: ItemContext): vscode.TreeItem {
       item.contextValue = 'dataset';
       return withId(item, node);
     }
-    case 'artifact': {
-      const f = node.file;
-      const name = f.path.split('/').pop() || f.path;
-      const item = new vscode.TreeItem(name, f.isDir ? C.Collapsed : C.None);
-      item.iconPath = f.isDir ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
-      item.resourceUri = vscode.Uri.from({ scheme: 'mlflow-artifact', path: '/' + f.path });
-      item.description = f.isDir ? '' : formatBytes(f.fileSize ?? 0);
-      item.tooltip = f.path;
-      item.contextValue = f.isDir ? 'artifactDir' : 'artifactFile';
-      if (!f.isDir) item.command = { command: 'mlflow.openArtifact', title: 'Open Artifact', arguments: [node] };
-      return withId(item, node);
-    }
+    case 'artifact':
+      return withId(artifactTreeItem(node), node);
     case 'loadMore': {
       const item = new vscode.TreeItem('Load more…', C.None);
       item.iconPath = new vscode.ThemeIcon('ellipsis');
@@ -209,4 +202,18 @@ function withId(item: vscode.TreeItem, node: Node): vscode.TreeItem {
 function tooltipText(key: string, value: string): string {
   const v = value.length > 2000 ? value.slice(0, 2000) + `… (${value.length} characters)` : value;
   return `${key}\n\n${v}`;
+}
+
+/** An artifact row (explorer and Models view): name, size, file icon by the real mlflow-artifact: URI. */
+export function artifactTreeItem(n: { conn: { key: string }; owner: ArtifactOwner; file: ArtifactFile }): vscode.TreeItem {
+  const f = n.file;
+  const name = f.path.split('/').pop() || f.path;
+  const item = new vscode.TreeItem(name, f.isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.resourceUri = artifactUri({ connKey: n.conn.key, ownerType: n.owner.type, ownerId: n.owner.id, path: f.path });
+  item.iconPath = f.isDir ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
+  item.description = f.isDir ? '' : formatBytes(f.fileSize ?? 0);
+  item.tooltip = `${f.path}${f.isDir ? '' : ` — ${formatBytes(f.fileSize ?? 0)}`}`;
+  item.contextValue = artifactContextValue(f.path, f.isDir);
+  if (!f.isDir) item.command = { command: 'mlflow.artifacts.open', title: 'Open Artifact', arguments: [n] };
+  return item;
 }

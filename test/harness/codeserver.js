@@ -35,6 +35,7 @@ const DEFAULT_SETTINGS = {
   'terminal.integrated.enablePersistentSessions': false,
   'window.restoreWindows': 'none',
   'files.hotExit': 'off',
+  'git.openRepositoryInParentFolders': 'never', // the demo workspace lives inside this repo (.cache/)
 };
 
 function isInstalled() { return fs.existsSync(NODE24) && fs.existsSync(ENTRY); }

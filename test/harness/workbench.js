@@ -72,6 +72,12 @@ class Workbench {
     return this.page.locator('.part.sidebar .welcome-view-content', { hasText: text });
   }
 
+  /** Wait until the status bar no longer shows "Activating Extensions…" (passes at once if it never did). */
+  async waitForActivation(timeout = 30000) {
+    await this.page.waitForFunction(() => ![...document.querySelectorAll('.part.statusbar .statusbar-item')]
+      .some(e => /Activating Extensions/i.test(e.textContent || '')), null, { timeout });
+  }
+
   // ---- trees ----------------------------------------------------------------------------
 
   /** Tree row in the side bar by its exact label (aria-label is the tooltip if one is set). */
@@ -200,11 +206,11 @@ class Workbench {
     return this.page.locator('.part.statusbar .statusbar-item', { hasText: text });
   }
 
-  /** PNG of the page to shots/<name>.png (SHOTS_DIR overrides); returns the file path. */
+  /** PNG of the page to shots/<name>.png (SHOTS_DIR overrides; an absolute name is used as is); returns the path. */
   async screenshot(name) {
     await this.page.waitForTimeout(300); // let fade-in animations (toasts, hovers) finish
-    fs.mkdirSync(shotsDir(), { recursive: true });
-    const file = path.join(shotsDir(), name.endsWith('.png') ? name : name + '.png');
+    const file = path.resolve(shotsDir(), name.endsWith('.png') ? name : name + '.png'); // absolute names stay
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     await this.page.screenshot({ path: file });
     return file;
   }

@@ -32,7 +32,7 @@ import type {
 import { RUN_NAME_TAG } from '../types';
 import { checkRelPath, listLocal, localFile, localPathOfUri, rebaseRoot } from './artifacts';
 import { ExperimentReader, REGISTRY_FOLDER, type ExperimentEntry } from './experimentReader';
-import { checkCancelled, direntIsDir, isDir, isValidRunId, listDir, validateKey } from './fsUtil';
+import { checkCancelled, checkReadKey, direntIsDir, isDir, isValidRunId, listDir, validateKey } from './fsUtil';
 import { LoggedModelReader } from './loggedModels';
 import { parseMetricHistory } from './metricFile';
 import { RegistryReader } from './registryReader';
@@ -316,7 +316,7 @@ export class FileStore implements TrackingStore {
     checkCancelled(options?.signal);
     if (typeof key !== 'string' || key === '') throw invalidRequest("Missing value for required parameter 'metric_key'.", this.uri);
     const m = this.requireRun(runId);
-    validateKey(key, 'metric_key');
+    checkReadKey(key, 'metric_key');
     let text: string;
     try {
       text = fs.readFileSync(path.join(m.dir, 'metrics', ...key.split('/')), 'utf8');

@@ -143,6 +143,14 @@ export function validateKey(key: string, what = 'key'): void {
   if (key.length > 250) throw invalidRequest(`Tag key '${key.slice(0, 40)}…' is ${key.length} characters long; the maximum is 250.`);
 }
 
+/** For reads: only refuse keys that would leave their folder (stores may hold names today's MLflow rejects). */
+export function checkReadKey(key: string, what = 'key'): void {
+  const parts = key.split(/[\\/]/);
+  if (key.startsWith('/') || key.startsWith('\\') || parts.includes('..') || key.includes('\0') || /^[a-zA-Z]:/.test(key)) {
+    throw invalidRequest(`Invalid value "${key}" for parameter '${what}' supplied.`);
+  }
+}
+
 export function checkCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new TrackingError('cancelled', 'The operation was cancelled.');
 }

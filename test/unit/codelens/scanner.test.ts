@@ -298,9 +298,26 @@ describe('scanPython: MlflowClient', () => {
     assert.deepEqual(methods.map((c) => c.keys[0].value), ['from_self', 'a', 'b', 'c']);
   });
 
-  it('annotated parameters are clients too', () => {
+  it('annotated parameters and walrus assignments are clients too', () => {
     const src = py('from mlflow import MlflowClient', 'def g(cl: MlflowClient, n: int):', '    cl.log_param(r, "p", 1)');
     assert.deepEqual(briefs(src), ['2:logParam:cl.log_param']);
+    const walrus = scan(py('import mlflow', 'if (w := mlflow.MlflowClient()):', '    w.set_tag(r, "t", 1)'));
+    assert.deepEqual(walrus.map(brief), ['1:clientCall:mlflow.MlflowClient', '2:setTag:w.set_tag']);
+  });
+
+  it('only assignments, annotations and walrus make clients', () => {
+    const src = py(
+      'from mlflow import MlflowClient',
+      'run(x=MlflowClient())',
+      'cls = MlflowClient',
+      'a.b().c = MlflowClient()',
+      'if ok: d = MlflowClient()',
+      'def f(e: MlflowClient = MlflowClient(), g: "MlflowClient" = None): pass',
+      'x.log_metric(r, "x", 1); cls.log_metric(r, "cls", 1); c.log_metric(r, "c", 1)',
+      'd.log_metric(r, "d", 1); e.log_metric(r, "e", 1); g.log_metric(r, "g", 1)',
+    );
+    const calls = scan(src).filter((c) => c.method !== 'MlflowClient');
+    assert.deepEqual(calls.map((c) => keysOf(c)[0]), ['d', 'e']);
   });
 
   it('MlflowClient().method(...) chains', () => {
@@ -413,7 +430,7 @@ describe('scanPython: with statements, nesting, multi-line calls', () => {
       '12:startRun:mlflow.start_run:false:',
     ]);
     assert.equal(calls[0].stringArgs.run_name, 'outer');
-    assert.deepEqual(calls[0].range, r(1, 5, 1, 42));
+    assert.deepEqual(calls[0].range, r(1, 5, 1, 39));
     assert.deepEqual(calls[0].nameRange, r(1, 5, 1, 21));
   });
 
@@ -610,8 +627,9 @@ describe('scanPython: a realistic training script', () => {
     assert.ok(calls.filter((c) => c.kind === 'startRun').every((c) => c.inWith));
     assert.ok(!calls.some((c) => c.keys.some((k) => k.value === 'not a call' || k.value === 'ignored' || k.value === 'doc')));
     const header = calls.filter((c) => c.line < 40).map((c) => `${c.line}:${c.kind}`);
-    assert.deepEqual(header, ['33:setTrackingUri', '34:setTrackingUri', '35:setExperiment', '36:autolog', '37:autolog', '38:clientCall']);
-    assert.equal(calls.find((c) => c.line === 34)!.stringArgs.uri, 'sqlite:///mlflow.db');
+    assert.deepEqual(header, ['30:setTrackingUri', '31:setTrackingUri', '32:setExperiment', '33:autolog', '34:autolog', '35:clientCall']);
+    assert.equal(calls.find((c) => c.line === 31)!.stringArgs.uri, 'sqlite:///mlflow.db');
+    assert.deepEqual(calls.find((c) => c.line === 30)!.stringArgs, {});
   });
 
   it('every range lies inside the text and starts with the callee', () => {

@@ -1,0 +1,26 @@
+// Artifacts and models: opening artifacts in VS Code's own editors (image preview, text, diff),
+// the CSV table editor, the sandboxed HTML preview, the MLmodel panel, downloads, and the Models
+// view commands. activate() calls registerArtifacts(services) once.
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { ArtifactResolver } from '../views/artifactFileSystem';
+import { registerCompareCommands } from './compareCommands';
+import { registerDownloadCommands } from './downloadCommands';
+import { registerModelCommands } from './modelCommands';
+import { ModelPanels } from './modelPanel';
+import { registerOpenCommands } from './openCommands';
+import { TableEditorProvider } from './tableEditor';
+
+export function registerArtifacts(services: Services): vscode.Disposable[] {
+  const resolver = new ArtifactResolver(services.connections);
+  const extensionUri = services.context.extensionUri;
+  const models = new ModelPanels(extensionUri, resolver, services.log);
+  return [
+    models,
+    TableEditorProvider.register(extensionUri, resolver, services.log),
+    ...registerOpenCommands({ services, resolver, models }),
+    ...registerCompareCommands(services),
+    ...registerDownloadCommands(services),
+    ...registerModelCommands(services),
+  ];
+}

@@ -1,0 +1,171 @@
+// Pure chart arithmetic shared by the plots webview (bundled into media/plots.ts) and unit tests:
+// smoothing, outlier-free y ranges, aligning several runs on one x axis, colours and dashes.
+// No DOM, no vscode.
+
+/**
+ * Exponential moving average with TensorBoard's debiasing (the first points are not pulled
+ * towards 0). Non-finite inputs are passed through unchanged and do not disturb the average.
+ * weight 0 returns a copy.
+ */
+export function ema(values: ArrayLike<number>, weight: number): number[] {
+  const out = new Array<number>(values.length);
+  if (!(weight > 0)) {
+    for (let i = 0; i < values.length; i++) out[i] = values[i];
+    return out;
+  }
+  const w = Math.min(weight, 0.999);
+  let last = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) {
+      out[i] = v;
+      continue;
+    }
+    last = last * w + (1 - w) * v;
+    count++;
+    out[i] = last / (1 - Math.pow(w, count));
+  }
+  return out;
+}
+
+function quantile(sorted: number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * A y range that leaves out outliers: Tukey's fences (1.5 × IQR beyond the quartiles), clamped
+ * to the data. Points outside stay in the data and are simply off-chart. Undefined without finite data.
+ */
+export function robustRange(values: Iterable<number>, k = 1.5): [number, number] | undefined {
+  const xs: number[] = [];
+  for (const v of values) if (Number.isFinite(v)) xs.push(v);
+  if (!xs.length) return undefined;
+  xs.sort((a, b) => a - b);
+  const q1 = quantile(xs, 0.25);
+  const q3 = quantile(xs, 0.75);
+  const iqr = q3 - q1;
+  let lo = Math.max(xs[0], q1 - k * iqr);
+  let hi = Math.min(xs[xs.length - 1], q3 + k * iqr);
+  // the tightest data that is inside the fences
+  const inside = xs.filter((v) => v >= lo && v <= hi);
+  lo = inside[0];
+  hi = inside[inside.length - 1];
+  if (lo === hi) {
+    const pad = Math.abs(lo) * 0.05 || 1;
+    return [lo - pad, hi + pad];
+  }
+  const pad = (hi - lo) * 0.05;
+  return [lo - pad, hi + pad];
+}
+
+/** How many values of a series `robustRange` leaves off the chart. */
+export function countOutside(values: Iterable<number>, range: [number, number]): number {
+  let n = 0;
+  for (const v of values) if (Number.isFinite(v) && (v < range[0] || v > range[1])) n++;
+  return n;
+}
+
+/**
+ * Aligns series that have their own x values onto one ascending x array (what uPlot wants).
+ * A series has `undefined` where it has no point at that x (uPlot spans those) and keeps its own
+ * values elsewhere (null = gap). Repeated x within one series (the same step logged twice) gets
+ * one slot per repetition.
+ */
+export function alignSeries(series: { x: ArrayLike<number>; y: ArrayLike<number | null> }[]): [number[], ...(number | null | undefined)[][]] {
+  const heads = series.map(() => 0);
+  const xs: number[] = [];
+  const ys: (number | null | undefined)[][] = series.map(() => []);
+  for (;;) {
+    let min = Infinity;
+    let any = false;
+    for (let s = 0; s < series.length; s++) {
+      if (heads[s] < series[s].x.length) {
+        any = true;
+        const x = series[s].x[heads[s]];
+        if (x < min) min = x;
+      }
+    }
+    if (!any) break;
+    xs.push(min);
+    for (let s = 0; s < series.length; s++) {
+      const h = heads[s];
+      if (h < series[s].x.length && series[s].x[h] === min) {
+        ys[s].push(series[s].y[h]);
+        heads[s] = h + 1;
+      } else ys[s].push(undefined);
+    }
+  }
+  return [xs, ...ys];
+}
+
+/** Index of the x closest to `x` in an ascending array; -1 when empty. */
+export function nearestIndex(xs: ArrayLike<number>, x: number): number {
+  const n = xs.length;
+  if (!n) return -1;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && Math.abs(xs[lo - 1] - x) <= Math.abs(xs[lo] - x)) return lo - 1;
+  return lo;
+}
+
+/** Every value spelled exactly (full precision), non-finite ones by name. */
+export function exactValue(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+inf';
+  if (v === -Infinity) return '-inf';
+  return String(v);
+}
+
+/** VS Code's chart colours, in the order runs get them. */
+export const CHART_COLORS = ['blue', 'orange', 'green', 'red', 'purple', 'yellow'] as const;
+
+const DASHES: number[][] = [[], [6, 3], [2, 3], [8, 3, 2, 3], [1, 2], [10, 4]];
+
+/** The colour variable and dash pattern of the i-th run: colours first, dashes once colours repeat. */
+export function runStyle(i: number): { cssVar: string; dash: number[] } {
+  const n = CHART_COLORS.length;
+  return { cssVar: `--vscode-charts-${CHART_COLORS[i % n]}`, dash: DASHES[Math.floor(i / n) % DASHES.length] };
+}
+
+/** x values of a series on the chosen axis: steps, wall time (seconds since epoch, as uPlot's time axes want) or seconds since the run started. */
+export function xValues(steps: Float64Array, timestamps: Float64Array, axis: 'step' | 'wall' | 'relative', runStart: number): Float64Array {
+  if (axis === 'step') return steps;
+  const out = new Float64Array(timestamps.length);
+  const base = axis === 'wall' ? 0 : runStart;
+  for (let i = 0; i < out.length; i++) out[i] = (timestamps[i] - base) / 1000;
+  return out;
+}
+
+/** x values must ascend for a chart: a stable re-order by x (wall-clock order can differ from step order). */
+export function sortByX(x: Float64Array, y: ArrayLike<number>): { x: Float64Array; y: number[]; order: number[] } {
+  const order = Array.from({ length: x.length }, (_, i) => i);
+  let sorted = true;
+  for (let i = 1; i < x.length; i++) if (x[i] < x[i - 1]) sorted = false;
+  if (!sorted) order.sort((a, b) => x[a] - x[b] || a - b);
+  return { x: Float64Array.from(order, (i) => x[i]), y: order.map((i) => y[i]), order };
+}
+
+/** Seconds as a compact duration: 45s, 12m 5s, 3h 20m. */
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '';
+  const neg = s < 0;
+  let a = Math.abs(s);
+  let out: string;
+  if (a < 60) out = `${Math.round(a * 10) / 10}s`;
+  else if (a < 3600) out = `${Math.floor(a / 60)}m ${Math.round(a % 60)}s`;
+  else {
+    a = Math.round(a / 60);
+    out = `${Math.floor(a / 60)}h ${a % 60}m`;
+  }
+  return neg ? '-' + out : out;
+}
