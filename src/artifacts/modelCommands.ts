@@ -27,7 +27,7 @@ export async function modelUriChoices(node: unknown): Promise<ModelUriChoice[]> 
       return [{ uri: loggedModelUri(n.model.info.modelId), detail: 'logged model' }];
     case 'registeredModel': {
       const store = await n.conn.store();
-      const filter = `name = '${n.model.name.replace(/'/g, "\\'")}'`;
+      const filter = `name='${n.model.name.replace(/'/g, "\\'")}'`;
       const versions = (await store.searchModelVersions({ filter, maxResults: 1000 })).items.map((v) => v.version);
       return registeredModelUris(n.model, versions);
     }

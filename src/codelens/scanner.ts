@@ -40,7 +40,10 @@ export interface MlflowKey {
 
 export interface MlflowCall {
   kind: MlflowCallKind;
-  /** The callee as written, without spaces: 'mlflow.sklearn.log_model', 'mf.log_metric', 'self.client.log_metric', 'MlflowClient().get_run'. */
+  /**
+   * The callee as written, without spaces: 'mlflow.sklearn.log_model', 'mf.log_metric', 'lp',
+   * 'self.client.log_metric', 'MlflowClient().get_run'.
+   */
   callee: string;
   /** The function or method called: 'log_metric', 'log_model', 'search_runs'; 'MlflowClient' for the constructor. */
   method: string;
@@ -54,16 +57,17 @@ export interface MlflowCall {
    * log_metrics / log_params / set_tags (`{"a": …}` or `dict(a=…)`).
    */
   keys: MlflowKey[];
-  /** True when some key is not a literal (a variable, an f-string with placeholders, `**kwargs`, a dict comprehension…). */
+  /** Some key is not a literal: a variable, an f-string with placeholders, `**kwargs`, a dict comprehension… */
   dynamicKeys: boolean;
   /**
-   * Every argument written as a plain literal str (integers too for `*_id` and `version`), by MLflow's parameter name; positional
-   * arguments are named through the function's signature. E.g. set_experiment → experiment_name /
-   * experiment_id; create_experiment → name; set_tracking_uri → uri; start_run → run_name, run_id,
-   * experiment_id…; register_model → model_uri, name; log_model → artifact_path (keyword or 2nd
-   * positional; 1st for pyfunc), name (3.x), registered_model_name; log_artifact → local_path,
-   * artifact_path; log_artifacts → local_dir, artifact_path; get_artifact_uri → artifact_path;
-   * MlflowClient(...) → tracking_uri, registry_uri.
+   * Every argument written as a plain literal str (integers too, for `*_id` and `version`), by MLflow's
+   * parameter name; positional arguments are named through the function's signature. E.g.
+   * set_experiment → experiment_name / experiment_id; create_experiment → name; set_tracking_uri → uri;
+   * start_run → run_name, run_id, experiment_id…; end_run → status; register_model → model_uri, name;
+   * log_model → artifact_path (keyword, or 2nd positional — 1st for pyfunc), name (3.x),
+   * registered_model_name; log_artifact → local_path, artifact_path; log_artifacts → local_dir,
+   * artifact_path; get_artifact_uri → artifact_path; set_tag / log_param → key, value;
+   * MlflowClient(...) → tracking_uri, registry_uri; client methods → name, run_id, key, filter_string….
    */
   stringArgs: Record<string, string>;
   /** From the start of the callee to the closing parenthesis (or the last token, if the call is unterminated). */
@@ -212,11 +216,16 @@ function clientMethodSpec(method: string): CallSpec {
 function classifyPath(prefix: readonly string[], names: readonly string[], from: number): CallSpec | undefined {
   const pl = prefix.length;
   const len = pl + names.length - from;
-  if (len < 2 || len > 3) return undefined;
+  if (len < 2 || len > 4) return undefined;
   if ((pl > 0 ? prefix[0] : names[from]) !== 'mlflow') return undefined;
   const mod = pl > 1 ? prefix[1] : names[from + 1 - pl];
   if (len === 2) return FLUENT.get(mod);
   const fn = pl > 2 ? prefix[2] : names[from + 2 - pl];
+  if (len === 4) {
+    // mlflow.tracking.client.MlflowClient
+    const last = pl > 3 ? prefix[3] : names[from + 3 - pl];
+    return mod === 'tracking' && fn === 'client' && last === 'MlflowClient' ? CLIENT_CTOR : undefined;
+  }
   if (mod === 'tracking') return TRACKING_MODULE.get(fn);
   if (mod === 'client') return fn === 'MlflowClient' ? CLIENT_CTOR : undefined;
   if ((fn === 'log_model' || fn === 'autolog') && !NOT_FLAVORS.has(mod) && mod !== '') return flavorSpec(mod, fn);

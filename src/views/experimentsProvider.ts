@@ -228,7 +228,8 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     const children: Node[] = (forest.children.get(run.info.runId) ?? []).map((r) => this.runNode(node, r));
     const showSystem = readSettings(node.conn.folder?.uri).showSystemTags;
     const group = (g: NodeOf<'group'>['group']): Node => ({ type: 'group', id: `${node.id}|${g}`, conn: node.conn, parent: node, run, group: g });
-    children.push(group('params'), group('metrics'), group('tags'));
+    children.push(group('params'), group('metrics'));
+    if (run.data.tags.some((t) => !showSystem || !t.key.startsWith('mlflow.'))) children.push(group('tags'));
     if (showSystem) children.push(group('systemTags'));
     if (run.inputs.datasetInputs.length) children.push(group('datasets'));
     children.push(group('artifacts'));

@@ -83,13 +83,18 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
         case 'registeredModel': {
           const versions: ModelVersion[] = [];
           let pageToken: string | undefined;
-          const filter = `name = '${node.model.name.replace(/'/g, "\\'")}'`;
+          const filter = `name='${node.model.name.replace(/'/g, "\\'")}'`; // as the Python client writes it
           do {
             const page = await store.searchModelVersions({ filter, maxResults: 1000, pageToken });
             versions.push(...page.items);
             pageToken = page.nextPageToken;
           } while (pageToken);
           versions.sort((a, b) => Number(b.version) - Number(a.version));
+          // SQL stores and servers leave a version's aliases empty in searches: take them from the model
+          for (const v of versions) {
+            const mine = node.model.aliases.filter((a) => a.version === v.version).map((a) => a.alias);
+            if (mine.some((a) => !v.aliases.includes(a))) v.aliases = [...new Set([...v.aliases, ...mine])];
+          }
           const out: ModelNode[] = versions.map((version) => ({ type: 'version', id: `${node.id}|v${version.version}`, conn, version, parent: node }));
           for (const a of node.model.aliases) out.push({ type: 'alias', id: `${node.id}|@${a.alias}`, conn, alias: a.alias, version: a.version, modelName: node.model.name, parent: node });
           if (!out.length) out.push({ type: 'info', id: `${node.id}|none`, conn, text: 'No versions', parent: node });

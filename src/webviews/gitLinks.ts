@@ -14,11 +14,11 @@ export function repoWebUrl(remote: string): string | undefined {
   let scheme = 'https';
   let host: string;
   let path: string;
-  let m = /^(?:[\w.-]+@)?([\w.-]{2,}):(?!\/\/)([^\\\s]+)$/.exec(r);
-  if (m && !r.includes('://')) {
-    // scp-like: git@github.com:owner/repo.git
-    host = m[1];
-    path = m[2];
+  // scp-like (git@github.com:owner/repo.git): a user@ or a dotted host, so `javascript:…` is no host
+  let m = /^([\w.-]+@)?([\w.-]{2,}):(?!\/\/)([^\\\s]+)$/.exec(r);
+  if (m && !r.includes('://') && (m[1] || m[2].includes('.'))) {
+    host = m[2];
+    path = m[3];
   } else {
     m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/]*@)?([^/:?#\s]+)(?::\d+)?\/([^\s]+)$/i.exec(r);
     if (!m) return undefined;

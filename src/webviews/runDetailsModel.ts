@@ -1,4 +1,6 @@
 // Pure: a Run (and what was fetched around it) → the run details payload the webview renders.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { formatDuration, formatMetricValue, formatTimestamp } from '../format';
 import {
   GIT_BRANCH_TAG,
@@ -127,4 +129,20 @@ export function paramRows(runs: Run[]): { key: string; values: (string | null)[]
     const values = runs.map((r) => r.data.params.find((p) => p.key === key)?.value ?? null);
     return { key, values, differs: values.some((v) => v !== values[0]) };
   });
+}
+
+/** The source file of a run inside an open workspace folder: as logged, or its path relative to a folder, or its name. */
+export function findSourceFile(source: string | undefined, folders: readonly string[], exists: (p: string) => boolean = fs.existsSync): string | undefined {
+  if (!source || /^[a-z][a-z0-9+.-]+:\/\//i.test(source)) return undefined;
+  const norm = source.replace(/\\/g, '/');
+  if (path.isAbsolute(source) && folders.some((f) => source.startsWith(f + path.sep) || source === f) && exists(source)) return source;
+  const segs = norm.split('/').filter(Boolean);
+  for (const f of folders) {
+    // the longest tail of the logged path that exists under the folder
+    for (let i = 0; i < segs.length; i++) {
+      const p = path.join(f, ...segs.slice(i));
+      if (exists(p)) return p;
+    }
+  }
+  return undefined;
 }

@@ -1,7 +1,6 @@
 // The run details panel (host side): one per run. Everything the webview shows is read here and
 // posted after 'ready'; its links come back as messages and are carried out with VS Code's own
 // commands (open a file, a diff, an artifact, an external link).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings } from '../config';
@@ -12,27 +11,11 @@ import { PARENT_RUN_TAG, type ModelVersion, type Run, type TrackingStore } from 
 import { artifactUri } from '../views/artifactFileSystem';
 import { PanelController } from './panel';
 import { isWebUrl, type WebviewToHost } from './protocol';
-import { buildRunDetails, runName, tag } from './runDetailsModel';
+import { buildRunDetails, findSourceFile, runName, tag } from './runDetailsModel';
 import { GIT_COMMIT_TAG, SOURCE_NAME_TAG } from '../tracking/types';
 
 export function detailsKey(connKey: string, runId: string): string {
   return `${connKey}|${runId}`;
-}
-
-/** The source file of a run inside an open workspace folder: as logged, or its path relative to a folder, or its name. */
-export function findSourceFile(source: string | undefined, folders: readonly string[], exists: (p: string) => boolean = fs.existsSync): string | undefined {
-  if (!source || /^[a-z][a-z0-9+.-]+:\/\//i.test(source)) return undefined;
-  const norm = source.replace(/\\/g, '/');
-  if (path.isAbsolute(source) && folders.some((f) => source.startsWith(f + path.sep) || source === f) && exists(source)) return source;
-  const segs = norm.split('/').filter(Boolean);
-  for (const f of folders) {
-    // the longest tail of the logged path that exists under the folder
-    for (let i = 0; i < segs.length; i++) {
-      const p = path.join(f, ...segs.slice(i));
-      if (exists(p)) return p;
-    }
-  }
-  return undefined;
 }
 
 export class RunDetailsPanel extends PanelController {

@@ -52,6 +52,9 @@ for (const [kind, sub] of [
         const run = await childByLabel(a, exp, 'baseline-logreg');
         const groups = (await a.services.experiments.getChildren(run)).map((n) => label(n, a));
         assert.deepStrictEqual(groups.filter((g) => ['Parameters', 'Metrics', 'Tags', 'System Tags', 'Artifacts'].includes(g)), ['Parameters', 'Metrics', 'Tags', 'System Tags', 'Artifacts']);
+        const child = await childByLabel(a, await childByLabel(a, exp, 'parent-sweep'), 'child-C-0.1');
+        const childGroups = (await a.services.experiments.getChildren(child)).map((n) => label(n, a));
+        assert.ok(!childGroups.includes('Tags'), 'a run without tags of its own shows no empty Tags group');
         const params = await a.services.experiments.getChildren(await childByLabel(a, run, 'Parameters'));
         const c = params.find((n) => label(n, a) === 'C');
         assert.ok(c);

@@ -298,6 +298,14 @@ describe('scanPython: MlflowClient', () => {
     assert.deepEqual(methods.map((c) => c.keys[0].value), ['from_self', 'a', 'b', 'c']);
   });
 
+  it('every module the class can be imported from', () => {
+    for (const mod of ['mlflow', 'mlflow.tracking', 'mlflow.client', 'mlflow.tracking.client']) {
+      const src = py(`from ${mod} import MlflowClient`, 'c = MlflowClient()', 'c.log_metric(r, "k", 1)');
+      assert.deepEqual(briefs(src), ['1:clientCall:MlflowClient', '2:logMetric:c.log_metric'], mod);
+    }
+    assert.deepEqual(briefs(py('from mlflow.sklearn import MlflowClient', 'c = MlflowClient()', 'c.log_metric(r, "k", 1)')), []);
+  });
+
   it('annotated parameters and walrus assignments are clients too', () => {
     const src = py('from mlflow import MlflowClient', 'def g(cl: MlflowClient, n: int):', '    cl.log_param(r, "p", 1)');
     assert.deepEqual(briefs(src), ['2:logParam:cl.log_param']);
