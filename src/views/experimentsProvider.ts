@@ -102,6 +102,8 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
           return await this.groupChildren(node);
         case 'artifact':
           return await this.artifactChildren(node);
+        case 'error':
+          return this.errorChildren(node);
         default:
           return [];
       }
@@ -111,6 +113,24 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
       const conn = node?.conn ?? this.connections.all()[0];
       return conn ? [{ type: 'error', id: `${node?.id ?? 'root'}|error`, conn, parent: node, error }] : [];
     }
+  }
+
+  /** What the user can do about a failure, as rows: the reason in full, Retry, Show Log, Set Tracking URI. */
+  private errorChildren(node: NodeOf<'error'>): Node[] {
+    const base = { conn: node.conn, parent: node as Node };
+    const rows: Node[] = [];
+    const e = node.error;
+    const detail = e.message.length > 60 ? e.message : undefined;
+    if (detail) rows.push({ ...base, type: 'message', id: `${node.id}|detail`, text: detail, tooltip: e.userMessage });
+    if (e.hint) rows.push({ ...base, type: 'message', id: `${node.id}|hint`, text: e.hint, tooltip: e.hint });
+    rows.push(
+      { ...base, type: 'action', id: `${node.id}|retry`, text: 'Retry', icon: 'debug-restart', command: 'mlflow.retry', args: [node] },
+      { ...base, type: 'action', id: `${node.id}|log`, text: 'Show Log', icon: 'output', command: 'mlflow.showLog' },
+    );
+    if (!node.parent || node.parent.type === 'folder') {
+      rows.push({ ...base, type: 'action', id: `${node.id}|uri`, text: 'Set Tracking URI…', icon: 'plug', command: 'mlflow.setTrackingUri' });
+    }
+    return rows;
   }
 
   private async rootChildren(): Promise<Node[]> {

@@ -84,7 +84,8 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
           const versions: ModelVersion[] = [];
           let pageToken: string | undefined;
           const filter = `name='${node.model.name.replace(/'/g, "\\'")}'`; // as the Python client writes it
-          do {
+          // latest_versions holds the newest version of every stage: empty means no live versions at all
+          if (node.model.latestVersions.length) do {
             const page = await store.searchModelVersions({ filter, maxResults: 1000, pageToken });
             versions.push(...page.items);
             pageToken = page.nextPageToken;

@@ -22,7 +22,8 @@ export type Node =
   | (Base & { type: 'artifact'; owner: ArtifactOwner; file: ArtifactFile; run?: Run })
   | (Base & { type: 'loadMore'; experiment: Experiment })
   | (Base & { type: 'error'; error: TrackingError })
-  | (Base & { type: 'message'; text: string; tooltip?: string });
+  | (Base & { type: 'message'; text: string; tooltip?: string })
+  | (Base & { type: 'action'; text: string; icon: string; command: string; args?: unknown[] });
 
 export type NodeOf<T extends Node['type']> = Extract<Node, { type: T }>;
 

@@ -176,12 +176,18 @@ export function toTreeItem(node: Node, ctx: ItemContext): vscode.TreeItem {
       return withId(item, node);
     }
     case 'error': {
-      const item = new vscode.TreeItem(oneLine(node.error.message, 200), C.None);
+      // Expanded, so its reason, Retry and Show Log are rows of their own (the side bar is narrow).
+      const item = new vscode.TreeItem(oneLine(node.error.message, 200), C.Expanded);
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
       item.tooltip = node.error.userMessage;
-      item.description = node.error.hint ? oneLine(node.error.hint, 200) : '';
-      item.command = { command: 'mlflow.retry', title: 'Retry', arguments: [node] };
       item.contextValue = 'error';
+      return withId(item, node);
+    }
+    case 'action': {
+      const item = new vscode.TreeItem(node.text, C.None);
+      item.iconPath = new vscode.ThemeIcon(node.icon);
+      item.command = { command: node.command, title: node.text, arguments: node.args };
+      item.contextValue = 'action';
       return withId(item, node);
     }
     case 'message': {

@@ -275,10 +275,10 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
     let i = await waitFor('diff', () => (activeInput() instanceof vscode.TabInputTextDiff ? (activeInput() as vscode.TabInputTextDiff) : undefined));
     assert.ok(i.original.path.includes(runId) && i.modified.path.includes(otherRunId));
     await closeEditors();
-    await vscode.commands.executeCommand('mlflow.artifacts.selectForCompare', await ref('config.yaml'));
-    await vscode.commands.executeCommand('mlflow.artifacts.compareWithSelected', await ref('config.yaml', otherRunId));
+    await vscode.commands.executeCommand('mlflow.artifacts.selectForCompare', await ref('metrics.json'));
+    await vscode.commands.executeCommand('mlflow.artifacts.compareWithSelected', await ref('metrics.json', otherRunId));
     i = await waitFor('diff', () => (activeInput() instanceof vscode.TabInputTextDiff ? (activeInput() as vscode.TabInputTextDiff) : undefined));
-    assert.ok(i.original.path.endsWith('config.yaml') && i.modified.path.includes(otherRunId));
+    assert.ok(i.original.path.endsWith('metrics.json') && i.original.path.includes(runId) && i.modified.path.includes(otherRunId));
   });
 
   it('downloads a folder with nested and unicode names into the workspace, byte for byte', async () => {
