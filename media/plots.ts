@@ -4,7 +4,7 @@
 // every chart has a data-table alternative.
 import uPlot from 'uplot';
 import type { HostToWebview, ParamRow, PlotOptions, PlotRun, SeriesPayload } from '../src/webviews/protocol';
-import { alignSeries, ema, exactValue, formatSeconds, nearestIndex, robustRange, runStyle, sortByX, xValues } from '../src/webviews/plotMath';
+import { alignSeries, ema, exactValue, formatSeconds, nearestIndex, robustRange, runStyle, sortByX, tickLabels, xValues } from '../src/webviews/plotMath';
 import { append, button, clear, cssVar, h, onThemeChange } from './lib/dom';
 import { getState, onMessage, post, setState } from './lib/host';
 
@@ -353,6 +353,19 @@ function drawMarkers(view: ChartView) {
   };
 }
 
+/** uPlot's auto range, without overflowing near ±Number.MAX_VALUE (a metric of 1.8e308 is legal). */
+function safeRange(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  const clamp = (v: number) => Math.max(-Number.MAX_VALUE, Math.min(Number.MAX_VALUE, v));
+  if (min === max) {
+    const pad = Math.abs(min) * 0.1 || 1;
+    return [clamp(min - pad), clamp(max + pad)];
+  }
+  if (!Number.isFinite(max - min)) return [min, max];
+  const [lo, hi] = uPlot.rangeNum(min, max, 0.1, true);
+  return [clamp(lo ?? min), clamp(hi ?? max)];
+}
+
 function axisFont(): string {
   return `${cssVar('--vscode-font-size', '12px')} ${cssVar('--vscode-font-family', 'sans-serif')}`;
 }
@@ -393,7 +406,7 @@ function buildChart(view: ChartView): void {
     },
     scales: {
       x: { time: axis === 'wall' },
-      y: { distr: st.options.logY ? 3 : 1, log: 10, ...(fixedY ? { range: () => fixedY } : {}) },
+      y: { distr: st.options.logY ? 3 : 1, log: 10, ...(fixedY ? { range: () => fixedY } : st.options.logY ? {} : { range: safeRange }) },
     },
     axes: [
       {
@@ -401,9 +414,17 @@ function buildChart(view: ChartView): void {
         font: axisFont(),
         grid: { stroke: grid, width: 1 },
         ticks: { stroke: grid },
-        ...(axis === 'relative' ? { values: (_u: uPlot, vals: number[]) => vals.map((v) => formatSeconds(v)) } : {}),
+        ...(axis === 'relative' ? { values: (_u: uPlot, vals: (number | null)[]) => vals.map((v) => (v === null || v === undefined ? '' : formatSeconds(v))) } : {}),
       },
-      { stroke: fg, font: axisFont(), grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 60 },
+      {
+        stroke: fg,
+        font: axisFont(),
+        grid: { stroke: grid, width: 1 },
+        ticks: { stroke: grid },
+        size: (_u: uPlot, values: string[] | null) => (values?.length ? Math.max(40, 14 + 7 * Math.max(...values.map((v) => v.length))) : 40),
+        values: (_u: uPlot, splits: (number | null)[], _i: number, _space: number, incr: number) =>
+          st.options.logY ? splits.map((v) => (v === null || v === undefined ? '' : exactValue(Number(v.toPrecision(3))))) : tickLabels(splits, incr),
+      },
     ],
     series,
     hooks: {
@@ -416,7 +437,14 @@ function buildChart(view: ChartView): void {
       ],
     },
   };
-  view.u = new uPlot(opts, uplotData(view), view.plotEl);
+  try {
+    view.u = new uPlot(opts, uplotData(view), view.plotEl);
+  } catch (e) {
+    // one bad chart must not take the panel down: say so in its place
+    view.u = undefined;
+    view.plotEl.append(h('p', { class: 'notice error', role: 'alert' }, `This chart could not be drawn: ${e instanceof Error ? e.message : String(e)}`));
+    return;
+  }
   const xs = view.u.data[0];
   if (!view.zoomed && xs.length) view.fullX = [xs[0], xs[xs.length - 1]];
   const points = view.lines.reduce((n, l) => n + l.data.steps.length, 0);

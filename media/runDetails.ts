@@ -99,7 +99,7 @@ function searchable(title: string, id: string, head: string[], rows: { cells: (s
   append(
     sec,
     h('div', { class: 'table-tools' }, filter, extra),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'grid-table' }, h('thead', {}, h('tr', {}, ...head.map((t) => h('th', { scope: 'col' }, t)), h('th', { scope: 'col', class: 'sr-only' }, 'Copy'))), tbody)),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'grid-table' }, h('thead', {}, h('tr', {}, ...head.map((t) => h('th', { scope: 'col' }, t)), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Copy')))), tbody)),
   );
   return sec;
 }

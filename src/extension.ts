@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerArtifacts } from './artifacts';
 import { LensRuns } from './codelens/lensRuns';
 import { MlflowCodeLensProvider } from './codelens/mlflowCodeLens';
 import { registerConnectionCommands } from './commands/connectionCommands';
@@ -31,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
   const experiments = new ExperimentsProvider(connections, log);
   const models = new ModelsProvider(connections, log);
   const experimentsView = vscode.window.createTreeView(Views.experiments, { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true });
-  const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: models, showCollapseAll: true });
+  const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: models, showCollapseAll: true, canSelectMany: true });
   const services: Services = { context, log, credentials, connections, experiments, experimentsView, models, wasmPath };
   const lensRuns = new LensRuns(connections, log);
 
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     ...registerViewCommands(services),
     ...registerRunCommands(services),
     ...registerConnectionCommands(services),
+    ...registerArtifacts(services),
     autoRefresh(services),
     lensRuns,
     MlflowCodeLensProvider.register(lensRuns, connections),

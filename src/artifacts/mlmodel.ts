@@ -101,7 +101,7 @@ export function parseMlmodel(text: string): MlmodelSummary {
   return {
     flavors: Object.entries(flavors).map(([name, cfg]) => ({
       name,
-      details: isObj(cfg) ? Object.entries(cfg).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, str(v) ?? '']) : [],
+      details: isObj(cfg) ? Object.entries(cfg).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, isObj(v) ? Object.entries(v).map(([a, b]) => `${a}: ${str(b)}`).join(', ') : (str(v) ?? '')]) : [],
     })),
     loaderModule: pyfunc ? str(pyfunc.loader_module) : undefined,
     pythonVersion: pyfunc ? str(pyfunc.python_version) : undefined,

@@ -46,7 +46,7 @@ export async function openArtifact(d: OpenDeps, r: ArtifactRef, as?: ArtifactKin
       await vscode.commands.executeCommand('markdown.showPreview', uri);
       break;
     case 'mlmodel':
-      d.models.show({ uri, modelUri: r.modelUri ?? modelUriForFolder(r.owner, folderOf(r.file.path)), title: `MLmodel · ${ownerLabel(r)}` });
+      d.models.show({ uri, modelUri: r.modelUri ?? modelUriForFolder(r.owner, folderOf(r.file.path)), title: `MLmodel · ${r.modelUri ? r.modelUri.replace(/^models:\//, '') : ownerLabel(r)}` });
       break;
     case 'text':
       await vscode.commands.executeCommand('vscode.open', uri, { preview: true });

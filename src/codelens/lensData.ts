@@ -115,3 +115,87 @@ export function sparkline(points: readonly Metric[], width = 40): string {
   const hi = Math.max(...finite);
   return means.map((v) => (Number.isFinite(v) ? BARS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))] : '·')).join('');
 }
+
+// ---------------------------------------------------------------------------------------------
+// The rest of the tracking API: artifacts, tracking URIs, end_run.
+
+export interface ArtifactCallTarget {
+  /** 'file' for log_artifact, 'dir' for log_artifacts. */
+  kind: 'file' | 'dir';
+  /** Where it lands in the run, relative to the artifact root ('' = the root, for log_artifacts without artifact_path). */
+  dest: string;
+  /** The local path as written (relative paths are relative to the script's working directory). */
+  local: string;
+}
+
+function cleanArtifactPath(p: string | undefined): string {
+  return (p ?? '').replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.').join('/');
+}
+
+/**
+ * Where `mlflow.log_artifact(local_path, artifact_path)` / `log_artifacts(local_dir, artifact_path)` put
+ * their files: `<artifact_path>/<basename(local_path)>`, or the folder's contents under `<artifact_path>`.
+ * Undefined when the local path is not a literal.
+ */
+export function artifactCallTarget(kind: 'logArtifact' | 'logArtifacts', args: Record<string, string>): ArtifactCallTarget | undefined {
+  const dir = cleanArtifactPath(args.artifact_path);
+  if (kind === 'logArtifact') {
+    const local = args.local_path;
+    if (!local) return undefined;
+    const base = local.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+    if (!base) return undefined;
+    return { kind: 'file', dest: dir ? `${dir}/${base}` : base, local };
+  }
+  const local = args.local_dir;
+  if (!local) return undefined;
+  return { kind: 'dir', dest: dir, local };
+}
+
+/** The artifact URI `mlflow.get_artifact_uri(artifact_path)` returns for a run. */
+export function artifactUriOf(runArtifactUri: string, artifactPath?: string): string {
+  const sub = cleanArtifactPath(artifactPath);
+  return sub ? `${runArtifactUri.replace(/\/+$/, '')}/${sub}` : runArtifactUri;
+}
+
+/** The literal URI of the last `set_tracking_uri(...)` before `line` (the one a call on that line sees), if any. */
+export function trackingUriBefore(calls: readonly { kind: string; line: number; stringArgs: Record<string, string> }[], line: number): string | undefined {
+  let found: string | undefined;
+  for (const c of calls) if (c.kind === 'setTrackingUri' && c.line < line && c.stringArgs.uri) found = c.stringArgs.uri;
+  return found;
+}
+
+export function endRunTitle(run: Run | undefined, status: string | undefined, now = Date.now()): string {
+  const ends = status ? ` · ends as ${status.toUpperCase()}` : '';
+  if (!run) return `$(debug-stop) no run from this file yet${ends}`;
+  const st = run.info.status.toLowerCase();
+  const when = run.info.status === 'RUNNING' ? (run.info.startTime ? ` since ${relative(run.info.startTime, now)}` : '') : run.info.endTime ? ` ${relative(run.info.endTime, now)}` : '';
+  return `$(debug-stop) latest run ${runLabel(run)}: ${st}${when}${ends}`;
+}
+
+function relative(ms: number, now: number): string {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} d ago`;
+}
+
+function runLabel(run: Run): string {
+  return run.info.runName || run.data.tags.find((t) => t.key === 'mlflow.runName')?.value || run.info.runId.slice(0, 8);
+}
+
+export interface ExperimentStatus {
+  name: string;
+  experiment?: { experimentId: string; lifecycleStage: 'active' | 'deleted' };
+  runCount: number;
+  /** More runs than were counted. */
+  more: boolean;
+}
+
+export function createExperimentTitle(s: ExperimentStatus): string {
+  const q = `"${s.name.length > 40 ? s.name.slice(0, 39) + '…' : s.name}"`;
+  if (!s.experiment) return `$(beaker) ${q} does not exist yet — create_experiment will create it`;
+  if (s.experiment.lifecycleStage === 'deleted') return `$(beaker) ${q} is a deleted experiment (ID ${s.experiment.experimentId}): create_experiment fails until it is purged or restored`;
+  const runs = `${s.runCount}${s.more ? '+' : ''} run${s.runCount === 1 && !s.more ? '' : 's'}`;
+  return `$(beaker) ${q} exists (ID ${s.experiment.experimentId}) · ${runs}${s.runCount ? ' — Reveal' : ''}`;
+}

@@ -3,8 +3,9 @@ import * as vscode from 'vscode';
 import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import type { Log } from '../log';
-import type { Metric, Run } from '../tracking/types';
-import { newestFirst, runsFromFile, type FileIdentity } from './lensData';
+import type { ArtifactFile, Metric, Run } from '../tracking/types';
+import { onDidLogArtifacts } from '../upload/events';
+import { newestFirst, runsFromFile, type ExperimentStatus, type FileIdentity } from './lensData';
 
 const TTL_MS = 30_000;
 
@@ -22,6 +23,8 @@ export interface FileRuns {
 export class LensRuns implements vscode.Disposable {
   private readonly cache = new Map<string, { at: number; value: Promise<FileRuns | undefined> }>();
   private readonly histories = new Map<string, Promise<Metric[]>>();
+  private readonly experiments = new Map<string, { at: number; value: Promise<ExperimentStatus & { latest?: Run }> }>();
+  private readonly listings = new Map<string, { at: number; value: Promise<ArtifactFile[]> }>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subs: vscode.Disposable[];
@@ -30,9 +33,16 @@ export class LensRuns implements vscode.Disposable {
     const drop = () => {
       this.cache.clear();
       this.histories.clear();
+      this.experiments.clear();
+      this.listings.clear();
       this.changed.fire();
     };
-    this.subs = [connections.onDidChange(drop), connections.onDidChangeData(drop)];
+    const dropRun = (e: { connKey: string; runId: string }) => {
+      for (const k of [...this.listings.keys()]) if (k.startsWith(`${e.connKey}|${e.runId}|`)) this.listings.delete(k);
+      this.cache.clear();
+      this.changed.fire();
+    };
+    this.subs = [connections.onDidChange(drop), connections.onDidChangeData(drop), onDidLogArtifacts(dropRun)];
   }
 
   forDocument(uri: vscode.Uri, experimentName: string | undefined): Promise<FileRuns | undefined> {
@@ -56,6 +66,39 @@ export class LensRuns implements vscode.Disposable {
       h.catch(() => this.histories.delete(k));
     }
     return h;
+  }
+
+  /** Does an experiment of that name exist (for create_experiment), with its run count and latest run. */
+  experiment(conn: Connection, name: string): Promise<ExperimentStatus & { latest?: Run }> {
+    const key = `${conn.key}|${name}`;
+    const hit = this.experiments.get(key);
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+    const value = (async () => {
+      const store = await conn.store();
+      const exp = await store.getExperimentByName(name);
+      if (!exp) return { name, runCount: 0, more: false };
+      const status = { name, experiment: { experimentId: exp.experimentId, lifecycleStage: exp.lifecycleStage } };
+      if (exp.lifecycleStage === 'deleted') return { ...status, runCount: 0, more: false };
+      const page = await store.searchRuns({ experimentIds: [exp.experimentId], orderBy: ['attributes.start_time DESC'], maxResults: 1000 });
+      return { ...status, runCount: page.items.length, more: !!page.nextPageToken, latest: newestFirst(page.items)[0] };
+    })();
+    value.catch((e) => {
+      this.experiments.delete(key);
+      this.log.warn(`[codelens] ${e instanceof Error ? e.message : String(e)}`);
+    });
+    this.experiments.set(key, { at: Date.now(), value });
+    return value;
+  }
+
+  /** One folder of a run's artifacts ('' = the root). */
+  artifacts(conn: Connection, run: Run, dir: string): Promise<ArtifactFile[]> {
+    const key = `${conn.key}|${run.info.runId}|${dir}`;
+    const hit = this.listings.get(key);
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+    const value = conn.store().then((s) => s.listArtifacts({ type: 'run', id: run.info.runId, rootUri: run.info.artifactUri }, dir || undefined));
+    value.catch(() => this.listings.delete(key));
+    this.listings.set(key, { at: Date.now(), value });
+    return value;
   }
 
   private async load(uri: vscode.Uri, experimentName: string | undefined): Promise<FileRuns | undefined> {

@@ -1,9 +1,27 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatMetricValue, formatRelativeTime } from '../format';
+import { formatBytes, formatMetricValue, formatRelativeTime } from '../format';
+import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import { readSettings } from '../config';
+import { parseDotenv, parseTrackingUri, resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
+import type { Run } from '../tracking/types';
+import { artifactUri } from '../views/artifactFileSystem';
 import { runDisplayName } from '../views/treeItems';
-import { metricLensTitle, paramLensTitle, paramValues, sparkline, summarizeMetric } from './lensData';
+import {
+  artifactCallTarget,
+  artifactUriOf,
+  createExperimentTitle,
+  endRunTitle,
+  metricLensTitle,
+  paramLensTitle,
+  paramValues,
+  sparkline,
+  summarizeMetric,
+  trackingUriBefore,
+  type ArtifactCallTarget,
+} from './lensData';
 import type { LensRuns, FileRuns } from './lensRuns';
 import { mayContainMlflow, scanPython, type MlflowCall, type Range } from './scanner';
 
@@ -19,7 +37,26 @@ type LensInfo =
   | { what: 'param'; key: string }
   | { what: 'model'; call: MlflowCall; action: 'serve' | 'predict' | 'version' }
   | { what: 'trackingUri'; uri: string }
-  | { what: 'startRun' };
+  | { what: 'getTrackingUri'; callUri?: string }
+  | { what: 'createExperiment'; name: string }
+  | { what: 'startRun' }
+  | { what: 'endRun'; status?: string }
+  | { what: 'artifact'; target: ArtifactCallTarget; action: 'open' | 'compare' }
+  | { what: 'artifactUri'; artifactPath?: string };
+
+/** Internal (not in package.json): opens or compares a logged artifact; for folders, asks which file. */
+export const OPEN_LOGGED_ARTIFACT = 'mlflow.codeLens.openLoggedArtifact';
+
+export interface OpenLoggedArtifactArgs {
+  connKey: string;
+  runId: string;
+  /** Artifact path ('' = root). */
+  path: string;
+  isDir: boolean;
+  /** Local file (or folder, for isDir) to compare with. */
+  local?: string;
+  compare: boolean;
+}
 
 class MlflowLens extends vscode.CodeLens {
   constructor(range: vscode.Range, readonly doc: vscode.Uri, readonly info: LensInfo, readonly experimentName: string | undefined) {
@@ -71,6 +108,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
     return vscode.Disposable.from(
       vscode.languages.registerCodeLensProvider(SELECTOR, p),
       vscode.languages.registerHoverProvider(SELECTOR, p),
+      vscode.commands.registerCommand(OPEN_LOGGED_ARTIFACT, (a: OpenLoggedArtifactArgs) => openLoggedArtifact(connections, a)),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mlflow.codeLens.enabled') && p.changed.fire()),
       p.changed,
     );
@@ -86,8 +124,27 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
       const at = lineRange(call.nameRange.startLine);
       switch (call.kind) {
         case 'setExperiment':
-        case 'createExperiment':
           add(at, { what: 'experiment', call, name: call.stringArgs.experiment_name ?? call.stringArgs.name });
+          break;
+        case 'createExperiment':
+          if (call.stringArgs.name) add(at, { what: 'createExperiment', name: call.stringArgs.name });
+          break;
+        case 'getTrackingUri':
+          add(at, { what: 'getTrackingUri', callUri: trackingUriBefore(calls, call.line) });
+          break;
+        case 'endRun':
+          if (!call.viaClient) add(at, { what: 'endRun', status: call.stringArgs.status });
+          break;
+        case 'logArtifact':
+        case 'logArtifacts': {
+          const target = artifactCallTarget(call.kind, call.stringArgs);
+          if (!target) break;
+          add(at, { what: 'artifact', target, action: 'open' });
+          add(at, { what: 'artifact', target, action: 'compare' });
+          break;
+        }
+        case 'getArtifactUri':
+          add(at, { what: 'artifactUri', artifactPath: call.stringArgs.artifact_path });
           break;
         case 'logMetric':
         case 'logMetrics':
@@ -125,17 +182,39 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
 
   async resolveCodeLens(lens: MlflowLens): Promise<MlflowLens> {
     const data = await this.runs.forDocument(lens.doc, lens.experimentName);
-    lens.command = this.commandFor(lens.info, data);
+    try {
+      lens.command = await this.commandFor(lens.doc, lens.info, data);
+    } catch (e) {
+      lens.command = { title: `$(warning) MLflow: ${e instanceof Error ? e.message : String(e)}`.slice(0, 120), command: '' };
+    }
     return lens;
   }
 
-  private commandFor(info: LensInfo, data: FileRuns | undefined): vscode.Command {
+  private async commandFor(doc: vscode.Uri, info: LensInfo, data: FileRuns | undefined): Promise<vscode.Command> {
     const none: vscode.Command = { title: '$(beaker) MLflow: no tracking store connected', command: 'mlflow.setTrackingUri' };
     if (info.what === 'trackingUri') {
-      const current = data?.conn.resolved?.uri;
-      return { title: `$(plug) Use This Tracking URI${current && sameUri(current, info.uri) ? ' (in use)' : ''}`, command: 'mlflow.setTrackingUri', arguments: [info.uri] };
+      const current = data?.conn.resolved;
+      const call = parseCallUri(info.uri, doc);
+      const inUse = current && call && current.uri === call.uri;
+      return {
+        title: `$(plug) Use This Tracking URI${inUse ? ' (in use)' : current ? ` · extension uses ${current.display}` : ''}`,
+        command: 'mlflow.setTrackingUri',
+        arguments: [info.uri],
+      };
+    }
+    if (info.what === 'getTrackingUri') {
+      const current = data?.conn.resolved;
+      if (!current) return none;
+      const script = scriptTrackingUri(doc, info.callUri);
+      if (!script) return { title: `$(plug) extension uses ${current.display} (${current.kind}) · this script gets MLflow's default store`, command: '' };
+      if (script.uri === current.uri) return { title: `$(plug) extension uses ${current.display} (${current.kind}) — same store as this script`, command: '' };
+      return { title: `$(plug) extension uses ${current.display} · this script gets ${script.display} — Switch`, command: 'mlflow.setTrackingUri', arguments: [script.raw] };
     }
     if (!data) return none;
+    if (info.what === 'createExperiment') {
+      const s = await this.runs.experiment(data.conn, info.name);
+      return { title: createExperimentTitle(s), command: s.latest ? 'mlflow.revealRun' : '', arguments: s.latest ? [s.latest.info.runId] : undefined };
+    }
     const runs = data.runs;
     const latest = runs[0];
     switch (info.what) {
@@ -179,6 +258,15 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
           ? { title: '$(play) Serve', command: 'mlflow.serveModel', arguments: [{ modelUri }] }
           : { title: '$(run) Predict', command: 'mlflow.predictModel', arguments: [{ modelUri }] };
       }
+      case 'endRun':
+        return { title: endRunTitle(latest, info.status) + (latest ? ' — Reveal' : ''), command: latest ? 'mlflow.revealRun' : '', arguments: latest ? [latest.info.runId] : undefined };
+      case 'artifactUri': {
+        if (!latest) return { title: '$(link) no run from this file yet', command: '' };
+        const uri = artifactUriOf(latest.info.artifactUri, info.artifactPath);
+        return { title: `$(link) ${uri.length > 90 ? '…' + uri.slice(-89) : uri} — Copy`, command: 'mlflow.copyText', arguments: [uri] };
+      }
+      case 'artifact':
+        return this.artifactCommand(doc, data.conn, latest, info.target, info.action);
       case 'startRun':
         if (!latest) return { title: '$(history) no runs from this file yet', command: '' };
         return {
@@ -189,9 +277,106 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
     }
   }
 
+  private async artifactCommand(doc: vscode.Uri, conn: Connection, latest: Run | undefined, t: ArtifactCallTarget, action: 'open' | 'compare'): Promise<vscode.Command> {
+    const icon = t.kind === 'file' ? '$(file)' : '$(folder)';
+    const shown = t.dest || '(artifact root)';
+    if (!latest) return action === 'open' ? { title: `${icon} ${shown}: no run from this file yet`, command: '' } : { title: '$(diff) Compare', command: '' };
+    const local = localPathFor(doc, t.local);
+    const uri = artifactUri({ connKey: conn.key, ownerType: 'run', ownerId: latest.info.runId, path: t.dest });
+    if (t.kind === 'file') {
+      const slash = t.dest.lastIndexOf('/');
+      const files = await this.runs.artifacts(conn, latest, slash < 0 ? '' : t.dest.slice(0, slash));
+      const entry = files.find((f) => f.path === t.dest && !f.isDir);
+      if (!entry) return action === 'open' ? { title: `${icon} ${shown}: not in the latest run (${runDisplayName(latest)})`, command: '' } : { title: '$(diff) Compare', command: '' };
+      if (action === 'open') return { title: `${icon} ${shown} · ${formatBytes(entry.fileSize ?? 0)} in ${runDisplayName(latest)} — Open`, command: 'vscode.open', arguments: [uri] };
+      if (!local) return { title: `$(diff) no workspace file ${t.local}`, command: '' };
+      return { title: '$(diff) Compare with Workspace File', command: 'vscode.diff', arguments: [uri, vscode.Uri.file(local), `${path.basename(t.dest)} (run ${runDisplayName(latest)}) ↔ workspace`] };
+    }
+    const files = await this.runs.artifacts(conn, latest, t.dest);
+    if (!files.length) return action === 'open' ? { title: `${icon} ${shown}: nothing there in the latest run (${runDisplayName(latest)})`, command: '' } : { title: '$(diff) Compare…', command: '' };
+    const args: OpenLoggedArtifactArgs = { connKey: conn.key, runId: latest.info.runId, path: t.dest, isDir: true, local, compare: action === 'compare' };
+    if (action === 'open') {
+      const n = files.filter((f) => !f.isDir).length;
+      const d = files.length - n;
+      const what = [n ? `${n} file${n === 1 ? '' : 's'}` : '', d ? `${d} folder${d === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+      return { title: `${icon} ${shown}: ${what} in ${runDisplayName(latest)} — Open…`, command: OPEN_LOGGED_ARTIFACT, arguments: [args] };
+    }
+    if (!local) return { title: `$(diff) no workspace folder ${t.local}`, command: '' };
+    return { title: '$(diff) Compare with Workspace…', command: OPEN_LOGGED_ARTIFACT, arguments: [args] };
+  }
+
+  /** Hovers on the callee of the rest of the tracking API: the same facts as the lenses, with more detail. */
+  private async callHover(doc: vscode.TextDocument, calls: MlflowCall[], call: MlflowCall): Promise<vscode.Hover | undefined> {
+    const range = toRange(call.nameRange);
+    const md = new vscode.MarkdownString(undefined, true);
+    const links: string[] = [];
+    const link = (title: string, command: string, args: unknown[]) => {
+      links.push(`[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`);
+    };
+    const data = await this.runs.forDocument(doc.uri, experimentOf(calls));
+    const current = data?.conn.resolved ?? this.connections.active()?.resolved;
+    const latest = data?.runs[0];
+    if (call.kind === 'setTrackingUri' || call.kind === 'getTrackingUri') {
+      const script = call.kind === 'setTrackingUri' ? (call.stringArgs.uri ? scriptTrackingUri(doc.uri, call.stringArgs.uri) : undefined) : scriptTrackingUri(doc.uri, trackingUriBefore(calls, call.line));
+      md.appendMarkdown(`**MLflow tracking URI**\n\n`);
+      md.appendMarkdown(`The extension uses: ${current ? `\`${escapeCode(current.display)}\` (${current.kind} store, from ${current.source})` : 'no store'}\n\n`);
+      md.appendMarkdown(`${call.kind === 'setTrackingUri' ? 'This call sets' : 'Here the script gets'}: ${script ? `\`${escapeCode(script.display)}\` (${script.kind} store)` : call.kind === 'setTrackingUri' ? 'a URI the extension cannot read' : "MLflow's default store"}\n\n`);
+      if (current && script) md.appendMarkdown(script.uri === current.uri ? '$(check) Same store.' : '$(warning) Different stores: lenses show what the extension\'s store holds.');
+      if (script && script.uri !== current?.uri) link('Use it in VS Code', 'mlflow.setTrackingUri', [script.raw]);
+    } else if (call.kind === 'createExperiment') {
+      const name = call.stringArgs.name;
+      if (!name || !data) return undefined;
+      const s = await this.runs.experiment(data.conn, name);
+      md.appendMarkdown(`**Experiment** \`${escapeCode(name)}\`\n\n`);
+      if (!s.experiment) md.appendMarkdown(`Does not exist in \`${escapeCode(current?.display ?? '')}\`: \`create_experiment\` will create it.`);
+      else if (s.experiment.lifecycleStage === 'deleted') md.appendMarkdown(`ID \`${s.experiment.experimentId}\`, **deleted**: \`create_experiment\` raises RESOURCE_ALREADY_EXISTS until it is restored or purged (\`mlflow gc\`).`);
+      else {
+        md.appendMarkdown(`Exists: ID \`${s.experiment.experimentId}\`, ${s.runCount}${s.more ? '+' : ''} runs. \`create_experiment\` raises RESOURCE_ALREADY_EXISTS; \`set_experiment\` would reuse it.`);
+        if (s.latest) link('Reveal latest run', 'mlflow.revealRun', [s.latest.info.runId]);
+      }
+    } else if (call.kind === 'endRun') {
+      if (!latest) return new vscode.Hover('MLflow: no run from this file yet.', range);
+      md.appendMarkdown(`**Latest run** ${escapeMd(runDisplayName(latest))}: ${latest.info.status.toLowerCase()}\n\n`);
+      md.appendMarkdown(`Started ${latest.info.startTime ? formatRelativeTime(latest.info.startTime) : '?'}${latest.info.endTime ? `, ended ${formatRelativeTime(latest.info.endTime)}` : ''}.`);
+      if (call.stringArgs.status) md.appendMarkdown(`\n\nThis call ends the active run as **${escapeMd(call.stringArgs.status.toUpperCase())}**.`);
+      link('Reveal', 'mlflow.revealRun', [latest.info.runId]);
+    } else if (call.kind === 'getArtifactUri') {
+      if (!latest) return new vscode.Hover('MLflow: no run from this file yet.', range);
+      const uri = artifactUriOf(latest.info.artifactUri, call.stringArgs.artifact_path);
+      md.appendMarkdown(`**Artifact URI** of the latest run (${escapeMd(runDisplayName(latest))}):\n\n`);
+      md.appendCodeblock(uri, 'text');
+      link('Copy', 'mlflow.copyText', [uri]);
+    } else {
+      const t = artifactCallTarget(call.kind as 'logArtifact' | 'logArtifacts', call.stringArgs);
+      if (!t || !data) return undefined;
+      if (!latest) return new vscode.Hover('MLflow: no run from this file yet.', range);
+      const slash = t.dest.lastIndexOf('/');
+      const files = await this.runs.artifacts(data.conn, latest, t.kind === 'dir' ? t.dest : slash < 0 ? '' : t.dest.slice(0, slash));
+      const local = localPathFor(doc.uri, t.local);
+      md.appendMarkdown(`**${t.kind === 'file' ? 'Artifact' : 'Artifacts under'}** \`${escapeCode(t.dest || '/')}\` in the latest run (${escapeMd(runDisplayName(latest))})\n\n`);
+      if (t.kind === 'file') {
+        const e = files.find((f) => f.path === t.dest && !f.isDir);
+        md.appendMarkdown(e ? `${formatBytes(e.fileSize ?? 0)}` : 'Not logged in that run.');
+        if (e) {
+          link('Open', OPEN_LOGGED_ARTIFACT, [{ connKey: data.conn.key, runId: latest.info.runId, path: t.dest, isDir: false, compare: false } satisfies OpenLoggedArtifactArgs]);
+          if (local) link('Compare with workspace file', OPEN_LOGGED_ARTIFACT, [{ connKey: data.conn.key, runId: latest.info.runId, path: t.dest, isDir: false, local, compare: true } satisfies OpenLoggedArtifactArgs]);
+        }
+      } else {
+        md.appendMarkdown(files.length ? files.slice(0, 12).map((f) => `- \`${escapeCode(f.path.slice(t.dest ? t.dest.length + 1 : 0))}${f.isDir ? '/' : ''}\``).join('\n') + (files.length > 12 ? `\n- … ${files.length - 12} more` : '') : 'Nothing there in that run.');
+        if (files.length) link('Open…', OPEN_LOGGED_ARTIFACT, [{ connKey: data.conn.key, runId: latest.info.runId, path: t.dest, isDir: true, local, compare: false } satisfies OpenLoggedArtifactArgs]);
+      }
+      md.appendMarkdown(`\n\nLocal: \`${escapeCode(t.local)}\`${local ? '' : ' (not found in the workspace)'}`);
+    }
+    if (links.length) md.appendMarkdown(`\n\n${links.join(' · ')}`);
+    md.isTrusted = { enabledCommands: ['mlflow.setTrackingUri', 'mlflow.revealRun', 'mlflow.copyText', OPEN_LOGGED_ARTIFACT] };
+    return new vscode.Hover(md, range);
+  }
+
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     if (!readSettings(doc.uri).codeLensEnabled) return undefined;
     const calls = this.scans.calls(doc);
+    const onName = calls.find((c) => toRange(c.nameRange).contains(pos) && HOVER_KINDS.has(c.kind));
+    if (onName) return this.callHover(doc, calls, onName);
     for (const call of calls) {
       if (call.kind !== 'logMetric' && call.kind !== 'logMetrics') continue;
       const key = call.keys.find((k) => toRange(k.range).contains(pos));
@@ -219,6 +404,106 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
   }
 }
 
+const HOVER_KINDS = new Set<MlflowCall['kind']>(['createExperiment', 'setTrackingUri', 'getTrackingUri', 'endRun', 'logArtifact', 'logArtifacts', 'getArtifactUri']);
+
+/** The local file a log_artifact call names: relative paths against the workspace folder (the usual working directory), then the file's folder. */
+function localPathFor(doc: vscode.Uri, local: string): string | undefined {
+  if (doc.scheme !== 'file' && doc.scheme !== 'vscode-notebook-cell') return path.isAbsolute(local) && fs.existsSync(local) ? local : undefined;
+  const file = doc.with({ scheme: 'file', fragment: '' }).fsPath;
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath;
+  const cands = path.isAbsolute(local) ? [local] : [folder && path.resolve(folder, local), path.resolve(path.dirname(file), local)].filter((x): x is string => !!x);
+  return cands.find((c) => fs.existsSync(c));
+}
+
+function docFolder(doc: vscode.Uri): string | undefined {
+  const file = doc.scheme === 'vscode-notebook-cell' ? doc.with({ scheme: 'file', fragment: '' }) : doc;
+  return vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? (file.scheme === 'file' ? path.dirname(file.fsPath) : undefined);
+}
+
+/** A set_tracking_uri argument as the extension would read it (relative paths against the workspace folder). */
+function parseCallUri(raw: string, doc: vscode.Uri): ResolvedUri | undefined {
+  try {
+    return parseTrackingUri(raw, { workspaceFolder: docFolder(doc), env: process.env }, 'setting');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The store a script run from the workspace folder gets: its own set_tracking_uri, else MLFLOW_TRACKING_URI (environment, .env), else MLflow's default there. */
+function scriptTrackingUri(doc: vscode.Uri, callUri: string | undefined): (ResolvedUri & { raw: string }) | undefined {
+  const folder = docFolder(doc);
+  if (callUri) {
+    const r = parseCallUri(callUri, doc);
+    return r && { ...r, raw: callUri };
+  }
+  let dotenv: string | undefined;
+  try {
+    dotenv = folder ? fs.readFileSync(path.join(folder, '.env'), 'utf8') : undefined;
+  } catch {
+    dotenv = undefined;
+  }
+  try {
+    const r = resolveTrackingUri({
+      env: process.env,
+      dotenv,
+      workspaceFolder: folder,
+      exists: (p) => fs.existsSync(p),
+      listDir: (p) => {
+        try {
+          return fs.readdirSync(p);
+        } catch {
+          return [];
+        }
+      },
+    });
+    const raw = r?.source === 'env' ? process.env.MLFLOW_TRACKING_URI : r?.source === 'dotenv' && dotenv ? parseDotenv(dotenv, process.env).MLFLOW_TRACKING_URI : r?.uri;
+    return r && { ...r, raw: raw ?? r.uri };
+  } catch {
+    return undefined;
+  }
+}
+
+async function openLoggedArtifact(connections: Connections, a: OpenLoggedArtifactArgs): Promise<void> {
+  const uriOf = (p: string) => artifactUri({ connKey: a.connKey, ownerType: 'run', ownerId: a.runId, path: p });
+  let rel = '';
+  let file = a.path;
+  if (a.isDir) {
+    const conn = connections.get(a.connKey) ?? connections.all()[0];
+    if (!conn) return;
+    const store = await conn.store();
+    const run = await store.getRun(a.runId);
+    const owner = { type: 'run' as const, id: a.runId, rootUri: run.info.artifactUri };
+    const files: string[] = [];
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      for (const f of await store.listArtifacts(owner, dir || undefined)) {
+        if (files.length >= 500) return;
+        if (f.isDir) {
+          if (depth < 6) await walk(f.path, depth + 1);
+        } else files.push(f.path);
+      }
+    };
+    await walk(a.path, 0);
+    const prefix = a.path ? a.path + '/' : '';
+    const pick = await vscode.window.showQuickPick(
+      files.map((f) => ({ label: f.slice(prefix.length), description: a.compare && a.local && !fs.existsSync(path.join(a.local, ...f.slice(prefix.length).split('/'))) ? 'no workspace file' : undefined, path: f })),
+      { title: a.compare ? `Compare a logged file with the workspace (${a.path || 'artifact root'})` : `Open a logged file (${a.path || 'artifact root'})` },
+    );
+    if (!pick) return;
+    file = pick.path;
+    rel = pick.label;
+  }
+  if (!a.compare) {
+    await vscode.commands.executeCommand('vscode.open', uriOf(file));
+    return;
+  }
+  const local = a.isDir && a.local ? path.join(a.local, ...rel.split('/')) : a.local;
+  if (!local || !fs.existsSync(local)) {
+    void vscode.window.showWarningMessage(`MLflow: there is no workspace file ${local ?? rel} to compare with.`);
+    return;
+  }
+  await vscode.commands.executeCommand('vscode.diff', uriOf(file), vscode.Uri.file(local), `${path.basename(file)} (logged) ↔ workspace`);
+}
+
 function firstModelUri(run: import('../tracking/types').Run, call: MlflowCall): string | undefined {
   const out = run.outputs.modelOutputs[0];
   if (out) return `models:/${out.modelId}`;
@@ -226,9 +511,8 @@ function firstModelUri(run: import('../tracking/types').Run, call: MlflowCall): 
   return `runs:/${run.info.runId}/${path}`;
 }
 
-function sameUri(a: string, b: string): boolean {
-  const n = (s: string) => s.replace(/\/+$/, '').replace(/^file:\/\//, '');
-  return n(a) === n(b) || n(a).endsWith('/' + n(b).replace(/^\.\//, ''));
+function escapeCode(s: string): string {
+  return s.replace(/`/g, "'");
 }
 
 function escapeMd(s: string): string {

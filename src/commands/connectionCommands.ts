@@ -36,14 +36,7 @@ export function registerConnectionCommands(s: Services): vscode.Disposable[] {
       setting: uri,
       env: {},
       workspaceFolder: folderPath,
-      exists: (p) => fs.existsSync(p),
-      listDir: (p) => {
-        try {
-          return fs.readdirSync(p);
-        } catch {
-          return [];
-        }
-      },
+      ...nodeLocalFs(fs),
     });
     if (!r) throw toTrackingError(new Error(`Nothing found at ${uri}.`));
     const settings = readSettings(conn.folder?.uri);

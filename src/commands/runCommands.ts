@@ -3,7 +3,6 @@ import type { Services } from '../services';
 import { TrackingError } from '../tracking/errors';
 import { modelIdFromSource } from '../tracking/wire';
 import { NOTE_TAG, LOG_MODEL_HISTORY_TAG, type Run } from '../tracking/types';
-import { artifactUri } from '../views/artifactFileSystem';
 import { noteUri } from '../views/noteFileSystem';
 import { isNode, type Node, type NodeOf } from '../views/nodes';
 import { runDisplayName } from '../views/treeItems';
@@ -121,11 +120,6 @@ export function registerRunCommands(s: Services): vscode.Disposable[] {
     }),
     registerCommand(log, 'mlflow.loadMoreRuns', async (node?: Node) => {
       if (isNode(node, 'loadMore')) await experiments.loadMore(node);
-    }),
-    registerCommand(log, 'mlflow.openArtifact', async (node?: Node) => {
-      if (!isNode(node, 'artifact') || node.file.isDir) return;
-      const uri = artifactUri({ connKey: node.conn.key, ownerType: node.owner.type, ownerId: node.owner.id, path: node.file.path });
-      await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
     }),
   ];
 }

@@ -6,7 +6,7 @@ import { redact, type Log } from '../log';
 import { TrackingError, isTrackingError } from '../tracking/errors';
 import { createTrackingStore } from '../tracking/index';
 import type { TrackingStore } from '../tracking/types';
-import { resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
+import { nodeLocalFs, resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
 import type { CredentialStore } from './credentials';
 
 export type ConnectionState =
@@ -102,14 +102,7 @@ export class Connection implements vscode.Disposable {
       env: process.env,
       dotenv,
       workspaceFolder: folderPath,
-      exists: (p) => fs.existsSync(p),
-      listDir: (p) => {
-        try {
-          return fs.readdirSync(p);
-        } catch {
-          return [];
-        }
-      },
+      ...nodeLocalFs(fs),
     });
     return result;
   }

@@ -33,7 +33,8 @@ export async function createTrackingStore(resolved: ResolvedUri, deps: CreateSto
         });
       }
       const { FileStore } = require('./file') as typeof import('./file');
-      return new FileStore(root, { uri: resolved.uri });
+      const log = deps.rest?.log; // the caller's log: unreadable runs and metric lines are reported, not only skipped
+      return new FileStore(root, { uri: resolved.uri, onProblem: log && ((p) => log('warn', `[file store] ${p.message} (${p.path})`)) });
     }
     case 'sqlite': {
       const db = localPath(resolved);

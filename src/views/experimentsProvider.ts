@@ -158,9 +158,10 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     const out: Experiment[] = [];
     let pageToken: string | undefined;
     const seen = new Set<string>();
+    const ids = new Set<string>(); // a server repeating its page token must not duplicate tree ids
     do {
       const page = await store.searchExperiments({ maxResults: 1000, pageToken, viewType: this.showDeleted ? 'ALL' : undefined });
-      out.push(...page.items);
+      for (const e of page.items) if (!ids.has(e.experimentId) && ids.add(e.experimentId)) out.push(e);
       if (page.nextPageToken && seen.has(page.nextPageToken)) break;
       if (page.nextPageToken) seen.add(page.nextPageToken);
       pageToken = page.nextPageToken;

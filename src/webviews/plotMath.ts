@@ -169,3 +169,19 @@ export function formatSeconds(s: number): string {
   }
   return neg ? '-' + out : out;
 }
+
+/** Tick labels with just enough digits to tell neighbours apart (uPlot's default rounds 0.0004 to 0). */
+export function tickLabels(splits: readonly (number | null)[], incr: number): string[] {
+  const finite = splits.filter((v): v is number => v !== null && Number.isFinite(v));
+  const mag = Math.max(...finite.map((v) => Math.abs(v)), 0);
+  if (mag !== 0 && (mag >= 1e6 || mag < 1e-3 || (incr > 0 && incr < 1e-4))) {
+    const digits = incr > 0 && mag > 0 ? Math.min(6, Math.max(0, Math.ceil(Math.log10(mag / incr)))) : 2;
+    return splits.map((v) => (v === null ? '' : v === 0 ? '0' : v.toExponential(Math.min(digits, 4)).replace(/\.?0+e/, 'e')));
+  }
+  const decimals = incr > 0 ? Math.min(12, Math.max(0, -Math.floor(Math.log10(incr) + 1e-9))) : 2;
+  return splits.map((v) => {
+    if (v === null) return '';
+    const s = v.toFixed(decimals);
+    return Math.abs(v) >= 1000 && decimals === 0 ? Number(s).toLocaleString('en-US') : s;
+  });
+}

@@ -15,17 +15,40 @@ const ctx = useWorkbench({ workspace: 'test/fixtures/workspace', settings: { 'ml
 const T = { timeout: 180000, skip: HAVE ? false : `no fixtures at ${STORE}` };
 const OURS = 'mlflow-vscode.mlflow-vscode';
 
+/** Scrolls the side bar list under the mouse until the row is rendered (lists are virtualised). */
+async function reveal(wb, label) {
+  const row = wb.treeRow(label).first();
+  for (let i = 0; i < 15 && !(await row.isVisible().catch(() => false)); i++) {
+    const box = await wb.page.locator('.part.sidebar .pane-body').first().boundingBox();
+    await wb.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await wb.page.mouse.wheel(0, 220);
+    await wb.page.waitForTimeout(150);
+  }
+  await row.scrollIntoViewIfNeeded();
+  return row;
+}
+
+async function setPanes(wb, open, closed) {
+  const o = wb.paneHeader(open);
+  if ((await o.getAttribute('aria-expanded')) === 'false') await o.click();
+  const c = wb.paneHeader(closed);
+  if ((await c.getAttribute('aria-expanded')) === 'true') await c.click();
+}
+
 async function openRunArtifacts(wb) {
   await wb.openView('MLflow');
+  await setPanes(wb, 'Experiments', 'Models');
   await wb.expand('iris-classification');
+  await reveal(wb, 'baseline-logreg');
   await wb.expand('baseline-logreg');
+  await reveal(wb, 'Artifacts');
   await wb.expand('Artifacts');
 }
 
 test('an image artifact opens in VS Code\'s image preview and renders', T, shotOnFail(ctx, async () => {
   const { wb, page } = { wb: ctx.wb, page: ctx.wb.page };
   await openRunArtifacts(wb);
-  await wb.treeRow('confusion_matrix.png').first().click();
+  await (await reveal(wb, 'confusion_matrix.png')).click();
   await page.locator('.tabs-container .tab.active[aria-label*="confusion_matrix.png"]').waitFor({ timeout: 30000 });
   const img = page.frameLocator('iframe.webview.ready[src*="extensionId=vscode.media-preview"]').frameLocator('#active-frame').locator('img');
   await img.first().waitFor({ timeout: 30000 });
@@ -40,7 +63,7 @@ test('an image artifact opens in VS Code\'s image preview and renders', T, shotO
 test('a CSV artifact opens as a sortable table', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
   await openRunArtifacts(wb);
-  await wb.treeRow('predictions.csv').first().click();
+  await (await reveal(wb, 'predictions.csv')).click();
   const frame = wb.webview(OURS);
   await frame.locator('table tbody tr').first().waitFor({ timeout: 30000 });
   const headers = await frame.locator('thead th').allInnerTexts();
@@ -58,11 +81,7 @@ test('a CSV artifact opens as a sortable table', T, shotOnFail(ctx, async () => 
 test('the Models view: registered models, versions, aliases, logged models and the MLmodel summary', T, shotOnFail(ctx, async () => {
   const { wb, page } = { wb: ctx.wb, page: ctx.wb.page };
   await wb.openView('MLflow');
-  // give the Models view the room: collapse Experiments
-  const exp = wb.paneHeader('Experiments');
-  if ((await exp.getAttribute('aria-expanded')) === 'true') await exp.click();
-  const models = wb.paneHeader('Models');
-  if ((await models.getAttribute('aria-expanded')) === 'false') await models.click();
+  await setPanes(wb, 'Models', 'Experiments'); // give the Models view the room
   await wb.expand('iris-classifier');
   await wb.treeRow('Version 1').first().waitFor({ timeout: 30000 });
   await wb.treeRow('@champion').first().waitFor();

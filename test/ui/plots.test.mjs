@@ -55,6 +55,21 @@ async function commandOnRun(wb, title, run) {
   await wb.pickItem(run);
 }
 
+/** Tick each named run in a multi-select quick pick (rows are role=checkbox with aria-checked), then OK. */
+async function pickRuns(wb, names) {
+  for (const name of names) {
+    const row = wb.page.locator(`.quick-input-widget .monaco-list-row[aria-label^="${name},"]`);
+    await row.waitFor({ timeout: 10000 });
+    for (let i = 0; i < 3 && (await row.getAttribute('aria-checked')) !== 'true'; i++) {
+      await row.locator('.monaco-checkbox').click();
+      await wb.page.waitForTimeout(150);
+    }
+    assert.equal(await row.getAttribute('aria-checked'), 'true', `${name} ticked`);
+  }
+  // Enter on a focused row would toggle it again: accept with the OK button
+  await wb.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
+}
+
 async function drawn(frame) {
   const app = frame.locator('#app[data-draw-ms]');
   await app.waitFor({ timeout: 30000 });
@@ -84,10 +99,7 @@ test('compare three runs, then log scale and wall time redraw the charts', T, sh
   const input = wb.page.locator('.quick-input-widget input');
   await wb.page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 30000 });
   await input.fill('child-C');
-  for (const name of ['child-C-0.01', 'child-C-0.1', 'child-C-1.0']) {
-    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first().click();
-  }
-  await wb.page.keyboard.press('Enter');
+  await pickRuns(wb, ['child-C-0.01', 'child-C-0.1', 'child-C-1.0']);
   const frame = wb.webview();
   await frame.locator('h1.title', { hasText: 'Compare 3 runs' }).waitFor({ timeout: 30000 });
   await drawn(frame);
@@ -139,7 +151,10 @@ test('open run details: overview, git link, note as safe markdown, tables, artif
 test('light theme screenshots', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
   await wb.runCommand('Preferences: Color Theme');
-  await wb.answerInput('Light Modern');
+  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ timeout: 10000 });
+  await wb.page.locator('.quick-input-widget input').fill('Light Modern');
+  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Light Modern' }).first().click();
+  await wb.page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('vs'), null, { timeout: 10000 });
   await wb.page.waitForTimeout(800);
   const frame = wb.webview();
   await frame.locator('h1.title', { hasText: 'baseline-logreg' }).waitFor({ timeout: 30000 });
@@ -149,12 +164,9 @@ test('light theme screenshots', T, shotOnFail(ctx, async () => {
   const input = wb.page.locator('.quick-input-widget input');
   await wb.page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 30000 });
   await input.fill('rf-');
-  for (const name of ['rf-10-3', 'rf-20-5', 'rf-50-5', 'rf-100-8']) {
-    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first().click();
-  }
-  await wb.page.keyboard.press('Enter');
+  await pickRuns(wb, ['rf-10-3', 'rf-20-5', 'rf-50-5', 'rf-100-8', 'rf-200-None', 'rf-400-12']);
   const f2 = wb.webview();
-  await f2.locator('h1.title', { hasText: 'Compare 4 runs' }).waitFor({ timeout: 30000 });
+  await f2.locator('h1.title', { hasText: 'Compare 6 runs' }).waitFor({ timeout: 30000 });
   await drawn(f2);
   const s = await canvasStats(f2);
   assert.ok(s.painted > 2000, JSON.stringify(s));
@@ -165,4 +177,15 @@ test('light theme screenshots', T, shotOnFail(ctx, async () => {
   await f3.locator('h1.title', { hasText: 'nan-inf-metrics' }).waitFor({ timeout: 30000 });
   await drawn(f3);
   await wb.screenshot('plots-nan-inf-light');
+  await closeEditors(wb);
+  await commandOnRun(wb, 'MLflow: Plot Metrics', 'long-training');
+  const f4 = wb.webview();
+  await drawn(f4);
+  const raw = await canvasStats(f4);
+  await f4.locator('#opt-smooth').fill('0.9');
+  await f4.locator('#opt-outliers').check();
+  await wb.page.waitForTimeout(600);
+  const smooth = await canvasStats(f4);
+  assert.notEqual(smooth.hash, raw.hash, 'smoothing redrew the chart');
+  await wb.screenshot('plots-run-smoothed-light');
 }));

@@ -43,6 +43,8 @@ export interface HttpClientOptions {
   proxy?: string;
   proxyEnv?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** Largest JSON/text answer read into memory (default 64 MiB); larger ones fail with kind 'server'. Streams are not capped. */
+  maxResponseBytes?: number;
   retries?: number;
   /** First backoff delay; doubles per attempt, plus up to the same again of jitter. */
   retryBaseDelayMs?: number;
@@ -79,6 +81,49 @@ export interface HttpResponse {
 }
 
 const DEFAULT_TIMEOUT = 30_000;
+const DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024;
+/** Error pages are only read this far: enough to classify them. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+function sizeLabel(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+function tooLargeError(ctx: ErrorContext, limit: number, length?: number): TrackingError {
+  const size = length === undefined ? `more than ${sizeLabel(limit)}` : `${sizeLabel(length)}, more than the ${sizeLabel(limit)} the extension reads`;
+  return new TrackingError('server', `The server at ${ctx.uri} sent an answer of ${size}${ctx.request ? ` to ${ctx.request}` : ''}; the extension stopped reading it.`, {
+    uri: ctx.uri,
+    hint: 'Check that the tracking URI is the address of `mlflow server`; for a very large search, lower mlflow.runsPageSize.',
+  });
+}
+
+/**
+ * The body as text, reading at most `limit` bytes. Past the limit the body is destroyed and, unless
+ * `truncate` (error pages: the head is enough), a 'server' TrackingError is thrown.
+ */
+async function readBodyCapped(res: Dispatcher.ResponseData, ctx: ErrorContext, limit: number, truncate = false): Promise<string> {
+  const body = res.body;
+  const declared = headerValue(res.headers, 'content-length');
+  if (!truncate && declared && /^\d+$/.test(declared) && Number(declared) > limit) {
+    body.destroy();
+    throw tooLargeError(ctx, limit, Number(declared));
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    const b = chunk as Buffer;
+    if (total + b.length > limit) {
+      body.destroy();
+      if (!truncate) throw tooLargeError(ctx, limit);
+      chunks.push(b.subarray(0, limit - total));
+      total = limit;
+      break;
+    }
+    chunks.push(b);
+    total += b.length;
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
 
 /** JSON.parse that also accepts the bare NaN/Infinity tokens Flask's plain JSON emits (as MLflow's strings). */
 export function parseJsonLenient(text: string): unknown {
@@ -149,6 +194,7 @@ export class HttpClient {
   private dispatcher?: Dispatcher;
   private readonly proxyUrl?: string;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
   private readonly retries: number;
   private readonly secrets: string[];
   private closed = false;
@@ -174,6 +220,7 @@ export class HttpClient {
     this.prefix = url.pathname.replace(/\/+$/, '');
     this.displayUri = redactUri(url.toString());
     this.timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TIMEOUT;
+    this.maxResponseBytes = opts.maxResponseBytes && opts.maxResponseBytes > 0 ? opts.maxResponseBytes : DEFAULT_MAX_RESPONSE;
     this.retries = Math.max(0, Math.min(10, opts.retries ?? 3));
     this.proxyUrl = proxyFor(url, { proxy: opts.proxy, env: opts.proxyEnv });
     this.secrets = [];
@@ -322,7 +369,7 @@ export class HttpClient {
         }
         let text = '';
         try {
-          text = await res.body.text();
+          text = await readBodyCapped(res, ctx, MAX_ERROR_BODY, true);
         } catch {
           // the error body is best effort
         }
@@ -360,7 +407,7 @@ export class HttpClient {
   /** A JSON call; the parsed object of a 2xx answer. */
   async json(req: HttpRequest): Promise<Record<string, unknown>> {
     const { value } = await this.send(req, async (res, ctx) => {
-      const text = await res.body.text();
+      const text = await readBodyCapped(res, ctx, this.maxResponseBytes);
       const contentType = headerValue(res.headers, 'content-type');
       if (text.trim() === '' && contentType && /json/i.test(contentType)) return {};
       if (looksLikeHtml(contentType, text) || text.trim() === '') throw badJsonAnswer(res.statusCode, contentType, text, ctx);
@@ -378,8 +425,8 @@ export class HttpClient {
 
   /** A call answered with plain text (GET /version). */
   async text(req: HttpRequest): Promise<{ text: string; contentType?: string; status: number }> {
-    const { value } = await this.send(req, async (res) => ({
-      text: await res.body.text(),
+    const { value } = await this.send(req, async (res, ctx) => ({
+      text: await readBodyCapped(res, ctx, this.maxResponseBytes),
       contentType: headerValue(res.headers, 'content-type'),
       status: res.statusCode,
     }));

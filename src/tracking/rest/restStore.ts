@@ -70,6 +70,8 @@ export interface RestOptions {
   env?: Record<string, string | undefined>;
   /** Per-request deadline (default 30000). */
   timeoutMs?: number;
+  /** Largest JSON answer read into memory (default 64 MiB). */
+  maxResponseBytes?: number;
   /** Extra attempts for idempotent calls (default 3). */
   retries?: number;
   /** First backoff delay (default 300 ms). */
@@ -151,6 +153,7 @@ export class RestStore implements TrackingStore {
       proxy: options.proxy,
       proxyEnv: options.env ?? process.env,
       timeoutMs: options.timeoutMs,
+      maxResponseBytes: options.maxResponseBytes,
       retries: options.retries,
       retryBaseDelayMs: options.retryBaseDelayMs,
       maxRetryTimeMs: options.maxRetryTimeMs,

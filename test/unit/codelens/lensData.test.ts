@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { metricLensTitle, paramLensTitle, paramValues, runsFromFile, sourceMatches, sparkline, summarizeMetric } from '../../../src/codelens/lensData';
+import { artifactCallTarget, artifactUriOf, createExperimentTitle, endRunTitle, trackingUriBefore, metricLensTitle, paramLensTitle, paramValues, runsFromFile, sourceMatches, sparkline, summarizeMetric } from '../../../src/codelens/lensData';
 import type { Metric, Run } from '../../../src/tracking/types';
 
 function run(id: string, start: number, source: string, metrics: Record<string, number> = {}, params: Record<string, string> = {}): Run {
@@ -52,5 +52,51 @@ describe('code lens data', () => {
   it('draws a sparkline that survives NaN', () => {
     const pts: Metric[] = [3, 2, NaN, 1].map((value, step) => ({ key: 'k', value, step, timestamp: step }));
     assert.equal(sparkline(pts, 4), '█▅·▁');
+  });
+});
+
+describe('code lens data: the rest of the tracking API', () => {
+  it('log_artifact lands at <artifact_path>/<basename>; log_artifacts puts the folder contents under artifact_path', () => {
+    assert.deepEqual(artifactCallTarget('logArtifact', { local_path: 'out/plot.png' }), { kind: 'file', dest: 'plot.png', local: 'out/plot.png' });
+    assert.deepEqual(artifactCallTarget('logArtifact', { local_path: 'C:\\x\\report.html', artifact_path: 'reports/' }), { kind: 'file', dest: 'reports/report.html', local: 'C:\\x\\report.html' });
+    assert.deepEqual(artifactCallTarget('logArtifact', { local_path: 'a.txt', artifact_path: './x//y' }), { kind: 'file', dest: 'x/y/a.txt', local: 'a.txt' });
+    assert.deepEqual(artifactCallTarget('logArtifacts', { local_dir: 'plots' }), { kind: 'dir', dest: '', local: 'plots' });
+    assert.deepEqual(artifactCallTarget('logArtifacts', { local_dir: 'plots', artifact_path: 'eval' }), { kind: 'dir', dest: 'eval', local: 'plots' });
+    assert.equal(artifactCallTarget('logArtifact', {}), undefined, 'a variable local path: no lens');
+    assert.equal(artifactCallTarget('logArtifact', { local_path: '/' }), undefined);
+  });
+
+  it('get_artifact_uri appends artifact_path to the run root', () => {
+    assert.equal(artifactUriOf('file:///m/1/r/artifacts'), 'file:///m/1/r/artifacts');
+    assert.equal(artifactUriOf('mlflow-artifacts:/1/r/artifacts/', 'model/MLmodel'), 'mlflow-artifacts:/1/r/artifacts/model/MLmodel');
+  });
+
+  it('a call sees the last set_tracking_uri above it', () => {
+    const calls: { kind: string; line: number; stringArgs: Record<string, string> }[] = [
+      { kind: 'setTrackingUri', line: 2, stringArgs: { uri: './a' } },
+      { kind: 'getTrackingUri', line: 3, stringArgs: {} },
+      { kind: 'setTrackingUri', line: 5, stringArgs: { uri: 'http://h:5000' } },
+      { kind: 'getTrackingUri', line: 9, stringArgs: {} },
+    ];
+    assert.equal(trackingUriBefore(calls, 1), undefined);
+    assert.equal(trackingUriBefore(calls, 3), './a');
+    assert.equal(trackingUriBefore(calls, 9), 'http://h:5000');
+  });
+
+  it('end_run: status of the latest run, and the status the call sets', () => {
+    const r = run('abc', 1000, 'train.py');
+    r.info.endTime = 1000 + 90_000;
+    assert.equal(endRunTitle(r, undefined, 1000 + 90_000 + 120_000), '$(debug-stop) latest run abc: finished 2 min ago');
+    r.info.status = 'RUNNING';
+    assert.match(endRunTitle(r, 'killed', 1000 + 5000), /running since 5 s ago · ends as KILLED$/);
+    assert.equal(endRunTitle(undefined, undefined), '$(debug-stop) no run from this file yet');
+  });
+
+  it('create_experiment: does not exist, exists (id, runs), deleted', () => {
+    assert.match(createExperimentTitle({ name: 'x', runCount: 0, more: false }), /"x" does not exist yet/);
+    assert.equal(createExperimentTitle({ name: 'x', experiment: { experimentId: '7', lifecycleStage: 'active' }, runCount: 3, more: false }), '$(beaker) "x" exists (ID 7) · 3 runs — Reveal');
+    assert.equal(createExperimentTitle({ name: 'x', experiment: { experimentId: '7', lifecycleStage: 'active' }, runCount: 0, more: false }), '$(beaker) "x" exists (ID 7) · 0 runs');
+    assert.match(createExperimentTitle({ name: 'x', experiment: { experimentId: '7', lifecycleStage: 'active' }, runCount: 1000, more: true }), /1000\+ runs/);
+    assert.match(createExperimentTitle({ name: 'x', experiment: { experimentId: '7', lifecycleStage: 'deleted' }, runCount: 0, more: false }), /deleted experiment \(ID 7\)/);
   });
 });

@@ -57,3 +57,15 @@ describe('webview plot math', () => {
     assert.strictEqual(seen.size, 12);
   });
 });
+
+describe('webview plot math: tick labels', () => {
+  it('keeps enough digits for small increments and uses exponents for tiny or huge values', () => {
+    const { tickLabels } = require('../../../src/webviews/plotMath') as typeof import('../../../src/webviews/plotMath');
+    assert.deepStrictEqual(tickLabels([0, 0.5, 1, 1.5], 0.5), ['0.0', '0.5', '1.0', '1.5']);
+    assert.deepStrictEqual(tickLabels([0, 2000, 4000], 2000), ['0', '2,000', '4,000']);
+    const small = tickLabels([0.0002, 0.0004, 0.0006, 0.0008, 0.001], 0.0002);
+    assert.strictEqual(new Set(small).size, 5, small.join(' '));
+    const huge = tickLabels([1e12, 2e12], 1e12);
+    assert.deepStrictEqual(huge, ['1e+12', '2e+12']);
+  });
+});

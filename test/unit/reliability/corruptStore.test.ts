@@ -1,0 +1,125 @@
+// A corrupt run in a file store is skipped and reported while the other runs still show: garbage
+// meta.yaml, garbage lines in a metric file, an unreadable (chmod 000) params folder — on a copy of
+// the real v3 store. Root ignores file permissions, so when the tests run as root the chmod case
+// runs in a child process as the unprivileged user `nobody` (uid 65534); it is skipped when that is
+// not possible.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FileStore } from '../../../src/tracking/file/fileStore';
+import { FIXTURE_PREFIX, HAVE_SHARED, PROJECT_ROOT, storePath } from '../../support/fixtures';
+import {
+  EXP_ID,
+  GARBAGE_META_RUN,
+  GARBAGE_METRIC_RUN,
+  UNREADABLE_PARAMS_RUN,
+  damagedStore,
+  probe,
+  type DamagedStore,
+  type ProbeResult,
+} from './corruptStore';
+
+const NOBODY = 65534;
+
+function runAsNobody(mlruns: string): ProbeResult | string {
+  const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'corruptStore.ts'), mlruns], {
+    cwd: PROJECT_ROOT,
+    uid: NOBODY,
+    gid: NOBODY,
+    encoding: 'utf8',
+    timeout: 60000,
+    env: { ...process.env, HOME: '/tmp' },
+  });
+  if (r.error) return `cannot run as uid ${NOBODY}: ${r.error.message}`;
+  if (r.status !== 0) return `child failed (${r.status}): ${r.stderr.slice(0, 500)}`;
+  return JSON.parse(r.stdout) as ProbeResult;
+}
+
+function checkCommon(r: ProbeResult, mlruns: string): void {
+  const names = r.runs.map((x) => x.name);
+  // the other runs still show
+  for (const n of ['baseline-logreg', 'failed-run', 'parent-sweep', 'child-C-0.1', 'grandchild-fold-refit', 'long-training']) assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
+  // the garbage meta.yaml run is skipped …
+  assert.ok(!r.runs.some((x) => x.id === GARBAGE_META_RUN), 'the run with a garbage meta.yaml is skipped');
+  assert.equal(r.runs.length, 12, 'the 13 active runs of iris-classification minus the corrupt one');
+  // … and reported, naming the file and saying what happened
+  const metaProblem = r.problems.find((p) => p.path === path.join(mlruns, EXP_ID, GARBAGE_META_RUN, 'meta.yaml'));
+  assert.ok(metaProblem, JSON.stringify(r.problems));
+  assert.match(metaProblem.message, new RegExp(`Skipped run folder ${GARBAGE_META_RUN}: meta.yaml (is not valid YAML|has no run_id)`));
+  assert.ok(r.events.some((p) => p.path === metaProblem.path), 'onProblem was called');
+  // getRun of the corrupt run: a clear notFound, not a crash
+  assert.notEqual(r.getCorrupt, 'ok');
+  assert.equal((r.getCorrupt as { kind: string }).kind, 'notFound');
+  // the metric file with garbage lines: the valid points still count, the latest value is right
+  const baseline = r.runs.find((x) => x.id === GARBAGE_METRIC_RUN)!;
+  assert.deepEqual(baseline.metrics.loss, [0.34724418126005785, 49]);
+  assert.equal(r.lossHistory, 51, 'every valid point of the history');
+  const metricProblem = r.problems.find((p) => p.path.endsWith(path.join(GARBAGE_METRIC_RUN, 'metrics', 'loss')));
+  assert.ok(metricProblem, JSON.stringify(r.problems));
+  assert.match(metricProblem.message, /Metric file has 8 unreadable line\(s\); they were skipped\./);
+}
+
+(HAVE_SHARED ? describe : describe.skip)('reliability: a corrupt run in a file store', function () {
+  this.timeout(60000);
+  let store: DamagedStore | undefined;
+
+  afterEach(() => {
+    store?.cleanup();
+    store = undefined;
+  });
+
+  it('garbage meta.yaml and garbage metric lines: skipped and reported, the other runs show', async () => {
+    store = damagedStore();
+    const r = await probe(store.mlruns);
+    checkCommon(r, store.mlruns);
+    assert.deepEqual(r.runs.find((x) => x.id === UNREADABLE_PARAMS_RUN)!.params, ['C', 'max_iter']);
+  });
+
+  it('a problem that is fixed on disk disappears from store.problems', async () => {
+    store = damagedStore();
+    const fsStore = new FileStore(store.mlruns);
+    try {
+      await fsStore.searchRuns({ experimentIds: [EXP_ID] });
+      assert.ok(fsStore.problems.some((p) => p.path.includes(GARBAGE_META_RUN)));
+      const repaired = fs.readFileSync(storePath('v3', 'mlruns', EXP_ID, GARBAGE_META_RUN, 'meta.yaml'), 'utf8').split(FIXTURE_PREFIX('v3')).join(store.root + '/');
+      fs.writeFileSync(path.join(store.mlruns, EXP_ID, GARBAGE_META_RUN, 'meta.yaml'), repaired);
+      const page = await fsStore.searchRuns({ experimentIds: [EXP_ID] });
+      assert.ok(page.items.some((x) => x.info.runId === GARBAGE_META_RUN), 'the repaired run shows again');
+      assert.ok(!fsStore.problems.some((p) => p.path.includes(GARBAGE_META_RUN)), 'its problem is cleared');
+    } finally {
+      fsStore.dispose();
+    }
+  });
+
+  it('an unreadable (chmod 000) params folder: the run still shows, without parameters', async function () {
+    store = damagedStore({ chmodParams: true });
+    const isRoot = process.getuid?.() === 0;
+    let r: ProbeResult;
+    if (!isRoot) {
+      r = await probe(store.mlruns);
+    } else {
+      const child = runAsNobody(store.mlruns);
+      if (typeof child === 'string') {
+        // root ignores file permissions; without a way to drop privileges this case cannot be made
+        this.test!.title += ` (skipped: running as root; ${child})`;
+        return this.skip();
+      }
+      r = child;
+      assert.equal(r.uid, NOBODY);
+    }
+    checkCommon(r, store.mlruns);
+    const failed = r.runs.find((x) => x.id === UNREADABLE_PARAMS_RUN);
+    assert.ok(failed, 'the run with the unreadable params folder still shows');
+    assert.deepEqual(failed.params, [], 'its parameters cannot be read');
+    assert.ok(Object.keys(failed.metrics).length > 0, 'its metrics still show');
+  });
+
+  // Known gap (reported to the lead): listDir() swallows EACCES, so the unreadable folder is not in
+  // store.problems and the run silently shows no parameters. Enable once FileStore reports it.
+  it.skip('an unreadable params folder is reported in store.problems (known gap: not yet)', async () => {
+    store = damagedStore({ chmodParams: true });
+    const r = process.getuid?.() === 0 ? runAsNobody(store.mlruns) : await probe(store.mlruns);
+    assert.ok(typeof r !== 'string' && r.problems.some((p) => p.path.endsWith(path.join(UNREADABLE_PARAMS_RUN, 'params'))));
+  });
+});
