@@ -421,7 +421,7 @@ function buildChart(view: ChartView): void {
         font: axisFont(),
         grid: { stroke: grid, width: 1 },
         ticks: { stroke: grid },
-        size: (_u: uPlot, values: string[] | null) => (values?.length ? Math.max(40, 14 + 7 * Math.max(...values.map((v) => v.length))) : 40),
+        size: (_u: uPlot, values: string[] | null) => (values?.length ? Math.max(40, 24 + 8 * Math.max(...values.map((v) => v.length))) : 40),
         values: (_u: uPlot, splits: (number | null)[], _i: number, _space: number, incr: number) =>
           st.options.logY ? splits.map((v) => (v === null || v === undefined ? '' : exactValue(Number(v.toPrecision(3))))) : tickLabels(splits, incr),
       },

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerArtifacts } from './artifacts';
+import { registerUpload } from './upload';
 import { LensRuns } from './codelens/lensRuns';
 import { MlflowCodeLensProvider } from './codelens/mlflowCodeLens';
 import { registerConnectionCommands } from './commands/connectionCommands';
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     ...registerRunCommands(services),
     ...registerConnectionCommands(services),
     ...registerArtifacts(services),
+    ...registerUpload(services),
     autoRefresh(services),
     lensRuns,
     MlflowCodeLensProvider.register(lensRuns, connections),

@@ -59,6 +59,8 @@ export interface CommandResult {
   port?: number;
   serverId?: string;
   ready?: boolean;
+  /** The terminal (task) the command runs in. */
+  terminalName?: string;
   /** predict / generate-dockerfile */
   outputPath?: string;
   /** gc */
@@ -269,7 +271,7 @@ export class ModelCommands implements vscode.Disposable {
     const url = localUrlFor(host, port);
     const server = this.servers.add({ kind: 'model', target: modelUri!, url, port, task, conn, cwd: prep.ctx.cwd });
     const ready = await this.waitReady(server, args.readyTimeoutMs ?? 15 * 60_000, false);
-    return { status: 'started', command: cmd, url, port, serverId: server.id, ready };
+    return { status: 'started', command: cmd, url, port, serverId: server.id, ready, terminalName: slot };
   }
 
   /** Waits for /ping (model) or any answer (UI) with a cancellable progress notification; then offers the next steps. */
@@ -656,7 +658,7 @@ export class ModelCommands implements vscode.Disposable {
     const url = localUrlFor(host, port);
     const server = this.servers.add({ kind: 'ui', target: backend, url, port, task, conn, cwd: prep.ctx.cwd });
     const ready = await this.waitReady(server, args.readyTimeoutMs ?? 120_000, true, args.openBrowser !== false);
-    return { status: 'started', command: cmd, url, port, serverId: server.id, ready };
+    return { status: 'started', command: cmd, url, port, serverId: server.id, ready, terminalName: task.slot };
   }
 }
 

@@ -48,12 +48,19 @@ export class TaskRunner implements vscode.Disposable {
     const def = execution.task.definition;
     if (def.type !== TASK_TYPE) return undefined;
     const r = this.active.get(String(def.slot));
-    return r && (r.execution === execution || r.execution.task.name === execution.task.name) ? r : undefined;
+    if (!r) return undefined;
+    // the same TaskExecution object comes back in the events; before executeTask resolved, match by name
+    return r.execution === execution || (!r.execution && r.slot === execution.task.name) ? r : undefined;
   }
 
+  private readonly finished = new WeakSet<vscode.TaskExecution>();
+
   private ended(execution: vscode.TaskExecution, code: number | undefined): void {
+    if (this.finished.has(execution)) return;
     const r = this.find(execution);
-    if (r) r.finish(code);
+    if (!r) return;
+    this.finished.add(execution);
+    r.finish(code);
   }
 
   isRunning(slot: string): boolean {

@@ -24,7 +24,12 @@ import type {
 type Json = Record<string, unknown>;
 
 function bad(what: string, value: unknown): TrackingError {
-  const shown = JSON.stringify(value);
+  let shown: string | undefined;
+  try {
+    shown = JSON.stringify(value);
+  } catch {
+    shown = Array.isArray(value) ? '[…]' : '{…}'; // nested too deep to show (the stack would overflow)
+  }
   return new TrackingError('invalidData', `The server sent an unexpected ${what}: ${shown === undefined ? 'nothing' : shown.slice(0, 200)}.`);
 }
 
@@ -93,7 +98,7 @@ const RUN_STATUSES: readonly RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 
 export function parseRunStatus(v: unknown): RunStatus {
   if (typeof v === 'string' && (RUN_STATUSES as readonly string[]).includes(v)) return v as RunStatus;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
-  if (n >= 1 && n <= 5) return RUN_STATUSES[n - 1];
+  if (Number.isInteger(n) && n >= 1 && n <= 5) return RUN_STATUSES[n - 1];
   throw bad('run status', v);
 }
 
@@ -273,7 +278,7 @@ const LM_STATUSES: readonly LoggedModelStatus[] = [
 export function parseLoggedModelStatus(v: unknown): LoggedModelStatus {
   if (typeof v === 'string' && (LM_STATUSES as readonly string[]).includes(v)) return v as LoggedModelStatus;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : 0;
-  return LM_STATUSES[n >= 0 && n <= 3 ? n : 0];
+  return LM_STATUSES[Number.isInteger(n) && n >= 0 && n <= 3 ? n : 0];
 }
 
 export function parseLoggedModel(v: unknown): LoggedModel {

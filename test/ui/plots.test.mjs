@@ -150,7 +150,10 @@ test('open run details: overview, git link, note as safe markdown, tables, artif
 
 test('light theme screenshots', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
-  await wb.runCommand('Preferences: Color Theme');
+  // the palette's top match for this title can be "Browse Color Themes in Marketplace": click the exact row
+  await wb.page.keyboard.press('F1');
+  await wb.page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
+  await wb.page.locator('.quick-input-widget .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) }).first().click();
   await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ timeout: 10000 });
   await wb.page.locator('.quick-input-widget input').fill('Light Modern');
   await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Light Modern' }).first().click();

@@ -180,7 +180,7 @@ describe('webviews: live plots of a RUNNING run', function () {
     assert.strictEqual(init.live, true);
     const first = await waitFor('series', () => posted(c, 'series', (m) => m.key === 'loss'));
     const lastStep = first.series[0].steps[first.series[0].steps.length - 1];
-    assert.ok(c.isPolling, 'a poll is scheduled while the run is RUNNING and the panel visible');
+    await waitFor('a poll scheduled while the run is RUNNING and the panel visible', () => c.isPolling || undefined);
     const runDir = path.join(dir, EXP, RUNNING);
     fs.appendFileSync(path.join(runDir, 'metrics', 'loss'), `${Date.now()} 0.5 ${lastStep + 1}\n${Date.now() + 1} nan ${lastStep + 2}\n`);
     await c.poll();
