@@ -15,12 +15,18 @@ export const MODEL_COMMAND_IDS = [
   'mlflow.stopModelServer',
 ] as const;
 
+/** Context key: a model server or MLflow UI started from the extension is running. */
+export const MODEL_SERVERS_RUNNING = 'mlflow.modelServersRunning';
+
 export function registerModelCommands(services: Services): vscode.Disposable[] {
   const m = new ModelCommands(services);
   const reg = (id: (typeof MODEL_COMMAND_IDS)[number], fn: (arg?: unknown) => Promise<unknown>) =>
     vscode.commands.registerCommand(id, (arg?: unknown) => m.guard(id, () => fn(arg) as never));
+  const running = () => void vscode.commands.executeCommand('setContext', MODEL_SERVERS_RUNNING, m.servers.all().length > 0);
+  running();
   return [
     m,
+    m.servers.onDidChange(running),
     reg('mlflow.serveModel', (a) => m.serve(a)),
     reg('mlflow.predictModel', (a) => m.predict(a)),
     reg('mlflow.buildDocker', (a) => m.buildDocker(a)),

@@ -60,7 +60,7 @@ function optStr(v: unknown): string | undefined {
 /** int64 fields arrive as JSON numbers from MLflow, but other backends send numeric strings. */
 export function optInt(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v);
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim()) && Number.isFinite(Number(v))) return Number(v);
   return undefined;
 }
 

@@ -65,7 +65,7 @@ import { PROJECT_ROOT, SHARED_MLFLOW, transcripts, type Transcript } from '../su
 
 const CASES = Number(process.env.FUZZ_CASES ?? 100_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20251129);
-const CASE_CAP_MS = Number(process.env.FUZZ_CASE_CAP_MS ?? 1000);
+const CASE_CAP_MS = Number(process.env.FUZZ_CASE_CAP_MS ?? 2000);
 const HANG_MS = Number(process.env.FUZZ_HANG_MS ?? 20_000);
 
 // ---------------------------------------------------------------- randomness and mutation
@@ -258,7 +258,7 @@ const metaYaml: Target = {
       invariant(typeof meta.runId === 'string' && meta.runId.length > 0, 'runId');
       invariant(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].includes(meta.info.status), `status ${meta.info.status}`);
       invariant(meta.info.lifecycleStage === 'active' || meta.info.lifecycleStage === 'deleted', 'lifecycle');
-      invariant(meta.info.startTime === undefined || Number.isFinite(meta.info.startTime), 'startTime');
+      for (const t of [meta.info.startTime, meta.info.endTime]) invariant(t === undefined || Number.isFinite(t), `run times are finite or absent: ${t}`);
       outcome = 'run';
     } catch (e) {
       if (!(e instanceof RunMetaError)) throw e;
@@ -507,6 +507,7 @@ const LM_STATUSES = ['LOGGED_MODEL_STATUS_UNSPECIFIED', 'LOGGED_MODEL_PENDING', 
 function checkRun(run: Run): Run {
   invariant(RUN_STATUSES.includes(run.info.status), `run status ${String(run.info.status)}`);
   invariant(typeof run.info.runId === 'string' && typeof run.info.experimentId === 'string', 'run ids are strings');
+  for (const t of [run.info.startTime, run.info.endTime]) invariant(t === undefined || Number.isFinite(t), `run times are finite or absent: ${t}`);
   for (const m of run.data.metrics) invariant(typeof m.value === 'number' && Number.isFinite(m.step) && Number.isFinite(m.timestamp), 'metric numbers');
   for (const t of [...run.data.params, ...run.data.tags]) invariant(typeof t.key === 'string' && typeof t.value === 'string', 'tag strings');
   return run;
@@ -586,7 +587,7 @@ function mutateJson(v: unknown, r: Rng, budget: { n: number }): unknown {
   if (r() < 0.15) {
     budget.n--;
     const y = r();
-    if (y < 0.01) return deepNest(1000 + int(r, 20_000), r);
+    if (y < 0.01) return deepNest(500 + int(r, 8000), r);
     return randomJson(r, 2);
   }
   if (Array.isArray(v)) {

@@ -319,7 +319,7 @@ describe('model commands', function () {
       assert.equal(records().length, before);
       const ok = await run('mlflow.gc', { olderThan: '30d', noPrompt: true, confirmed: true });
       assert.equal(ok.status, 'done', JSON.stringify(ok) + JSON.stringify(asked.slice(-3)));
-      assert.deepEqual(lastRun(['gc']).argv.slice(3), ['--older-than', '30d']);
+      assert.deepEqual(lastRun(['gc']).argv, ['gc', '--older-than', '30d', '--backend-store-uri', (await api()).services.connections.all()[0].resolved!.uri]);
     });
 
     it('Start MLflow UI: mlflow ui on a free port for the store, ready once it answers', async () => {

@@ -108,7 +108,7 @@ export function yamlInt(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
   if (!/^[-+]?\d+$/.test(s)) return undefined;
-  return Number(s);
+  return Number.isFinite(Number(s)) ? Number(s) : undefined; // 400 digits read as Infinity
 }
 
 // ---- writing ----

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { isTrackingError } from '../../../src/tracking/errors';
 import { RestStore } from '../../../src/tracking/rest/restStore';
 import { runInfoFromRow } from '../../../src/tracking/sqlite/rows';
-import { parseExperiment, parseLoggedModelStatus, parseRun, parseRunStatus } from '../../../src/tracking/wire';
+import { yamlInt } from '../../../src/tracking/file/metaYaml';
+import { optInt, parseExperiment, parseLoggedModelStatus, parseRun, parseRunStatus } from '../../../src/tracking/wire';
 
 function deep(n: number): unknown {
   let v: unknown = 'x';
@@ -40,6 +41,13 @@ describe('reliability: hostile input found by fuzzing', () => {
     assert.equal(parseLoggedModelStatus(2), 'LOGGED_MODEL_READY');
     // the SQLite row reader falls back to RUNNING, as for any unknown status
     assert.equal(runInfoFromRow(['r', 1, 'n', 'u', 1.5, 1, 2, 'a', 'active']).status, 'RUNNING');
+  });
+
+  it('a 400-digit timestamp is no timestamp (was: Infinity)', () => {
+    assert.equal(yamlInt('9'.repeat(400)), undefined);
+    assert.equal(yamlInt('1795940090570'), 1795940090570);
+    assert.equal(optInt('9'.repeat(400)), undefined);
+    assert.equal(parseRun({ info: { run_id: 'r', experiment_id: '1', start_time: '9'.repeat(400), status: 'FINISHED' } }).info.startTime, undefined);
   });
 
   it('a server answering deeply nested JSON gets a TrackingError from the REST store', async () => {

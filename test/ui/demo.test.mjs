@@ -1,0 +1,53 @@
+// The demo workspace `npm start` opens (scripts/make-demo-workspace.mjs + scripts/demo-store.mjs),
+// in the real VS Code: what a first-time user sees. Needs nothing from ../shared.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ui from '../harness/ui.js';
+import { makeDemoWorkspace } from '../../scripts/make-demo-workspace.mjs';
+
+const { useWorkbench, shotOnFail } = ui;
+const { dir: workspace } = await makeDemoWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-demo-')));
+const ctx = useWorkbench({ workspace });
+const T = { timeout: 120000 };
+
+const row = (label) =>
+  ctx.wb.page.getByRole('tree', { name: 'Experiments' }).locator('.monaco-list-row[role="treeitem"]').filter({ has: ctx.wb.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+async function expand(label) {
+  const r = row(label);
+  await r.waitFor({ timeout: 30000 });
+  if ((await r.getAttribute('aria-expanded')) === 'false') {
+    await r.click();
+    await ctx.wb.page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await r.elementHandle());
+  }
+}
+
+test('the demo store shows its sweep, a diverged run and a run still training', T, shotOnFail(ctx, async () => {
+  const { wb } = ctx;
+  await wb.openView('MLflow');
+  const models = wb.paneHeader('Models');
+  if ((await models.getAttribute('aria-expanded')) === 'true') await models.click();
+  await expand('mnist-cnn');
+  await row('resnet-long-run').waitFor();
+  const running = row('resnet-long-run').locator('.codicon-sync');
+  assert.equal(await running.count(), 1, 'a RUNNING run shows the spinning sync icon');
+  await expand('lr-sweep');
+  for (const c of ['lr-0.1', 'lr-0.03', 'lr-0.01', 'lr-0.003']) await row(c).waitFor();
+  assert.equal(await row('lr-0.1').locator('.codicon-error').count(), 1, 'the diverged run is FAILED');
+  await expand('lr-0.003');
+  await expand('Metrics');
+  await row('val_accuracy').waitFor();
+  await wb.page.keyboard.press('Escape');
+  await wb.screenshot('demo-explorer');
+}));
+
+test('train.py shows code lenses with what its runs recorded', T, shotOnFail(ctx, async () => {
+  const { wb } = ctx;
+  await wb.openFile('train.py');
+  await wb.codeLens('val_loss: last').first().waitFor({ timeout: 30000 });
+  await wb.codeLens('runs · latest').first().waitFor();
+  await wb.codeLens('lr: ').first().waitFor();
+  await wb.screenshot('demo-codelens');
+}));
