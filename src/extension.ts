@@ -18,6 +18,7 @@ import { ArtifactFileSystem } from './views/artifactFileSystem';
 import { ExperimentsProvider } from './views/experimentsProvider';
 import { ModelsProvider } from './views/modelsProvider';
 import { NOTE_SCHEME, NoteFileSystem } from './views/noteFileSystem';
+import { registerWebviews } from './webviews/index';
 
 /** What activate() returns: the object graph, for the extension-host tests. */
 export interface MlflowExtensionApi {
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     ...registerViewCommands(services),
     ...registerRunCommands(services),
     ...registerConnectionCommands(services),
+    ...registerWebviews(services),
     ...registerArtifacts(services),
     ...registerUpload(services),
     autoRefresh(services),
