@@ -57,7 +57,8 @@ export async function showOptionsForm(spec: FormSpec): Promise<FormResult> {
     for (const e of spec.extras ?? []) items.push({ id: `extra:${e.id}`, label: e.label, description: e.description, detail: e.detail });
     items.push({ id: 'sep', label: showAll ? 'All options' : 'Options', kind: vscode.QuickPickItemKind.Separator });
     for (const row of formRows(spec.command, spec.values, { version: spec.version, showAll, autoText: spec.autoText })) {
-      items.push({ id: `opt:${row.key}`, label: row.label, description: row.set ? `= ${row.description}` : row.description, detail: row.detail });
+      const about = [...(built.ok ? built.warnings : [...built.errors, ...built.warnings])].filter((i) => i.option === row.key).map((i) => `${i.severity === 'error' ? '$(error)' : i.severity === 'warning' ? '$(warning)' : '$(info)'} ${i.message}`);
+      items.push({ id: `opt:${row.key}`, label: row.label, description: row.set ? `= ${row.description}` : row.description, detail: about.length ? about.join(' ') : row.detail });
     }
     const hidden = hiddenCount(spec.command, spec.values, spec.version);
     if (!showAll && hidden > 0) items.push({ id: MORE, label: '$(ellipsis) More options…', description: `${hidden} more option${hidden > 1 ? 's' : ''} of mlflow ${spec.command === 'gc' || spec.command === 'ui' ? '' : 'models '}${spec.command}` });

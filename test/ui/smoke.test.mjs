@@ -3,7 +3,10 @@
 //   node --test test/ui/smoke.test.mjs   (scripts/test.mjs ui packages the .vsix first)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import ui from '../harness/ui.js';
+import { ROOT } from './support/fixtures.mjs';
 
 const { useWorkbench, shotOnFail, EXTENSION_ID } = ui;
 const ctx = useWorkbench({ workspace: 'test/fixtures/workspace' });
@@ -14,6 +17,14 @@ test('the .vsix is installed into code-server', T, () => {
   const ours = list.find(l => l.toLowerCase().startsWith(EXTENSION_ID + '@'));
   assert.ok(ours, `${EXTENSION_ID} not in --list-extensions: ${JSON.stringify(list)}`);
   assert.match(ours, /@\d+\.\d+\.\d+/);
+});
+
+test('the packaged main bundle is at most 500 KB; the backends and webviews are bundles of their own', T, () => {
+  const dist = path.join(ROOT, 'dist');
+  const size = (f) => fs.statSync(path.join(dist, f)).size;
+  console.log(`# dist/extension.js ${Math.round(size('extension.js') / 1024)} KB, backend-rest.js ${Math.round(size('backend-rest.js') / 1024)} KB, backend-sqlite.js ${Math.round(size('backend-sqlite.js') / 1024)} KB, .vsix ${Math.round(fs.statSync(path.join(dist, 'mlflow-vscode.vsix')).size / 1024)} KB`);
+  assert.ok(size('extension.js') <= 500 * 1024);
+  assert.ok(fs.existsSync(path.join(dist, 'webview', 'plots.js')));
 });
 
 test('the workbench loads with the fixture workspace and the MLflow activity-bar icon', T, shotOnFail(ctx, async () => {
