@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerArtifacts } from './artifacts';
+import { registerModelCommands } from './models';
 import { registerUpload } from './upload';
 import { LensRuns } from './codelens/lensRuns';
 import { MlflowCodeLensProvider } from './codelens/mlflowCodeLens';
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     ...registerWebviews(services),
     ...registerArtifacts(services),
     ...registerUpload(services),
+    ...registerModelCommands(services),
     autoRefresh(services),
     lensRuns,
     MlflowCodeLensProvider.register(lensRuns, connections),

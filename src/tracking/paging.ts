@@ -33,3 +33,27 @@ export function pageOf<T>(all: readonly T[], pageToken: string | undefined, maxR
   const next = offset + maxResults;
   return next < all.length ? { items, nextPageToken: encodeOffsetToken(next) } : { items };
 }
+
+/**
+ * Reads every page: stops at the last page, at a page token seen before or an empty page that still
+ * names a next one (servers with paging bugs), and at `limit` items; drops repeated items by key.
+ */
+export async function collectPages<T>(fetchPage: (pageToken: string | undefined) => Promise<Page<T>>, key: (item: T) => string, limit = 100_000): Promise<T[]> {
+  const out: T[] = [];
+  const seenItems = new Set<string>();
+  const seenTokens = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await fetchPage(token);
+    for (const item of page.items) {
+      const k = key(item);
+      if (seenItems.has(k)) continue;
+      seenItems.add(k);
+      out.push(item);
+    }
+    token = page.nextPageToken;
+    if (token === undefined || seenTokens.has(token) || page.items.length === 0) break;
+    seenTokens.add(token);
+  } while (out.length < limit);
+  return out;
+}

@@ -5,6 +5,7 @@ import type { Connections } from '../connection/connections';
 import type { Log } from '../log';
 import type { Experiment, Run, TrackingStore } from '../tracking/types';
 import type { Node, NodeOf } from './nodes';
+import { collectPages } from '../tracking/paging';
 import { buildRunForest, parentRunId } from './runForest';
 import { RunList } from './runList';
 import { toTreeItem } from './treeItems';
@@ -19,7 +20,7 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly lists = new Map<string, RunList>();
-  private readonly experiments = new Map<string, Experiment[]>();
+  private readonly experiments = new Map<string, Promise<Experiment[]>>();
   private readonly metricSteps = new Map<string, Map<string, number>>();
   private query: RunQuery = {};
   private showDeleted = false;
@@ -152,23 +153,21 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     return experiments.map((experiment): Node => ({ type: 'experiment', id: `${conn.key}|exp|${experiment.experimentId}`, conn, parent, experiment }));
   }
 
-  private async loadExperiments(conn: Connection, store: TrackingStore): Promise<Experiment[]> {
+  /** One request per connection however many views ask at once; a refresh starts a new one. */
+  private loadExperiments(conn: Connection, store: TrackingStore): Promise<Experiment[]> {
     const cached = this.experiments.get(conn.key);
     if (cached) return cached;
-    const out: Experiment[] = [];
-    let pageToken: string | undefined;
-    const seen = new Set<string>();
-    const ids = new Set<string>(); // a server repeating its page token must not duplicate tree ids
-    do {
-      const page = await store.searchExperiments({ maxResults: 1000, pageToken, viewType: this.showDeleted ? 'ALL' : undefined });
-      for (const e of page.items) if (!ids.has(e.experimentId) && ids.add(e.experimentId)) out.push(e);
-      if (page.nextPageToken && seen.has(page.nextPageToken)) break;
-      if (page.nextPageToken) seen.add(page.nextPageToken);
-      pageToken = page.nextPageToken;
-    } while (pageToken);
-    this.experiments.set(conn.key, out);
-    return out;
+    const loading = collectPages(
+      (pageToken) => store.searchExperiments({ maxResults: 1000, pageToken, viewType: this.showDeleted ? 'ALL' : undefined }),
+      (e) => e.experimentId,
+    );
+    this.experiments.set(conn.key, loading);
+    loading.catch(() => {
+      if (this.experiments.get(conn.key) === loading) this.experiments.delete(conn.key);
+    });
+    return loading;
   }
+
 
   private listKey(conn: Connection, experimentId: string): string {
     return `${conn.key}|${experimentId}`;

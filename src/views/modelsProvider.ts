@@ -5,6 +5,7 @@ import { formatTimestamp, oneLine } from '../format';
 import type { Log } from '../log';
 import type { ArtifactFile, ArtifactOwner, Experiment, LoggedModel, ModelVersion, RegisteredModel, Run, TrackingStore } from '../tracking/types';
 import { TrackingError } from '../tracking/errors';
+import { collectPages } from '../tracking/paging';
 import { loggedModelUri, versionArtifactSource, versionUri } from '../artifacts/modelUris';
 import { artifactTreeItem } from './treeItems';
 
@@ -66,13 +67,11 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
       switch (node.type) {
         case 'section': {
           if (node.section === 'registered') {
-            const models: RegisteredModel[] = [];
-            let pageToken: string | undefined;
-            do {
-              const page = await store.searchRegisteredModels({ filter: this.filterValue, maxResults: 1000, pageToken });
-              models.push(...page.items);
-              pageToken = page.nextPageToken;
-            } while (pageToken && models.length < 10_000);
+            const models: RegisteredModel[] = await collectPages(
+              (pageToken) => store.searchRegisteredModels({ filter: this.filterValue, maxResults: 1000, pageToken }),
+              (m) => m.name,
+              10_000,
+            );
             const head: ModelNode[] = this.filterValue ? [{ type: 'info', id: `${node.id}|filter`, conn, text: `Filter: ${this.filterValue}`, parent: node }] : [];
             if (!models.length) return [...head, { type: 'info', id: `${node.id}|none`, conn, text: this.filterValue ? 'No registered model matches the filter' : 'No registered models', parent: node }];
             return [...head, ...models.map((model): ModelNode => ({ type: 'registeredModel', id: `${node.id}|${model.name}`, conn, model, parent: node }))];
@@ -82,14 +81,11 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
         }
         case 'registeredModel': {
           const versions: ModelVersion[] = [];
-          let pageToken: string | undefined;
           const filter = `name='${node.model.name.replace(/'/g, "\\'")}'`; // as the Python client writes it
           // latest_versions holds the newest version of every stage: empty means no live versions at all
-          if (node.model.latestVersions.length) do {
-            const page = await store.searchModelVersions({ filter, maxResults: 1000, pageToken });
-            versions.push(...page.items);
-            pageToken = page.nextPageToken;
-          } while (pageToken);
+          if (node.model.latestVersions.length) {
+            versions.push(...(await collectPages((pageToken) => store.searchModelVersions({ filter, maxResults: 1000, pageToken }), (v) => v.version)));
+          }
           versions.sort((a, b) => Number(b.version) - Number(a.version));
           // SQL stores and servers leave a version's aliases empty in searches: take them from the model
           for (const v of versions) {

@@ -15,6 +15,16 @@ const T = { timeout: 120000 };
 
 const row = (label) =>
   ctx.wb.page.getByRole('tree', { name: 'Experiments' }).locator('.monaco-list-row[role="treeitem"]').filter({ has: ctx.wb.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+/** Runs a context-menu entry (VS Code menus act on mouse-up over a hovered item). */
+async function contextMenu(target, entry) {
+  await target.click({ button: 'right' });
+  const item = ctx.wb.page.locator('.context-view .action-menu-item', { hasText: entry }).first();
+  await item.waitFor();
+  await item.hover();
+  await ctx.wb.page.waitForTimeout(150);
+  await ctx.wb.page.mouse.down();
+  await ctx.wb.page.mouse.up();
+}
 async function expand(label) {
   const r = row(label);
   await r.waitFor({ timeout: 30000 });
@@ -50,4 +60,29 @@ test('train.py shows code lenses with what its runs recorded', T, shotOnFail(ctx
   await wb.codeLens('runs · latest').first().waitFor();
   await wb.codeLens('lr: ').first().waitFor();
   await wb.screenshot('demo-codelens');
+}));
+
+test('three runs selected in the explorer compare in one chart per metric', T, shotOnFail(ctx, async () => {
+  const { wb } = ctx;
+  await wb.openView('MLflow');
+  await row('lr-0.03').click();
+  await row('lr-0.01').click({ modifiers: ['Control'] });
+  await row('lr-0.003').click({ modifiers: ['Control'] });
+  await contextMenu(row('lr-0.003'), 'Compare Runs');
+  const frame = wb.webview();
+  await frame.locator('canvas').first().waitFor({ timeout: 30000 });
+  await frame.locator('text=lr-0.003').first().waitFor();
+  await wb.page.waitForTimeout(800);
+  await wb.screenshot('demo-compare');
+}));
+
+test('run details show what the run recorded', T, shotOnFail(ctx, async () => {
+  const { wb } = ctx;
+  await wb.runCommand('View: Close All Editors');
+  await row('lr-0.003').click();
+  await contextMenu(row('lr-0.003'), 'Open Run Details');
+  const frame = wb.webview();
+  await frame.locator('text=val_accuracy').first().waitFor({ timeout: 30000 });
+  await wb.page.waitForTimeout(500);
+  await wb.screenshot('demo-run-details');
 }));

@@ -2,15 +2,12 @@
 // the (fake) `mlflow models serve`, the scoring server's output in that terminal, "Send Test Request" showing
 // the predictions in an editor, Stop. Screenshots: shots/serve-terminal.png, shots/serve-test-request.png.
 //
-// The fake mlflow (test/fixtures/fake-mlflow/mlflow) is set through mlflow.cliPath. While package.json and
-// src/extension.ts do not carry the model commands yet (src/models/contributions.json, registerModelCommands),
-// the test runs a temporary copy of the extension with them merged in; afterwards it uses the packaged .vsix.
+// The fake mlflow (test/fixtures/fake-mlflow/mlflow) is set through mlflow.cliPath.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
 import codeserver from '../harness/codeserver.js';
 import workbench from '../harness/workbench.js';
 import { HAVE_SHARED, workspaceWithStore } from './support/fixtures.mjs';
@@ -30,46 +27,10 @@ const workspace = workspaceWithStore('v3', 'mlruns', 'mlruns');
 fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
 fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'mlflow.cliPath': wrapper }, null, 2));
 
-/** The extension to load: the .vsix once the model commands are wired, else a temporary wired copy. */
-async function extensionToLoad() {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const wired = pkg.contributes.commands.some((c) => c.command === 'mlflow.serveModel') && /registerModelCommands/.test(fs.readFileSync(path.join(ROOT, 'src/extension.ts'), 'utf8'));
-  if (wired) return { vsix: [VSIX] };
-  const dir = path.join(tmp, 'ext');
-  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  const extra = JSON.parse(fs.readFileSync(path.join(ROOT, 'src/models/contributions.json'), 'utf8'));
-  const c = pkg.contributes;
-  c.commands = [...c.commands, ...extra.contributes.commands.filter((x) => !c.commands.some((y) => y.command === x.command))];
-  for (const [k, v] of Object.entries(extra.contributes.menus)) c.menus[k] = [...(c.menus[k] ?? []), ...v];
-  c.taskDefinitions = [...(c.taskDefinitions ?? []), ...extra.contributes.taskDefinitions];
-  pkg.capabilities = { ...(pkg.capabilities ?? {}), ...extra.capabilities };
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
-  fs.symlinkSync(path.join(ROOT, 'media'), path.join(dir, 'media'));
-  for (const f of fs.readdirSync(path.join(ROOT, 'dist'))) {
-    if (f !== 'extension.js' && !f.endsWith('.vsix') && !f.endsWith('.map')) fs.cpSync(path.join(ROOT, 'dist', f), path.join(dir, 'dist', f), { recursive: true });
-  }
-  const entry = path.join(tmp, 'entry.ts');
-  fs.writeFileSync(entry, [
-    `import * as base from ${JSON.stringify(path.join(ROOT, 'src/extension'))};`,
-    `import { registerModelCommands } from ${JSON.stringify(path.join(ROOT, 'src/models'))};`,
-    'export function activate(ctx: import("vscode").ExtensionContext) { const api = base.activate(ctx); ctx.subscriptions.push(...registerModelCommands(api.services)); return api; }',
-    'export const deactivate = base.deactivate;',
-  ].join('\n'));
-  const lazyBackends = {
-    name: 'lazy-backends',
-    setup(build) {
-      build.onResolve({ filter: /^\.\/(rest|sqlite)$/ }, (args) => (path.resolve(args.resolveDir) === path.join(ROOT, 'src/tracking') ? { path: `./backend-${args.path.slice(2)}.js`, external: true } : undefined));
-    },
-  };
-  await esbuild.build({ entryPoints: [entry], bundle: true, outfile: path.join(dir, 'dist/extension.js'), platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], mainFields: ['main', 'module'], plugins: [lazyBackends], logLevel: 'warning', absWorkingDir: ROOT });
-  return { linkExtensions: [dir] };
-}
-
 const ctx = {};
 before(async () => {
   if (!HAVE_SHARED) return;
-  const ext = await extensionToLoad();
-  ctx.cs = await startCodeServer({ workspace, copyWorkspace: true, ...ext });
+  ctx.cs = await startCodeServer({ workspace, copyWorkspace: true, vsix: [VSIX] });
   ctx.browser = await launchBrowser();
   ctx.wb = await Workbench.open(ctx.browser, ctx.cs.url());
 }, { timeout: 180000 });

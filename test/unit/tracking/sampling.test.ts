@@ -29,3 +29,27 @@ describe('downsampleMetrics', () => {
     assert.deepEqual(out.map((p) => p.step), [1, 2]);
   });
 });
+
+import { collectPages } from '../../../src/tracking/paging';
+
+describe('collectPages', () => {
+  it('stops on a page token that repeats and drops repeated items', async () => {
+    let calls = 0;
+    const items = await collectPages(async () => {
+      calls++;
+      return { items: [{ id: 'a' }, { id: String(calls) }], nextPageToken: 'same' };
+    }, (x) => x.id);
+    assert.equal(calls, 2);
+    assert.deepEqual(items.map((x) => x.id), ['a', '1', '2']);
+  });
+
+  it('stops on an empty page that still names a next page', async () => {
+    let calls = 0;
+    const items = await collectPages(async (t) => {
+      calls++;
+      return t ? { items: [], nextPageToken: `t${calls}` } : { items: [{ id: 'x' }], nextPageToken: 't0' };
+    }, (x) => x.id);
+    assert.deepEqual(items.map((x) => x.id), ['x']);
+    assert.equal(calls, 2);
+  });
+});
