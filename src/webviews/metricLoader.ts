@@ -1,6 +1,7 @@
 // Host-side metric data for the plots panel (pure; no vscode). Local stores (file, SQLite): the
-// full history is read once, kept as sorted columns, and every request (first frame, zoomed
-// range) is cut down to the chart's width from that cache. Tracking servers: the server's
+// full history is read once (straight into columns when the store has getMetricColumns: no object
+// per point), kept as sorted columns, and every request (first frame, zoomed range) is cut down to
+// the chart's width from that cache. Tracking servers: the server's
 // sampled endpoint answers each request (get-history-bulk-interval with start/end step), so a
 // 1M-point history never crosses the network.
 import type { TrackingStore } from '../tracking/types';
@@ -20,6 +21,41 @@ function payload(runId: string, key: string, c: Columns, total: number, sampled:
 /** Every step equal (metrics logged without a step): ranges and live polls go by timestamp. */
 function stepless(c: Columns): boolean {
   return c.steps.length > 1 && c.steps[0] === c.steps[c.steps.length - 1];
+}
+
+/** Local stores that read a history straight into columns (file order, the points of getMetricHistory). */
+interface ColumnarStore {
+  getMetricColumns(runId: string, key: string): Promise<Columns>;
+}
+
+function columnar(store: TrackingStore): (TrackingStore & ColumnarStore) | undefined {
+  return typeof (store as Partial<ColumnarStore>).getMetricColumns === 'function' ? (store as TrackingStore & ColumnarStore) : undefined;
+}
+
+/** Columns sorted by (step, timestamp), ties in input order: what toColumns makes of the same points. New arrays only when out of order. */
+function sortColumns(c: Columns): Columns {
+  const { steps, timestamps } = c;
+  const n = steps.length;
+  let sorted = true;
+  for (let i = 1; i < n; i++) {
+    if (steps[i] < steps[i - 1] || (steps[i] === steps[i - 1] && timestamps[i] < timestamps[i - 1])) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return c;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // ties broken by index: a total order, so the result is toColumns' stable sort
+  order.sort((a, b) => steps[a] - steps[b] || timestamps[a] - timestamps[b] || a - b);
+  const out: Columns = { steps: new Float64Array(n), values: new Float64Array(n), timestamps: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const j = order[i];
+    out.steps[i] = steps[j];
+    out.values[i] = c.values[j];
+    out.timestamps[i] = timestamps[j];
+  }
+  return out;
 }
 
 export class MetricLoader {
@@ -42,7 +78,8 @@ export class MetricLoader {
     const id = this.id(runId, key);
     const hit = this.full.get(id);
     if (hit) return hit;
-    const c = toColumns(await this.store.getMetricHistory(runId, key));
+    const fast = this.local ? columnar(this.store) : undefined;
+    const c = fast ? sortColumns(await fast.getMetricColumns(runId, key)) : toColumns(await this.store.getMetricHistory(runId, key));
     if (this.local) this.full.set(id, c);
     return c;
   }
@@ -95,7 +132,8 @@ export class MetricLoader {
     if (!t) {
       fresh = toColumns(await this.store.getSampledMetricHistory(runId, key, { maxPoints: LIVE_MAX, startStep: MIN_STEP, endStep: MAX_STEP }));
     } else if (t.stepless) {
-      const all = toColumns(await this.store.getMetricHistory(runId, key));
+      const fast = this.local ? columnar(this.store) : undefined;
+      const all = fast ? sortColumns(await fast.getMetricColumns(runId, key)) : toColumns(await this.store.getMetricHistory(runId, key));
       let i = 0;
       while (i < all.steps.length && all.timestamps[i] <= t.timestamp) i++;
       fresh = copyColumns({ steps: all.steps.subarray(i), values: all.values.subarray(i), timestamps: all.timestamps.subarray(i) });

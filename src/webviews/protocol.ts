@@ -235,7 +235,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Every schema field passes and there is no field the schema does not know. */
 function fields(o: Record<string, unknown>, schema: Record<string, Check>, extra: string[] = []): boolean {
-  for (const k of Object.keys(o)) if (!(k in schema) && !extra.includes(k)) return false;
+  // own keys only: `k in schema` would accept inherited names (__proto__, constructor, toString…) as known fields
+  for (const k of Object.keys(o)) if (!Object.prototype.hasOwnProperty.call(schema, k) && !extra.includes(k)) return false;
   return Object.entries(schema).every(([k, check]) => check(o[k]));
 }
 

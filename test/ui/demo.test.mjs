@@ -62,6 +62,19 @@ test('train.py shows code lenses with what its runs recorded', T, shotOnFail(ctx
   await wb.screenshot('demo-codelens');
 }));
 
+test('hovering a metric key shows a sparkline of it in the latest run', T, shotOnFail(ctx, async () => {
+  const { wb } = ctx;
+  const key = wb.page.locator('.editor-group-container.active .view-line span', { hasText: '"val_loss"' }).first();
+  await key.hover();
+  const hover = wb.page.locator('.monaco-hover-content', { hasText: 'points' }).first();
+  await hover.waitFor({ timeout: 20000 });
+  const text = await hover.innerText();
+  assert.match(text, /[▁▂▃▄▅▆▇█]{8,}/, 'a sparkline');
+  assert.match(text, /val_loss/);
+  await wb.screenshot('demo-hover');
+  await wb.page.keyboard.press('Escape');
+}));
+
 test('three runs selected in the explorer compare in one chart per metric', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
   await wb.openView('MLflow');

@@ -157,6 +157,190 @@ export function parseMetricHistory(text: string, ctx: MetricFileContext): ParseR
   return { value: out, badLines: bad };
 }
 
+/** A metric history as columns, in file order. */
+export interface MetricColumns {
+  steps: Float64Array;
+  values: Float64Array;
+  timestamps: Float64Array;
+}
+
+const TWO53 = 9007199254740992;
+const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * The common run-metric line `<ts> <value> [<step>]` with plain ASCII numbers, read without
+ * allocating: ts and step are 1–15 digits (step may be negative), the value is
+ * `-?digits[.digits][e±digits]`. The value is exact where Number() is (Clinger's fast path: an
+ * integer mantissa below 2^53 scaled by at most 10^22 is one correctly rounded operation); longer
+ * mantissas go through Number() on the field. Anything else returns false and the caller takes the
+ * general path (nan/inf, signs, dataset fields, odd spacing, non-ASCII …).
+ */
+function fastLine(t: string, s: number, e: number, out: Float64Array): boolean {
+  let i = s;
+  let ts = 0;
+  while (i < e) {
+    const d = t.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    ts = ts * 10 + d;
+    i++;
+  }
+  if (i === s || i - s > 15 || i >= e || t.charCodeAt(i) !== 32) return false;
+  i++;
+  const vs = i;
+  let neg = false;
+  if (i < e && t.charCodeAt(i) === 45) {
+    neg = true;
+    i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let frac = 0;
+  while (i < e) {
+    const d = t.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    m = m * 10 + d;
+    digits++;
+    i++;
+  }
+  if (i < e && t.charCodeAt(i) === 46) {
+    i++;
+    while (i < e) {
+      const d = t.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      m = m * 10 + d;
+      digits++;
+      frac++;
+      i++;
+    }
+  }
+  if (digits === 0) return false;
+  let exp = 0;
+  if (i < e) {
+    const c = t.charCodeAt(i);
+    if (c === 101 || c === 69) {
+      i++;
+      let eneg = false;
+      if (i < e) {
+        const sc = t.charCodeAt(i);
+        if (sc === 45 || sc === 43) {
+          eneg = sc === 45;
+          i++;
+        }
+      }
+      const es = i;
+      while (i < e) {
+        const d = t.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        exp = exp * 10 + d;
+        i++;
+      }
+      if (i === es || i - es > 4) return false;
+      if (eneg) exp = -exp;
+    }
+  }
+  if (i < e && t.charCodeAt(i) !== 32) return false;
+  const p = exp - frac;
+  let v: number;
+  if (m === 0) v = neg ? -0 : 0;
+  else if (m < TWO53 && p >= -22 && p <= 22) {
+    v = p < 0 ? m / POW10[-p] : m * POW10[p];
+    if (neg) v = -v;
+  } else v = Number(t.slice(vs, i));
+  let step = 0;
+  if (i < e) {
+    i++;
+    let sneg = false;
+    if (i < e && t.charCodeAt(i) === 45) {
+      sneg = true;
+      i++;
+    }
+    const ds = i;
+    while (i < e) {
+      const d = t.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      step = step * 10 + d;
+      i++;
+    }
+    if (i === ds || i - ds > 15 || i < e) return false;
+    if (sneg) step = -step;
+  }
+  out[0] = ts;
+  out[1] = v;
+  out[2] = step;
+  return true;
+}
+
+/**
+ * Run metric lines straight into columns (file order), without a Metric object per point: the
+ * same points and the same bad-line count as parseMetricHistory on the UTF-8 text of `bytes`.
+ * The bytes are read as Latin-1 (one char per byte, so positions are byte offsets); a line the
+ * fast path does not take is decoded as UTF-8 and read by parseMetricHistory's own line reader.
+ */
+export function parseMetricColumns(bytes: Uint8Array): ParseResult<MetricColumns> {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = buf.toString('latin1');
+  const len = text.length;
+  // capacity from the mean line length of the first 64 KB (grown if short, trimmed at the end)
+  const sample = Math.min(len, 65536);
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < sample; i = text.indexOf('\n', i + 1)) lines++;
+  let cap = Math.ceil((len / Math.max(1, sample)) * (lines + 1) * 1.02) + 16;
+  let steps = new Float64Array(cap);
+  let values = new Float64Array(cap);
+  let timestamps = new Float64Array(cap);
+  const one = new Float64Array(3);
+  const pos = new Int32Array(2 * (MAX_FIELDS + 1));
+  const line: LineOut = { ts: 0, step: 0, nf: 0 };
+  let n = 0;
+  let bad = 0;
+  let s = 0;
+  while (s < len) {
+    let e = text.indexOf('\n', s);
+    if (e < 0) e = len;
+    let le = e;
+    if (le > s && text.charCodeAt(le - 1) === 13) le--;
+    if (le > s) {
+      let ok = fastLine(text, s, le, one);
+      if (!ok) {
+        const l = buf.toString('utf8', s, le);
+        if (readLine(l, 0, l.length, 'run', pos, line)) {
+          const v = float(l, pos[2], pos[3]);
+          if (v !== undefined) {
+            one[0] = line.ts;
+            one[1] = v;
+            one[2] = line.step;
+            ok = true;
+          }
+        }
+      }
+      if (ok) {
+        if (n === cap) {
+          cap = Math.ceil(cap * 1.5) + 16;
+          const grow = (a: Float64Array) => {
+            const b = new Float64Array(cap);
+            b.set(a);
+            return b;
+          };
+          steps = grow(steps);
+          values = grow(values);
+          timestamps = grow(timestamps);
+        }
+        timestamps[n] = one[0];
+        values[n] = one[1];
+        steps[n] = one[2];
+        n++;
+      } else bad++;
+    }
+    s = e + 1;
+  }
+  if (n < cap) {
+    steps = steps.slice(0, n);
+    values = values.slice(0, n);
+    timestamps = timestamps.slice(0, n);
+  }
+  return { value: { steps, values, timestamps }, badLines: bad };
+}
+
 /**
  * The point MLflow reports as the metric's value: Python's max(points, key=(step, timestamp, value)),
  * i.e. the first maximum in file order, where a NaN value never beats (nor is beaten by) an equal

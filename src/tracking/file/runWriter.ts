@@ -7,11 +7,45 @@ import { writeFileAtomic } from './fsUtil';
 /** Sets top-level keys of `<runDir>/meta.yaml`, leaving every other line as it is. */
 export function updateRunMeta(runDir: string, updates: Record<string, string | number | null>, onlyIfPresent: Record<string, string | number | null> = {}): void {
   const p = path.join(runDir, 'meta.yaml');
-  const text = fs.readFileSync(p, 'utf8');
-  const all = { ...updates };
-  for (const [k, v] of Object.entries(onlyIfPresent)) if (new RegExp(`^${k}:`, 'm').test(text)) all[k] = v;
-  const next = setYamlKeys(text, all);
-  if (next !== text) writeFileAtomic(p, next);
+  withLock(`${p}.lock`, () => {
+    const text = fs.readFileSync(p, 'utf8');
+    const all = { ...updates };
+    for (const [k, v] of Object.entries(onlyIfPresent)) if (new RegExp(`^${k}:`, 'm').test(text)) all[k] = v;
+    const next = setYamlKeys(text, all);
+    if (next !== text) writeFileAtomic(p, next);
+  });
+}
+
+/**
+ * Read-modify-write of meta.yaml under an exclusive lock file (O_EXCL), so two writers (two windows,
+ * two processes) do not undo each other's edits with a stale read. A lock older than 10 s is stale
+ * (a crashed writer); after 2 s of waiting the write goes ahead unlocked rather than failing.
+ */
+function withLock(lock: string, fn: () => void): void {
+  const deadline = Date.now() + 2000;
+  let fd: number | undefined;
+  while (fd === undefined) {
+    try {
+      fd = fs.openSync(lock, 'wx');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') break;
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > 10_000) fs.rmSync(lock, { force: true });
+      } catch {
+        // gone meanwhile
+      }
+      if (Date.now() > deadline) break;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+      fs.rmSync(lock, { force: true });
+    }
+  }
 }
 
 export function tagPath(runDir: string, key: string): string {

@@ -58,14 +58,24 @@ function keyFilter(col: string, sel: KeySel): { sql: string; params: SqlValue[] 
  * each run's rows in rowid order without an ORDER BY (a sort would cost more than the query).
  */
 export function loadRunData(db: Db, runs: Map<string, Run>, scope: RunScope, sel: RunDataSel): void {
+  // The same few keys repeat on every run: one string per key instead of one per row (a 5,000-run
+  // listing holds ~100,000 of them).
+  const keys = new Map<string, string>();
+  const intern = (v: SqlValue): string => {
+    const k = String(v);
+    const hit = keys.get(k);
+    if (hit !== undefined) return hit;
+    keys.set(k, k);
+    return k;
+  };
   if (sel.params && db.hasTable('params')) {
     eachScoped(db, scope, 'SELECT run_uuid, key, value FROM params', 'run_uuid', keyFilter('key', sel.params), '', (r) => {
-      runs.get(r[0] as string)?.data.params.push({ key: String(r[1]), value: str(r[2]) ?? '' });
+      runs.get(r[0] as string)?.data.params.push({ key: intern(r[1]), value: str(r[2]) ?? '' });
     });
   }
   if (sel.tags && db.hasTable('tags')) {
     eachScoped(db, scope, 'SELECT run_uuid, key, value FROM tags', 'run_uuid', keyFilter('key', sel.tags), '', (r) => {
-      runs.get(r[0] as string)?.data.tags.push({ key: String(r[1]), value: str(r[2]) ?? '' });
+      runs.get(r[0] as string)?.data.tags.push({ key: intern(r[1]), value: str(r[2]) ?? '' });
     });
   }
   if (sel.metrics && db.hasTable('latest_metrics')) {
@@ -266,6 +276,37 @@ export function getMetricHistory(db: Db, runId: string, key: string): Metric[] {
     out.push(pointOf(key, r)),
   );
   return out;
+}
+
+/**
+ * The points of getMetricHistory as columns sorted by (step, timestamp, value) — what a stable
+ * (step, timestamp) sort of getMetricHistory's (timestamp, step, value) order gives — without an
+ * object per point.
+ */
+export function getMetricColumns(db: Db, runId: string, key: string): { steps: Float64Array; values: Float64Array; timestamps: Float64Array } {
+  let cap = 1024;
+  let n = 0;
+  let steps = new Float64Array(cap);
+  let values = new Float64Array(cap);
+  let timestamps = new Float64Array(cap);
+  db.each('SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step, timestamp, value', [runId, key], (r) => {
+    if (n === cap) {
+      cap *= 2;
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(cap);
+        b.set(a);
+        return b;
+      };
+      steps = grow(steps);
+      values = grow(values);
+      timestamps = grow(timestamps);
+    }
+    values[n] = metricValue(r[0], r[3]);
+    timestamps[n] = num(r[1]) ?? 0;
+    steps[n] = num(r[2]) ?? 0;
+    n++;
+  });
+  return { steps: steps.slice(0, n), values: values.slice(0, n), timestamps: timestamps.slice(0, n) };
 }
 
 export function getMetricHistoryInSteps(db: Db, runId: string, key: string, startStep?: number, endStep?: number): Metric[] {

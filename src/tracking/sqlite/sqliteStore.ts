@@ -194,6 +194,11 @@ export class SqliteStore implements TrackingStore {
     return this.with(options, (db) => runs.getMetricHistory(db, runId, key));
   }
 
+  /** getMetricHistory's points as columns sorted by (step, timestamp, value), no object per point (for charts). */
+  getMetricColumns(runId: string, key: string, options?: CallOptions): Promise<{ steps: Float64Array; values: Float64Array; timestamps: Float64Array }> {
+    return this.with(options, (db) => runs.getMetricColumns(db, runId, key));
+  }
+
   getSampledMetricHistory(runId: string, key: string, query: SampledHistoryQuery, options?: CallOptions): Promise<Metric[]> {
     return this.with(options, (db) => downsampleMetrics(runs.getMetricHistoryInSteps(db, runId, key, query.startStep, query.endStep), query.maxPoints));
   }

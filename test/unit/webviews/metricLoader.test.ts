@@ -1,10 +1,12 @@
 // The host-side data of the plots panel on the real stores MLflow wrote, and with a fake server.
 import * as assert from 'assert';
 import { FileStore } from '../../../src/tracking/file';
+import { SqliteStore } from '../../../src/tracking/sqlite';
 import type { Metric, SampledHistoryQuery, TrackingStore } from '../../../src/tracking/types';
 import { MetricLoader } from '../../../src/webviews/metricLoader';
 import { buildRunDetails, findSourceFile, modelRows, paramRows } from '../../../src/webviews/runDetailsModel';
 import { HAVE_SHARED, storePath } from '../../support/fixtures';
+import { toColumns } from '../../../src/webviews/series';
 
 const LONG = '53eb9c6de8824834a1781bdfe12d6492';
 const NANINF = '89788533120b4a8ca48f9f83f869f366';
@@ -54,6 +56,82 @@ describe('webview metric loader on the real v3 file store', function () {
     const tuned = (await store.searchRuns({ experimentIds: [run.info.experimentId], filter: "attributes.run_name = 'tuned-logreg'" })).items[0];
     const rows = paramRows([run, tuned]);
     assert.ok(rows.some((r) => r.differs));
+  });
+});
+
+describe('webview metric loader: the columnar read of local stores', function () {
+  /** The store without getMetricColumns: the loader takes the object path. */
+  const objectsOnly = (s: TrackingStore): TrackingStore =>
+    new Proxy(s, { get: (t, p) => (p === 'getMetricColumns' ? undefined : (Reflect.get(t, p) as unknown)) }) as TrackingStore;
+
+  const bits = (c: { steps: Float64Array; values: Float64Array; timestamps: Float64Array }) =>
+    [c.steps, c.values, c.timestamps].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex'));
+
+  async function sameAsObjects(store: TrackingStore & { getMetricColumns(r: string, k: string): Promise<unknown> }, expIds: string[]): Promise<number> {
+    let compared = 0;
+    const runs = (await store.searchRuns({ experimentIds: expIds, runViewType: 'ALL', maxResults: 50000 })).items;
+    for (const run of runs) {
+      for (const key of new Set(run.data.metrics.map((m) => m.key))) {
+        const cols = new MetricLoader(store);
+        const objs = new MetricLoader(objectsOnly(store));
+        const a = await cols.history(run.info.runId, key);
+        const b = await objs.history(run.info.runId, key);
+        assert.deepStrictEqual(bits(a), bits(b), `${run.info.runId} ${key}`);
+        assert.deepStrictEqual(bits(a), bits(toColumns(await store.getMetricHistory(run.info.runId, key))));
+        const [i1, i2] = [await cols.initial(run.info.runId, key, 50), await objs.initial(run.info.runId, key, 50)];
+        assert.deepStrictEqual(bits(i1), bits(i2));
+        compared++;
+      }
+    }
+    return compared;
+  }
+
+  before(function () {
+    if (!HAVE_SHARED) this.skip();
+  });
+
+  it('file store: every metric of every run gives the same sorted columns as getMetricHistory', async () => {
+    const store = new FileStore(storePath('v3', 'mlruns'));
+    try {
+      const ids = (await store.searchExperiments({ viewType: 'ALL' })).items.map((e) => e.experimentId);
+      const n = await sameAsObjects(store, ids);
+      assert.ok(n > 10, `${n} histories compared`);
+    } finally {
+      store.dispose();
+    }
+  });
+
+  it('SQLite store: every metric of every run gives the same sorted columns as getMetricHistory', async () => {
+    const store = await SqliteStore.open(storePath('v3', 'sqlite', 'mlflow.db'));
+    try {
+      const ids = (await store.searchExperiments({ viewType: 'ALL' })).items.map((e) => e.experimentId);
+      const n = await sameAsObjects(store, ids);
+      assert.ok(n > 10, `${n} histories compared`);
+    } finally {
+      store.dispose();
+    }
+  });
+
+  it('unsorted files (steps logged out of order, timestamp ties) are sorted like toColumns', async () => {
+    const pts = ['5 0.5 3', '4 0.4 1', '9 nan 3', '3 0.3 3', '1 0.1 -2', '2 inf 1'];
+    const fake = {
+      kind: 'file',
+      getMetricHistory: async () => pts.map((l) => l.split(' ')).map(([t, v, s]) => ({ key: 'k', timestamp: +t, value: Number(v === 'inf' ? Infinity : v), step: +s })),
+      getMetricColumns: async () => {
+        const c = { steps: new Float64Array(pts.length), values: new Float64Array(pts.length), timestamps: new Float64Array(pts.length) };
+        pts.forEach((l, i) => {
+          const [t, v, s] = l.split(' ');
+          c.timestamps[i] = +t;
+          c.values[i] = Number(v === 'inf' ? Infinity : v);
+          c.steps[i] = +s;
+        });
+        return c;
+      },
+    } as unknown as TrackingStore;
+    const a = await new MetricLoader(fake).history('r', 'k');
+    assert.deepStrictEqual([...a.steps], [-2, 1, 1, 3, 3, 3]);
+    assert.deepStrictEqual([...a.timestamps], [1, 2, 4, 3, 5, 9]);
+    assert.deepStrictEqual(bits(a), bits(toColumns(await fake.getMetricHistory('r', 'k'))));
   });
 });
 
