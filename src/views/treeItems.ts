@@ -70,12 +70,17 @@ export function runDescription(run: Run, primaryMetric: string, now = Date.now()
   return parts.filter(Boolean).join(' · ');
 }
 
+/** Store data as an inline code span only when it is a plain id; anything else (a backtick would end the span) as escaped text. */
+function appendCode(md: vscode.MarkdownString, s: string): vscode.MarkdownString {
+  return /^[\w.-]+$/.test(s) ? md.appendMarkdown(`\`${s}\``) : md.appendText(s);
+}
+
 function runTooltip(run: Run): vscode.MarkdownString {
   const i = run.info;
   const md = new vscode.MarkdownString(undefined, true);
   md.supportHtml = false;
   md.appendMarkdown(`**`).appendText(runDisplayName(run)).appendMarkdown(`** — ${i.status}${i.lifecycleStage === 'deleted' ? ' (deleted)' : ''}\n\n`);
-  md.appendMarkdown(`Run ID: \`${i.runId}\`  \n`);
+  appendCode(md.appendMarkdown('Run ID: '), i.runId).appendMarkdown('  \n');
   md.appendMarkdown(`Started: ${formatTimestamp(i.startTime)}  \n`);
   if (i.endTime !== undefined) md.appendMarkdown(`Ended: ${formatTimestamp(i.endTime)}  \n`);
   if (i.startTime !== undefined && i.endTime !== undefined) md.appendMarkdown(`Duration: ${formatDuration(i.endTime - i.startTime)}  \n`);
@@ -83,7 +88,7 @@ function runTooltip(run: Run): vscode.MarkdownString {
   const src = tag('mlflow.source.name');
   if (src) md.appendMarkdown('Source: ').appendText(src).appendMarkdown('  \n');
   const commit = tag('mlflow.source.git.commit');
-  if (commit) md.appendMarkdown(`Git commit: \`${commit.slice(0, 12)}\`  \n`);
+  if (commit) appendCode(md.appendMarkdown('Git commit: '), commit.slice(0, 12)).appendMarkdown('  \n');
   md.appendMarkdown(`${run.data.params.length} parameters, ${run.data.metrics.length} metrics, ${run.data.tags.length} tags`);
   return md;
 }
@@ -104,7 +109,7 @@ export function toTreeItem(node: Node, ctx: ItemContext): vscode.TreeItem {
       item.description = e.lifecycleStage === 'deleted' ? 'deleted' : '';
       const md = new vscode.MarkdownString();
       md.appendMarkdown('**').appendText(e.name).appendMarkdown('**\n\n');
-      md.appendMarkdown(`ID: \`${e.experimentId}\`  \n`);
+      appendCode(md.appendMarkdown('ID: '), e.experimentId).appendMarkdown('  \n');
       md.appendMarkdown('Artifact location: ').appendText(e.artifactLocation).appendMarkdown('  \n');
       md.appendMarkdown(`Created: ${formatTimestamp(e.creationTime)}  \nUpdated: ${formatTimestamp(e.lastUpdateTime)}`);
       const tags = e.tags.filter((t) => !t.key.startsWith('mlflow.'));

@@ -54,6 +54,7 @@ export const HOSTILE = {
 </body></html>`,
   csv: `name,formula,html\n"<img src=x onerror=alert(14)>",=HYPERLINK("http://evil.example","x"),"<script>${PWN}</script>"\n+cmd|' /C calc'!A0,@SUM(1+1),"</td></tr><tr><td onclick=alert(15)>"\n-2+3,"=1+1","a""b"\n`,
   modelFlavor: `<img src=x onerror=alert(16)>flavor`,
+  commit: 'a`**PWNED**`',
 } as const;
 
 /** Every plain string a viewer should show somewhere (for "displayed as text" checks). */
@@ -123,7 +124,8 @@ export function writeHostileStore(dir: string, shared?: string): HostileStore {
     write(path.join(run, 'tags', HOSTILE.tagKey), HOSTILE.tagValue);
     write(path.join(run, 'tags', 'mlflow.note.content'), HOSTILE.note);
     write(path.join(run, 'tags', 'mlflow.source.name'), `<script>${PWN}</script>train.py`);
-    write(path.join(run, 'tags', 'mlflow.source.git.commit'), '"><img src=x onerror=alert(17)>');
+    // i=0: breaks out of a markdown code span in 12 characters (the tooltip shows commit.slice(0, 12))
+    write(path.join(run, 'tags', 'mlflow.source.git.commit'), i === 0 ? HOSTILE.commit : '"><img src=x onerror=alert(17)>');
     write(path.join(run, 'tags', 'mlflow.source.git.repoURL'), 'javascript:window.__pwned=1//github.com/x/y');
     const lines = (f: (s: number) => number) => Array.from({ length: 20 }, (_, s) => `${start + s * 1000} ${f(s)} ${s}`).join('\n') + '\n';
     write(path.join(run, 'metrics', HOSTILE.metricKey), lines((s) => 1 / (s + 1 + i)));

@@ -32,6 +32,7 @@ after(() => fs.rmSync(ws, { recursive: true, force: true }));
 const dialogs = [];
 const navigations = [];
 const requests = [];
+const blocked = [];
 const csps = new Map(); // frame url → CSP content
 let watching = false;
 function watch(page) {
@@ -45,16 +46,30 @@ function watch(page) {
     const u = f.url();
     if (/evil\.example|^javascript:|^data:text\/html/.test(u)) navigations.push(u);
   });
-  page.on('request', (r) => {
-    if (/evil\.example/.test(r.url())) requests.push(r.url());
+  // Chromium reports CSP-blocked loads as failed requests (net::ERR_BLOCKED_BY_CSP): those never left the
+  // machine. Anything else for evil.example (a response, or a DNS failure = it was really attempted) is a leak.
+  page.on('requestfailed', (r) => {
+    if (!/evil\.example/.test(r.url())) return;
+    const why = r.failure()?.errorText ?? '';
+    if (/BLOCKED_BY_CSP|ERR_BLOCKED_BY_CLIENT|ERR_ABORTED/.test(why)) blocked.push(`${r.url()} (${why})`);
+    else requests.push(`${r.url()} (${why})`);
   });
+  page.on('response', (r) => {
+    if (/evil\.example/.test(r.url())) requests.push(`${r.url()} (answered ${r.status()})`);
+  });
+}
+
+/** frame.evaluate with a time limit: a frame sandboxed without allow-scripts (the HTML preview) has no
+ *  JavaScript context at all, and Playwright would wait for one forever. null = could not evaluate. */
+function evalIn(f, fn) {
+  return Promise.race([f.evaluate(fn).catch(() => null), new Promise((r) => setTimeout(() => r(null), 2000))]);
 }
 
 /** window.__pwned in every frame of the page (Playwright evaluates across origins). */
 async function assertNothingRan(page, where) {
   const pwned = [];
   for (const f of page.frames()) {
-    const v = await f.evaluate(() => (window.__pwned === undefined ? null : String(window.__pwned))).catch(() => null);
+    const v = await evalIn(f, () => (window.__pwned === undefined ? null : String(window.__pwned)));
     if (v !== null) pwned.push(`${f.url().slice(0, 120)} = ${v}`);
   }
   assert.deepEqual(pwned, [], `${where}: a payload ran`);
@@ -66,8 +81,9 @@ async function assertNothingRan(page, where) {
 /** Records the CSP of every webview content frame currently open (the inner frame's meta tag). */
 async function collectCsps(page) {
   for (const f of page.frames()) {
-    const csp = await f.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy" i]')?.getAttribute('content') ?? null).catch(() => null);
-    if (csp !== null && !/vscode-cdn|workbench/.test(f.url())) csps.set(f.url().replace(/\?.*$/, '') + ' ' + (await f.title().catch(() => '')), csp);
+    const csp = await evalIn(f, () => document.querySelector('meta[http-equiv="Content-Security-Policy" i]')?.getAttribute('content') ?? null);
+    // only webview content frames (the inner frame VS Code loads the extension's HTML into), not VS Code's own frames
+    if (csp !== null && /webview\/browser\/pre\/fake\.html/.test(f.url())) csps.set(f.url().replace(/\?.*$/, '') + ' ' + ((await evalIn(f, () => document.title)) ?? ''), csp);
   }
 }
 
@@ -77,6 +93,11 @@ function checkCsp(name, csp) {
   const scripts = dirs['script-src'] ?? dirs['default-src'];
   for (const s of scripts) assert.match(s, /^'none'$|^'nonce-[A-Za-z0-9+/=]+'$/, `${name}: script source ${s}`);
   assert.ok(!/unsafe-inline[^;]*|unsafe-eval/.test(dirs['script-src']?.join(' ') ?? ''), `${name}: ${csp}`);
+}
+
+/** Elements a payload would have created in a webview document (outerHTML, for the message). */
+async function injected(frame) {
+  return frame.locator('img[src="x"], svg[onload], iframe, object, embed, [onerror], [onload], [onclick], [onmouseover], script:not([src]):not(#_vscodeApiScript)').evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 160)));
 }
 
 // ---- workbench helpers -------------------------------------------------------------------------------------
@@ -185,7 +206,8 @@ test('compare: hostile metric keys and run names in charts, legends and the para
   const text = await f.locator('body').innerText();
   assert.ok(text.includes(H.metricKey), 'metric key shown as text');
   assert.ok(H.runNames.some((n) => text.includes(n)), 'run names shown as text');
-  assert.equal(await f.locator('img[src="x"], svg[onload], script:not([nonce]), iframe').count(), 0);
+  assert.deepEqual(await injected(f), []);
+  await wb.page.mouse.move(900, 850);
   console.log(`# ${await wb.screenshot('security-compare')}`);
   await collectCsps(wb.page);
   await assertNothingRan(wb.page, 'compare');
@@ -201,8 +223,8 @@ test('artifacts: the CSV table shows formula/HTML cells as text; the HTML previe
   const t = wb.webview(OURS);
   await t.locator('table tbody tr').first().waitFor({ timeout: 30000 });
   const cells = await t.locator('tbody td').allInnerTexts();
-  for (const c of ['<img src=x onerror=alert(14)>', '=HYPERLINK("http://evil.example","x")', '</td></tr><tr><td onclick=alert(15)>', "+cmd|' /C calc'!A0"]) assert.ok(cells.includes(c), `cell ${c} among ${cells.join(' | ')}`);
-  assert.equal(await t.locator('img, script:not([nonce]), td[onclick]').count(), 0);
+  for (const c of ['<img src=x onerror=alert(14)>', '=HYPERLINK("http://evil.example"', '@SUM(1+1)', '=1+1', '</td></tr><tr><td onclick=alert(15)>', "+cmd|' /C calc'!A0"]) assert.ok(cells.includes(c), `cell ${c} among ${cells.join(' | ')}`);
+  assert.deepEqual(await injected(t), []);
   console.log(`# ${await wb.screenshot('security-csv')}`);
   await collectCsps(wb.page);
   await assertNothingRan(wb.page, 'csv table');
@@ -215,6 +237,11 @@ test('artifacts: the CSV table shows formula/HTML cells as text; the HTML previe
   await h.locator('#cmd').click().catch(() => {});
   await h.locator('#go').click().catch(() => {});
   await wb.page.waitForTimeout(800);
+  // scripts are off in this webview (no JS context to evaluate in): read its CSP through the DOM
+  const previewCsp = await h.locator('meta[http-equiv="Content-Security-Policy"]').first().getAttribute('content');
+  csps.set('html preview', previewCsp);
+  assert.ok(!/script-src|unsafe/.test(previewCsp), previewCsp);
+  assert.equal(await h.locator('#hostile-html').count(), 1, 'the preview is still the artifact (no navigation)');
   console.log(`# ${await wb.screenshot('security-html-preview')}`);
   await collectCsps(wb.page);
   await assertNothingRan(wb.page, 'html preview');
@@ -227,13 +254,14 @@ test('artifacts: the CSV table shows formula/HTML cells as text; the HTML previe
   const body = await m.locator('body').innerText();
   assert.ok(body.includes(H.modelFlavor), 'flavor name as text');
   assert.ok(body.includes('<img src=x onerror=alert(19)>'), 'signature field as text');
-  assert.equal(await m.locator('img, svg, iframe, script:not([nonce])').count(), 0);
+  assert.deepEqual(await injected(m), []);
   console.log(`# ${await wb.screenshot('security-mlmodel')}`);
   await collectCsps(wb.page);
   await assertNothingRan(wb.page, 'mlmodel');
 }));
 
 test('every webview that was open had a strict CSP', T, async () => {
+  console.log(`# loads blocked by CSP: ${blocked.join(', ') || 'none'}`);
   console.log(`# CSPs:\n${[...csps].map(([k, v]) => `#   ${k}: ${v}`).join('\n')}`);
   assert.ok(csps.size >= 4, `CSPs of ${csps.size} frames collected`);
   for (const [name, csp] of csps) checkCsp(name, csp);

@@ -5,6 +5,15 @@ import * as path from 'node:path';
 import { TrackingError, invalidRequest } from '../errors';
 import { readSmallFile } from './fileCache';
 
+/**
+ * `path.join(dir, name)` for a normalized folder (path.resolve/join made it) and one directory
+ * entry name (never `.`, `..` or containing a separator): the same string without re-normalizing,
+ * which a listing of thousands of runs does hundreds of thousands of times.
+ */
+export function child(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
+}
+
 export function statOrUndefined(p: string): fs.Stats | undefined {
   try {
     return fs.statSync(p, { throwIfNoEntry: false });

@@ -2,8 +2,7 @@
 // validated by the folder's and sub-folders' mtime + inode: adding or removing a key changes the
 // mtime of the folder that holds it. A hit costs one stat() per folder instead of a readdir.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { direntIsDir, listDir } from './fsUtil';
+import { child, direntIsDir, listDir } from './fsUtil';
 
 export interface KeyListing {
   /** [key, absolute path] in directory order. */
@@ -59,7 +58,7 @@ export class KeyListingCache {
 
   private walk(dir: string, prefix: string, entry: Entry): void {
     for (const e of listDir(dir)) {
-      const abs = path.join(dir, e.name);
+      const abs = child(dir, e.name);
       if (direntIsDir(dir, e)) {
         const s = stamp(abs);
         if (s) entry.folders.push([abs, s[0], s[1]]);

@@ -168,43 +168,60 @@ const TWO53 = 9007199254740992;
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /**
+ * Where a field ends: the index of the line's '\n' (`len` at the end of the text; a '\r' right
+ * before it is the line's), -2 for a space (another field follows), -1 for anything else.
+ */
+function fieldEnd(t: string, i: number, len: number): number {
+  if (i >= len) return len;
+  const c = t.charCodeAt(i);
+  if (c === 10) return i;
+  if (c === 32) return -2;
+  if (c === 13) {
+    if (i + 1 >= len) return len;
+    if (t.charCodeAt(i + 1) === 10) return i + 1;
+  }
+  return -1;
+}
+
+/**
  * The common run-metric line `<ts> <value> [<step>]` with plain ASCII numbers, read without
- * allocating: ts and step are 1–15 digits (step may be negative), the value is
+ * allocating, starting at `s`: ts and step are 1–15 digits (step may be negative), the value is
  * `-?digits[.digits][e±digits]`. The value is exact where Number() is (Clinger's fast path: an
  * integer mantissa below 2^53 scaled by at most 10^22 is one correctly rounded operation); longer
- * mantissas go through Number() on the field. Anything else returns false and the caller takes the
- * general path (nan/inf, signs, dataset fields, odd spacing, non-ASCII …).
+ * mantissas go through Number() on the field. Returns the index of the line's '\n' (or `len`),
+ * or -1 when the caller must take the general path (nan/inf, signs, dataset fields, blank lines,
+ * odd spacing, non-ASCII …).
  */
-function fastLine(t: string, s: number, e: number, out: Float64Array): boolean {
+function fastLine(t: string, s: number, len: number, out: Float64Array): number {
   let i = s;
   let ts = 0;
-  while (i < e) {
+  while (i < len) {
     const d = t.charCodeAt(i) - 48;
     if (d < 0 || d > 9) break;
     ts = ts * 10 + d;
     i++;
   }
-  if (i === s || i - s > 15 || i >= e || t.charCodeAt(i) !== 32) return false;
+  if (i === s || i - s > 15 || i >= len || t.charCodeAt(i) !== 32) return -1;
   i++;
   const vs = i;
   let neg = false;
-  if (i < e && t.charCodeAt(i) === 45) {
+  if (i < len && t.charCodeAt(i) === 45) {
     neg = true;
     i++;
   }
   let m = 0;
   let digits = 0;
   let frac = 0;
-  while (i < e) {
+  while (i < len) {
     const d = t.charCodeAt(i) - 48;
     if (d < 0 || d > 9) break;
     m = m * 10 + d;
     digits++;
     i++;
   }
-  if (i < e && t.charCodeAt(i) === 46) {
+  if (i < len && t.charCodeAt(i) === 46) {
     i++;
-    while (i < e) {
+    while (i < len) {
       const d = t.charCodeAt(i) - 48;
       if (d < 0 || d > 9) break;
       m = m * 10 + d;
@@ -213,14 +230,14 @@ function fastLine(t: string, s: number, e: number, out: Float64Array): boolean {
       i++;
     }
   }
-  if (digits === 0) return false;
+  if (digits === 0) return -1;
   let exp = 0;
-  if (i < e) {
+  if (i < len) {
     const c = t.charCodeAt(i);
     if (c === 101 || c === 69) {
       i++;
       let eneg = false;
-      if (i < e) {
+      if (i < len) {
         const sc = t.charCodeAt(i);
         if (sc === 45 || sc === 43) {
           eneg = sc === 45;
@@ -228,17 +245,18 @@ function fastLine(t: string, s: number, e: number, out: Float64Array): boolean {
         }
       }
       const es = i;
-      while (i < e) {
+      while (i < len) {
         const d = t.charCodeAt(i) - 48;
         if (d < 0 || d > 9) break;
         exp = exp * 10 + d;
         i++;
       }
-      if (i === es || i - es > 4) return false;
+      if (i === es || i - es > 4) return -1;
       if (eneg) exp = -exp;
     }
   }
-  if (i < e && t.charCodeAt(i) !== 32) return false;
+  let end = fieldEnd(t, i, len);
+  if (end === -1) return -1;
   const p = exp - frac;
   let v: number;
   if (m === 0) v = neg ? -0 : 0;
@@ -247,27 +265,29 @@ function fastLine(t: string, s: number, e: number, out: Float64Array): boolean {
     if (neg) v = -v;
   } else v = Number(t.slice(vs, i));
   let step = 0;
-  if (i < e) {
+  if (end === -2) {
     i++;
     let sneg = false;
-    if (i < e && t.charCodeAt(i) === 45) {
+    if (i < len && t.charCodeAt(i) === 45) {
       sneg = true;
       i++;
     }
     const ds = i;
-    while (i < e) {
+    while (i < len) {
       const d = t.charCodeAt(i) - 48;
       if (d < 0 || d > 9) break;
       step = step * 10 + d;
       i++;
     }
-    if (i === ds || i - ds > 15 || i < e) return false;
+    if (i === ds || i - ds > 15) return -1;
+    end = fieldEnd(t, i, len);
+    if (end < 0) return -1;
     if (sneg) step = -step;
   }
   out[0] = ts;
   out[1] = v;
   out[2] = step;
-  return true;
+  return end;
 }
 
 /**
@@ -295,42 +315,46 @@ export function parseMetricColumns(bytes: Uint8Array): ParseResult<MetricColumns
   let bad = 0;
   let s = 0;
   while (s < len) {
-    let e = text.indexOf('\n', s);
-    if (e < 0) e = len;
-    let le = e;
-    if (le > s && text.charCodeAt(le - 1) === 13) le--;
-    if (le > s) {
-      let ok = fastLine(text, s, le, one);
-      if (!ok) {
-        const l = buf.toString('utf8', s, le);
-        if (readLine(l, 0, l.length, 'run', pos, line)) {
-          const v = float(l, pos[2], pos[3]);
-          if (v !== undefined) {
-            one[0] = line.ts;
-            one[1] = v;
-            one[2] = line.step;
-            ok = true;
-          }
+    let e = fastLine(text, s, len, one);
+    let ok = e >= 0;
+    if (!ok) {
+      // parseMetricHistory's own reading of the line, on its UTF-8 text
+      e = text.indexOf('\n', s);
+      if (e < 0) e = len;
+      let le = e;
+      if (le > s && text.charCodeAt(le - 1) === 13) le--;
+      if (le <= s) {
+        s = e + 1; // blank line
+        continue;
+      }
+      const l = buf.toString('utf8', s, le);
+      if (readLine(l, 0, l.length, 'run', pos, line)) {
+        const v = float(l, pos[2], pos[3]);
+        if (v !== undefined) {
+          one[0] = line.ts;
+          one[1] = v;
+          one[2] = line.step;
+          ok = true;
         }
       }
-      if (ok) {
-        if (n === cap) {
-          cap = Math.ceil(cap * 1.5) + 16;
-          const grow = (a: Float64Array) => {
-            const b = new Float64Array(cap);
-            b.set(a);
-            return b;
-          };
-          steps = grow(steps);
-          values = grow(values);
-          timestamps = grow(timestamps);
-        }
-        timestamps[n] = one[0];
-        values[n] = one[1];
-        steps[n] = one[2];
-        n++;
-      } else bad++;
     }
+    if (ok) {
+      if (n === cap) {
+        cap = Math.ceil(cap * 1.5) + 16;
+        const grow = (a: Float64Array) => {
+          const b = new Float64Array(cap);
+          b.set(a);
+          return b;
+        };
+        steps = grow(steps);
+        values = grow(values);
+        timestamps = grow(timestamps);
+      }
+      timestamps[n] = one[0];
+      values[n] = one[1];
+      steps[n] = one[2];
+      n++;
+    } else bad++;
     s = e + 1;
   }
   if (n < cap) {

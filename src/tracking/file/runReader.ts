@@ -5,7 +5,7 @@ import type { Dataset, DatasetInput, Metric, Run, RunInfo, Tag } from '../types'
 import { RUN_NAME_TAG } from '../types';
 import { parseLifecycle, parseRunStatus } from '../wire';
 import { FileCache, readSmallFile } from './fileCache';
-import { direntIsDir, listDir } from './fsUtil';
+import { child, direntIsDir, listDir } from './fsUtil';
 import { KeyListingCache, type KeyListing } from './keyListing';
 import { latestMetric } from './metricFile';
 import { parseMetaYaml, yamlInt, yamlStr, type YamlMap } from './metaYaml';
@@ -97,7 +97,7 @@ export class RunReader {
 
   /** The run in `runDir`, or undefined (reported when meta.yaml exists but is unusable). */
   readMeta(runDir: string, expDir: string): RunMeta | undefined {
-    const metaPath = path.join(runDir, 'meta.yaml');
+    const metaPath = child(runDir, 'meta.yaml');
     const r = this.metaCache.get(metaPath, (text) => {
       try {
         return parseRunMeta(text, runDir, expDir);
@@ -122,7 +122,7 @@ export class RunReader {
     for (const e of listDir(expDir)) {
       if (RESERVED_EXPERIMENT_FOLDERS.has(e.name) || e.name.startsWith('.')) continue;
       if (!direntIsDir(expDir, e)) continue;
-      const m = this.readMeta(path.join(expDir, e.name), expDir);
+      const m = this.readMeta(child(expDir, e.name), expDir);
       if (m) out.push(m);
     }
     return out;
@@ -138,15 +138,15 @@ export class RunReader {
       params: true,
       metrics: true,
       tags: true,
-      inputs: fs.existsSync(path.join(run.dir, 'inputs')),
-      outputs: fs.existsSync(path.join(run.dir, 'outputs')),
+      inputs: fs.existsSync(child(run.dir, 'inputs')),
+      outputs: fs.existsSync(child(run.dir, 'outputs')),
     };
   }
 
   /** Params are immutable in MLflow (re-logging a different value is refused), so their values are cached per folder listing. */
   params(run: RunMeta, dirs?: Dirs): Tag[] {
     if (dirs && !dirs.params) return [];
-    const dir = path.join(run.dir, 'params');
+    const dir = child(run.dir, 'params');
     const listing = this.listings.get(dir);
     const hit = this.paramValues.get(dir);
     if (hit && hit.listing === listing) return hit.values;
@@ -164,7 +164,7 @@ export class RunReader {
   tags(run: RunMeta, dirs?: Dirs): Tag[] {
     if (dirs && !dirs.tags) return [];
     const out: Tag[] = [];
-    for (const [key, abs] of this.listings.get(path.join(run.dir, 'tags')).files) {
+    for (const [key, abs] of this.listings.get(child(run.dir, 'tags')).files) {
       const v = this.tagValues.get(abs, (t) => t);
       if (v !== undefined) out.push({ key, value: v });
     }
@@ -176,7 +176,7 @@ export class RunReader {
     if (dirs && !dirs.metrics) return [];
     const out: Metric[] = [];
     const runId = run.metricsCarryRunId ? run.runId : undefined;
-    for (const [key, abs] of this.listings.get(path.join(run.dir, 'metrics')).files) {
+    for (const [key, abs] of this.listings.get(child(run.dir, 'metrics')).files) {
       const m = this.latestCache.get(abs, (text) => {
         const r = latestMetric(text, { key, kind: 'run', runId });
         if (r.badLines) this.report({ path: abs, message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.` });
@@ -277,6 +277,6 @@ export class RunReader {
   }
 
   forget(runDir: string): void {
-    this.metaCache.delete(path.join(runDir, 'meta.yaml'));
+    this.metaCache.delete(child(runDir, 'meta.yaml'));
   }
 }

@@ -49,8 +49,12 @@ function walChecksum(data: Uint8Array, start: number, end: number, bigEndian: bo
   return [s1, s2];
 }
 
-/** The database image a reader would see: main file plus every committed transaction in the WAL. */
-export function applyWal(db: Uint8Array, wal: Uint8Array): Uint8Array {
+/**
+ * The database image a reader would see: main file plus every committed transaction in the WAL.
+ * `inPlace`: `db` is ours to change, so when the WAL does not grow the database its pages are
+ * written into `db` (no second copy of the whole database while both are alive).
+ */
+export function applyWal(db: Uint8Array, wal: Uint8Array, inPlace = false): Uint8Array {
   if (wal.length < 32) return db;
   const dv = new DataView(wal.buffer, wal.byteOffset, wal.byteLength);
   const magic = dv.getUint32(0);
@@ -79,8 +83,14 @@ export function applyWal(db: Uint8Array, wal: Uint8Array): Uint8Array {
     }
   }
   if (committed.size === 0) return db;
-  const out = new Uint8Array(dbPages * pageSize);
-  out.set(db.subarray(0, Math.min(db.length, out.length)));
+  const size = dbPages * pageSize;
+  let out: Uint8Array;
+  if (inPlace && size <= db.length) {
+    out = db.subarray(0, size);
+  } else {
+    out = new Uint8Array(size);
+    out.set(db.subarray(0, Math.min(db.length, out.length)));
+  }
   for (const [pg, o] of committed) if (pg <= dbPages) out.set(wal.subarray(o, o + pageSize), (pg - 1) * pageSize);
   return out;
 }
@@ -129,7 +139,7 @@ export async function readSnapshot(dbPath: string, uri: string): Promise<Uint8Ar
   } catch {
     wal = undefined;
   }
-  if (wal && wal.length > 0) bytes = applyWal(bytes, wal);
+  if (wal && wal.length > 0) bytes = applyWal(bytes, wal, true);
   // A WAL-mode header (bytes 18/19 = 2) would make SQLite look for -wal/-shm files in sql.js's
   // in-memory file system; our copy already holds the committed pages, so mark it rollback-journal.
   if (bytes.length >= 100 && (bytes[18] === 2 || bytes[19] === 2)) {
