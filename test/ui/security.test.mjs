@@ -51,7 +51,7 @@ function watch(page) {
   page.on('requestfailed', (r) => {
     if (!/evil\.example/.test(r.url())) return;
     const why = r.failure()?.errorText ?? '';
-    if (/BLOCKED_BY_CSP|ERR_BLOCKED_BY_CLIENT|ERR_ABORTED/.test(why)) blocked.push(`${r.url()} (${why})`);
+    if (/^csp$|BLOCKED_BY_CSP/i.test(why)) blocked.push(`${r.url()} (${why})`);
     else requests.push(`${r.url()} (${why})`);
   });
   page.on('response', (r) => {
