@@ -1,31 +1,14 @@
-import * as crypto from 'node:crypto';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { webviewHtml, webviewOptions } from '../webviews/html';
 
-/** Options of our own script webviews: scripts on, resources only from dist/webview. */
+/** Options of our own script webviews: scripts on, resources only from dist/webview and media. */
 export function scriptWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')] };
+  return webviewOptions(extensionUri);
 }
 
 /** HTML shell for a bundled webview script (dist/webview/<name>.js + media/<name>.css); no data in it. */
-export function scriptWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, name: string, title: string): string {
-  const nonce = crypto.randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${name}.js`));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', `${name}.css`));
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>${escapeHtml(title)}</title>
-</head>
-<body>
-<div id="root" class="loading">Loading…</div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+export function scriptWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, name: 'artifactTable' | 'artifactModel', title: string): string {
+  return webviewHtml(webview, extensionUri, name, title, { rootId: 'root', sharedCss: false });
 }
 
 /** CSP of the HTML artifact preview: nothing loads or runs; images and styles only from data: URIs. */

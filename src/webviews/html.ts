@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
-export type WebviewName = 'plots' | 'runDetails';
+export type WebviewName = 'plots' | 'runDetails' | 'artifactTable' | 'artifactModel';
 
 /** Where webview assets may be loaded from: the bundled scripts and the stylesheets. */
 export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -20,7 +20,15 @@ export function nonce(): string {
 
 const escapeAttr = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, name: WebviewName, title: string): string {
+export interface ShellOptions {
+  /** Id of the element the script renders into. */
+  rootId?: string;
+  /** Also load media/webview.css (the styles the run details and plots share). */
+  sharedCss?: boolean;
+}
+
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, name: WebviewName, title: string, opts: ShellOptions = {}): string {
+  const { rootId = 'app', sharedCss = true } = opts;
   const n = nonce();
   const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
   const csp = [
@@ -36,12 +44,11 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, n
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttr(asset('media', 'webview.css'))}">
-<link rel="stylesheet" href="${escapeAttr(asset('media', `${name}.css`))}">
+${sharedCss ? `<link rel="stylesheet" href="${escapeAttr(asset('media', 'webview.css'))}">\n` : ''}<link rel="stylesheet" href="${escapeAttr(asset('media', `${name}.css`))}">
 <title>${escapeAttr(title)}</title>
 </head>
 <body>
-<main id="app" aria-busy="true"><p class="loading">Loading…</p></main>
+${rootId === 'app' ? '<main id="app" aria-busy="true"><p class="loading">Loading…</p></main>' : `<div id="${escapeAttr(rootId)}" class="loading">Loading…</div>`}
 <script nonce="${n}" src="${escapeAttr(asset('dist', 'webview', `${name}.js`))}"></script>
 </body>
 </html>`;

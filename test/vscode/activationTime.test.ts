@@ -1,6 +1,7 @@
 // Activation cost in the real extension host: loading the main bundle and running activate().
 import * as assert from 'assert';
 import * as fs from 'fs';
+import { createRequire } from 'module';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, api, waitFor } from './helpers';
@@ -37,7 +38,7 @@ describe('activation time', function () {
     const text = fs.readFileSync(main, 'utf8');
     assert.ok(!text.includes('UND_ERR_'), 'undici is not in the main bundle');
     assert.ok(!text.includes('initSqlJs'), 'sql.js is not in the main bundle');
-    const req = eval('require') as NodeRequire;
+    const req = createRequire(__filename);
     const samples: number[] = [];
     for (let i = 0; i < 3; i++) {
       delete req.cache[req.resolve(main)];
