@@ -454,7 +454,7 @@ function buildChart(view: ChartView): void {
   append(
     view.caption,
     h('span', { class: 'key' }, view.keys.join(', ')),
-    h('span', { class: 'muted' }, ` · ${view.lines.length} ${view.keys.length > 1 ? 'metric' : 'run'}${view.lines.length === 1 ? '' : 's'} · ${sampled ? `${points} of ${total} points (sampled to the chart width)` : `${total} points`}`),
+    h('span', { class: 'muted' }, ` · ${view.lines.length} ${view.keys.length > 1 ? 'metric' : 'run'}${view.lines.length === 1 ? '' : 's'} · ${sampled ? `${points} of ${total} points (sampled to the chart width)` : `${total} point${total === 1 ? "" : "s"}`}`),
     axis !== st.options.xAxis ? h('span', { class: 'muted' }, ' · no steps: plotted against time') : undefined,
   );
   view.fig.setAttribute('aria-label', describe(view));
