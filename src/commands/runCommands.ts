@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { TrackingError } from '../tracking/errors';
-import { modelIdFromSource } from '../tracking/wire';
 import { NOTE_TAG, LOG_MODEL_HISTORY_TAG, type Run } from '../tracking/types';
 import { noteUri } from '../views/noteFileSystem';
 import { isNode, type Node, type NodeOf } from '../views/nodes';
 import { runDisplayName } from '../views/treeItems';
+import { loggedModelUri, runArtifactModelUri } from '../artifacts/modelUris';
 import { CancelledByUser, registerCommand } from './command';
 
 /** Commands on runs and their rows: copy, open, delete/restore, rename, tags and notes. */
@@ -135,14 +135,14 @@ function validateTagKey(key: string): string | undefined {
 /** runs:/ and models:/ URIs for the models a run logged (2.x history tag, 3.x outputs). */
 export function modelUris(run: Run): string[] {
   const out = new Set<string>();
-  for (const o of run.outputs.modelOutputs) out.add(`models:/${o.modelId}`);
+  for (const o of run.outputs.modelOutputs) out.add(loggedModelUri(o.modelId));
   const hist = run.data.tags.find((t) => t.key === LOG_MODEL_HISTORY_TAG)?.value;
   if (hist) {
     try {
-      for (const m of JSON.parse(hist) as { artifact_path?: string }[]) if (m.artifact_path) out.add(`runs:/${run.info.runId}/${m.artifact_path}`);
+      for (const m of JSON.parse(hist) as { artifact_path?: string }[]) if (m.artifact_path) out.add(runArtifactModelUri(run.info.runId, m.artifact_path));
     } catch {
       // an unreadable history tag adds nothing
     }
   }
-  return [...out].filter((u) => !u.startsWith('models:/') || modelIdFromSource(u) !== undefined || u.startsWith('models:/m-'));
+  return [...out];
 }
