@@ -228,12 +228,14 @@ onMessage((msg: HostToWebview) => {
     case 'artifacts':
       fillArtifacts(msg.path, msg.files, msg.error);
       return;
-    case 'notice':
-      if (!details) {
-        clear(app);
-        app.append(h('p', { class: `notice ${msg.level}`, role: 'alert' }, msg.message));
-      }
+    case 'notice': {
+      // Before any details: the notice is the page. After: a banner above the details shown last,
+      // so a failed refresh is visible and the data already read stays on screen.
+      if (!details) clear(app);
+      app.querySelector(':scope > p.notice')?.remove();
+      if (msg.message) app.prepend(h('p', { class: `notice ${msg.level}`, role: 'alert' }, msg.message));
       return;
+    }
     case 'plotInit':
     case 'series':
     case 'append':

@@ -10,6 +10,13 @@ import { buildRunForest, parentRunId } from './runForest';
 import { RunList } from './runList';
 import { toTreeItem } from './treeItems';
 
+/** What the explorer reads of a store's problem reports (see FileStore.problems). */
+interface RunProblem {
+  runId?: string;
+  experimentId?: string;
+  effect?: 'skipped' | 'partial';
+}
+
 export interface RunQuery {
   filter?: string;
   orderBy?: string[];
@@ -233,7 +240,33 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     if (nodes.length === 0) {
       nodes.push({ type: 'message', id: `${node.id}|none`, conn: node.conn, parent: node, text: this.query.filter ? 'No runs match the filter' : 'No runs' });
     }
+    const problems = await this.problemsRow(node);
+    if (problems) nodes.push(problems);
     return nodes;
+  }
+
+  /**
+   * "N runs could not be read — Show Log" when the store reports problems with runs of this
+   * experiment (file stores: `store.problems`; other stores have none and show nothing).
+   */
+  private async problemsRow(node: NodeOf<'experiment'>): Promise<Node | undefined> {
+    const store = (await node.conn.store()) as TrackingStore & { problems?: unknown };
+    const problems = Array.isArray(store.problems) ? (store.problems as readonly RunProblem[]) : undefined;
+    if (!problems?.length) return undefined;
+    const skipped = new Set<string>();
+    const partial = new Set<string>();
+    for (const p of problems) {
+      if (!p || typeof p !== 'object' || p.experimentId !== node.experiment.experimentId || !p.runId) continue;
+      (p.effect === 'skipped' ? skipped : partial).add(p.runId);
+    }
+    for (const id of skipped) partial.delete(id);
+    if (skipped.size === 0 && partial.size === 0) return undefined;
+    const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+    let text: string;
+    if (skipped.size && partial.size) text = `${runs(skipped.size)} could not be read, ${partial.size} only in part — Show Log`;
+    else if (skipped.size) text = `${runs(skipped.size)} could not be read — Show Log`;
+    else text = `${runs(partial.size)} could be read only in part — Show Log`;
+    return { type: 'action', id: `${node.id}|problems`, conn: node.conn, parent: node, text, icon: 'warning', command: 'mlflow.showLog' };
   }
 
   private runNode(parent: Node, run: Run): NodeOf<'run'> {

@@ -123,7 +123,12 @@ export class PlotsPanel extends PanelController {
     const got = await Promise.allSettled(this.args.runIds.map((id) => store.getRun(id)));
     this.runs = got.flatMap((g) => (g.status === 'fulfilled' ? [g.value] : []));
     const missing = got.length - this.runs.length;
-    if (!this.runs.length) throw new Error('None of the runs to plot could be read.');
+    if (!this.runs.length) {
+      // name the problem (unreachable, timeout, HTTP 500, sign-in…), not just that it failed
+      const reason = got.find((g): g is PromiseRejectedResult => g.status === 'rejected')?.reason;
+      const why = reason === undefined ? '' : reason instanceof Error ? reason.message : String(reason);
+      throw new Error(why ? `None of the runs to plot could be read: ${why}` : 'None of the runs to plot could be read.', reason === undefined ? undefined : { cause: reason });
+    }
     const keys = [...new Set(this.runs.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort((a, b) => a.localeCompare(b));
     this.selected = defaultKeys(keys, this.selected.length ? this.selected : undefined);
     const runs: PlotRun[] = this.runs.map((r, i) => ({ runId: r.info.runId, name: runName(r), status: r.info.status, startTime: r.info.startTime, endTime: r.info.endTime, colorIndex: i }));
@@ -141,6 +146,8 @@ export class PlotsPanel extends PanelController {
       live: this.runs.some(isLive),
     });
     if (missing) void this.post({ type: 'notice', level: 'warning', message: `${missing} run(s) could not be read and are left out.` });
+    else if (this.errorShown) void this.post({ type: 'notice', level: 'info', message: '' }); // the webview hides an empty notice: the old error goes
+    this.errorShown = false;
     this.sent.clear();
     await Promise.all(this.selected.filter((k) => keys.includes(k)).map((k) => this.sendSeries(k, this.width)));
     this.firstDataMs = performance.now() - t0;
@@ -249,6 +256,14 @@ export class PlotsPanel extends PanelController {
   private defaultUri(file: string): vscode.Uri | undefined {
     const folder = this.args.conn.folder ?? vscode.workspace.workspaceFolders?.[0];
     return folder ? vscode.Uri.joinPath(folder.uri, file) : undefined;
+  }
+
+  /** An error notice is on screen (cleared by the next successful load). */
+  private errorShown = false;
+
+  protected override fail(e: unknown): void {
+    this.errorShown = true;
+    super.fail(e);
   }
 
   override dispose(): void {

@@ -238,6 +238,18 @@ describe('fault: a corrupt run in a file store, in the explorer', function () {
     assert.ok(loss, 'the metric with garbage lines still shows');
     assert.strictEqual(a.services.experiments.getTreeItem(loss).description, '0.347244 (step 49) · 51 points');
 
+    // one row at the end of the experiment's runs says runs were skipped and opens the log
+    const kids = await a.services.experiments.getChildren(exp);
+    const last = kids[kids.length - 1];
+    assert.strictEqual(last.type, 'action', kids.map((n) => label(n, a)).join(', '));
+    // the garbage metric lines count once they were read (the Metrics group above read the history)
+    assert.match(label(last, a), /^1 run could not be read(, 1 only in part)? — Show Log$/);
+    assert.strictEqual(a.services.experiments.getTreeItem(last).command?.command, 'mlflow.showLog');
+    assert.strictEqual(kids.filter((n) => /could not be read/.test(label(n, a))).length, 1, 'one row only');
+    // an experiment without problems has no such row
+    const other = (await a.services.experiments.getChildren(undefined)).find((n) => n.type === 'experiment' && label(n, a) !== 'iris-classification');
+    if (other) assert.ok(!(await a.services.experiments.getChildren(other)).some((n) => /could not be read/.test(label(n, a))));
+
     const ud = process.env.MLFLOW_TEST_USER_DATA_DIR;
     if (!ud) return; // the log file is only findable under the harness
     const logFile = () => {

@@ -317,15 +317,17 @@ export class FileStore implements TrackingStore {
     if (typeof key !== 'string' || key === '') throw invalidRequest("Missing value for required parameter 'metric_key'.", this.uri);
     const m = this.requireRun(runId);
     checkReadKey(key, 'metric_key');
+    const file = path.join(m.dir, 'metrics', ...key.split('/'));
     let text: string;
     try {
-      text = fs.readFileSync(path.join(m.dir, 'metrics', ...key.split('/')), 'utf8');
-    } catch {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      this.unreadableMetric(m, key, file, e);
       return [];
     }
     checkCancelled(options?.signal);
     const r = parseMetricHistory(text, { key, kind: 'run', runId: m.metricsCarryRunId ? m.runId : undefined });
-    if (r.badLines) this.report({ path: path.join(m.dir, 'metrics', key), message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.` });
+    if (r.badLines) this.report({ path: path.join(m.dir, 'metrics', key), message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.`, runId: m.runId, experimentId: path.basename(m.expDir), effect: 'partial' });
     return r.value;
   }
 
@@ -338,10 +340,12 @@ export class FileStore implements TrackingStore {
     if (typeof key !== 'string' || key === '') throw invalidRequest("Missing value for required parameter 'metric_key'.", this.uri);
     const m = this.requireRun(runId);
     checkReadKey(key, 'metric_key');
+    const file = path.join(m.dir, 'metrics', ...key.split('/'));
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(path.join(m.dir, 'metrics', ...key.split('/')));
-    } catch {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      this.unreadableMetric(m, key, file, e);
       return { steps: new Float64Array(0), values: new Float64Array(0), timestamps: new Float64Array(0) };
     }
     checkCancelled(options?.signal);
@@ -353,8 +357,25 @@ export class FileStore implements TrackingStore {
       if ((e as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') return { steps: new Float64Array(0), values: new Float64Array(0), timestamps: new Float64Array(0) };
       throw e;
     }
-    if (r.badLines) this.report({ path: path.join(m.dir, 'metrics', key), message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.` });
+    if (r.badLines) this.report({ path: path.join(m.dir, 'metrics', key), message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.`, runId: m.runId, experimentId: path.basename(m.expDir), effect: 'partial' });
     return r.value;
+  }
+
+  /**
+   * A metric file that is missing (or a folder of keys, or past V8's longest string) has no history
+   * — MLflow answers [] too; one that is there but cannot be read (EACCES, EIO, …) is an error, not
+   * an empty chart. Throws then (and reports it); returns otherwise.
+   */
+  private unreadableMetric(m: RunMeta, key: string, file: string, e: unknown): void {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined || code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'ERR_STRING_TOO_LONG') return;
+    const message = `Metric '${key}' of run ${m.runId} could not be read: ${code} (${file}).`;
+    this.report({ path: file, message, runId: m.runId, experimentId: path.basename(m.expDir), effect: 'partial' });
+    throw new TrackingError('invalidData', message, {
+      uri: this.uri,
+      hint: code === 'EACCES' || code === 'EPERM' ? 'Check the permissions of the file in the MLflow store.' : undefined,
+      cause: e,
+    });
   }
 
   async getSampledMetricHistory(runId: string, key: string, query: SampledHistoryQuery, options?: CallOptions): Promise<Metric[]> {

@@ -39,6 +39,43 @@ export function listDir(p: string): fs.Dirent[] {
   }
 }
 
+/** Error codes that mean "not there" (or raced away), as opposed to "there but unreadable". */
+const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
+
+/** Like listDir, but says why a folder that exists could not be listed (EACCES, EIO, …). */
+export function listDirChecked(p: string): { entries: fs.Dirent[]; error?: string } {
+  try {
+    return { entries: fs.readdirSync(p, { withFileTypes: true }) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
+    return ABSENT.has(code) ? { entries: [] } : { entries: [], error: code };
+  }
+}
+
+/**
+ * Why a file that a read just failed on cannot be read (EACCES, EIO, …), or undefined when it is
+ * gone (a race with a writer) or readable after all. Never blocks on a FIFO.
+ */
+export function unreadableCode(p: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
+    return ABSENT.has(code) ? undefined : code;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) return 'EISDIR';
+    if (!st.isFile()) return 'not a regular file';
+    return undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? 'unknown error';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function direntIsDir(parent: string, e: fs.Dirent): boolean {
   if (e.isDirectory()) return true;
   if (e.isSymbolicLink()) return isDir(path.join(parent, e.name));

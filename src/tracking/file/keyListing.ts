@@ -2,14 +2,17 @@
 // validated by the folder's and sub-folders' mtime + inode: adding or removing a key changes the
 // mtime of the folder that holds it. A hit costs one stat() per folder instead of a readdir.
 import * as fs from 'node:fs';
-import { child, direntIsDir, listDir } from './fsUtil';
+import { child, direntIsDir, listDirChecked } from './fsUtil';
 
 export interface KeyListing {
   /** [key, absolute path] in directory order. */
   readonly files: readonly [string, string][];
+  /** Folders (the root or sub-folders) that exist but could not be listed: [absolute path, error code]. */
+  readonly errors?: readonly [string, string][];
 }
 
 interface Entry extends KeyListing {
+  errors?: [string, string][];
   /** Every folder walked (the root first) with the mtime/inode seen when it was listed. */
   folders: [string, number, number][];
 }
@@ -51,13 +54,20 @@ export class KeyListingCache {
     }
     const entry: Entry = { files: [], folders: [[dir, root[0], root[1]]] };
     this.walk(dir, '', entry);
+    if (entry.errors) {
+      // not cached: a chmod that makes the folder readable again does not change its mtime
+      this.entries.delete(dir);
+      return entry;
+    }
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(dir, entry);
     return entry;
   }
 
   private walk(dir: string, prefix: string, entry: Entry): void {
-    for (const e of listDir(dir)) {
+    const { entries, error } = listDirChecked(dir);
+    if (error) (entry.errors ??= []).push([dir, error]);
+    for (const e of entries) {
       const abs = child(dir, e.name);
       if (direntIsDir(dir, e)) {
         const s = stamp(abs);

@@ -5,7 +5,7 @@ import type { Dataset, DatasetInput, Metric, Run, RunInfo, Tag } from '../types'
 import { RUN_NAME_TAG } from '../types';
 import { parseLifecycle, parseRunStatus } from '../wire';
 import { FileCache, readSmallFile } from './fileCache';
-import { child, direntIsDir, listDir } from './fsUtil';
+import { child, direntIsDir, listDir, unreadableCode } from './fsUtil';
 import { KeyListingCache, type KeyListing } from './keyListing';
 import { latestMetric } from './metricFile';
 import { parseMetaYaml, yamlInt, yamlStr, type YamlMap } from './metaYaml';
@@ -66,7 +66,15 @@ export function parseRunMeta(text: string, dir: string, expDir: string): RunMeta
 export interface Problem {
   path: string;
   message: string;
+  /** The run folder (run id) the problem belongs to, when it is about a run. */
+  runId?: string;
+  /** The experiment folder (experiment id) of that run. */
+  experimentId?: string;
+  /** 'skipped': the run is not listed at all; 'partial': it is listed without what could not be read. */
+  effect?: 'skipped' | 'partial';
 }
+
+type RunPart = 'params' | 'metrics' | 'tags';
 
 export interface RunParts {
   params?: Tag[];
@@ -92,12 +100,27 @@ export class RunReader {
   private readonly listings = new KeyListingCache();
   private readonly tagValues = new FileCache<string>(400_000);
   private readonly paramValues = new Map<string, { listing: KeyListing; values: Tag[] }>();
+  /** Per key folder (params/, metrics/, tags/ of a run): the problem paths its last read reported. */
+  private readonly partProblems = new Map<string, { runDir: string; paths: Set<string> }>();
+  /** Per experiment folder: the meta.yaml paths of the run folders its last listing skipped. */
+  private readonly skipped = new Map<string, Set<string>>();
 
   constructor(private readonly report: (p: Problem) => void, private readonly clearProblem: (path: string) => void) {}
 
   /** The run in `runDir`, or undefined (reported when meta.yaml exists but is unusable). */
   readMeta(runDir: string, expDir: string): RunMeta | undefined {
+    const r = this.readMetaChecked(runDir, expDir);
+    return r === undefined || 'message' in r ? undefined : r;
+  }
+
+  /** readMeta, but says which problem (already reported) made it skip the folder. */
+  private readMetaChecked(runDir: string, expDir: string): RunMeta | Problem | undefined {
     const metaPath = child(runDir, 'meta.yaml');
+    const skip = (why: string): Problem => {
+      const p: Problem = { path: metaPath, message: `Skipped run folder ${path.basename(runDir)}: ${why}.`, runId: path.basename(runDir), experimentId: path.basename(expDir), effect: 'skipped' };
+      this.report(p);
+      return p;
+    };
     const r = this.metaCache.get(metaPath, (text) => {
       try {
         return parseRunMeta(text, runDir, expDir);
@@ -106,11 +129,14 @@ export class RunReader {
         throw e;
       }
     });
-    if (r === undefined) return undefined; // no meta.yaml: not a run folder (MLflow skips these silently)
-    if (r instanceof RunMetaError) {
-      this.report({ path: metaPath, message: `Skipped run folder ${path.basename(runDir)}: ${r.message}.` });
+    if (r === undefined) {
+      // no meta.yaml: not a run folder (MLflow skips these silently); one that is there but cannot be read is reported
+      const code = unreadableCode(metaPath);
+      if (code) return skip(`meta.yaml could not be read: ${code}`);
+      this.clearProblem(metaPath);
       return undefined;
     }
+    if (r instanceof RunMetaError) return skip(r.message);
     this.clearProblem(metaPath);
     // the cached value knows its folder; a moved experiment (restore from .trash) is a new path anyway
     return r;
@@ -119,13 +145,58 @@ export class RunReader {
   /** Every run folder of one experiment folder. */
   listRuns(expDir: string): RunMeta[] {
     const out: RunMeta[] = [];
+    const skipped = new Set<string>();
+    const seen = new Set<string>();
     for (const e of listDir(expDir)) {
       if (RESERVED_EXPERIMENT_FOLDERS.has(e.name) || e.name.startsWith('.')) continue;
       if (!direntIsDir(expDir, e)) continue;
-      const m = this.readMeta(child(expDir, e.name), expDir);
-      if (m) out.push(m);
+      const dir = child(expDir, e.name);
+      seen.add(dir);
+      const m = this.readMetaChecked(dir, expDir);
+      if (m === undefined) continue;
+      if ('message' in m) skipped.add(m.path);
+      else out.push(m);
+    }
+    // problems of run folders that are gone (deleted, moved to another experiment) go with them
+    for (const p of this.skipped.get(expDir) ?? []) if (!skipped.has(p)) this.clearProblem(p);
+    if (skipped.size) this.skipped.set(expDir, skipped);
+    else this.skipped.delete(expDir);
+    for (const [folder, x] of this.partProblems) {
+      if (path.dirname(x.runDir) === expDir && !seen.has(x.runDir)) {
+        for (const p of x.paths) this.clearProblem(p);
+        this.partProblems.delete(folder);
+      }
     }
     return out;
+  }
+
+  /**
+   * Reports what of a run's key folder could not be read (the folder or sub-folders, files), and
+   * clears what an earlier read reported and is readable now. `unreadable`: files that failed.
+   */
+  private notePart(run: RunMeta, part: RunPart, folder: string, listing: KeyListing, unreadable: [string, string][]): void {
+    const prev = this.partProblems.get(folder);
+    if (!listing.errors && unreadable.length === 0) {
+      if (prev) {
+        for (const p of prev.paths) this.clearProblem(p);
+        this.partProblems.delete(folder);
+      }
+      return;
+    }
+    const paths = new Set<string>();
+    const base = { runId: run.runId, experimentId: path.basename(run.expDir), effect: 'partial' as const };
+    for (const [dir, code] of listing.errors ?? []) {
+      const sub = dir === folder ? part : `${part} in ${path.relative(folder, dir)}`;
+      this.report({ ...base, path: dir, message: `The ${sub} of run ${run.runId} could not be read: ${code}. The run is shown without them.` });
+      paths.add(dir);
+    }
+    for (const [file, code] of unreadable) {
+      const what = part === 'params' ? 'Parameter' : part === 'tags' ? 'Tag' : 'Metric';
+      this.report({ ...base, path: file, message: `${what} '${path.relative(folder, file).split(path.sep).join('/')}' of run ${run.runId} could not be read: ${code}. The run is shown without it.` });
+      paths.add(file);
+    }
+    for (const p of prev?.paths ?? []) if (!paths.has(p)) this.clearProblem(p);
+    this.partProblems.set(folder, { runDir: run.dir, paths });
   }
 
   /**
@@ -151,12 +222,20 @@ export class RunReader {
     const hit = this.paramValues.get(dir);
     if (hit && hit.listing === listing) return hit.values;
     const values: Tag[] = [];
+    const unreadable: [string, string][] = [];
     for (const [key, abs] of listing.files) {
       const v = readSmallFile(abs);
       if (v !== undefined) values.push({ key, value: v });
+      else {
+        const code = unreadableCode(abs);
+        if (code) unreadable.push([abs, code]);
+      }
     }
+    this.notePart(run, 'params', dir, listing, unreadable);
     if (this.paramValues.size > 100_000) this.paramValues.clear();
-    this.paramValues.set(dir, { listing, values });
+    // not cached when something could not be read: a chmod that fixes it changes no mtime
+    if (unreadable.length === 0 && !listing.errors) this.paramValues.set(dir, { listing, values });
+    else this.paramValues.delete(dir);
     return values;
   }
 
@@ -164,10 +243,18 @@ export class RunReader {
   tags(run: RunMeta, dirs?: Dirs): Tag[] {
     if (dirs && !dirs.tags) return [];
     const out: Tag[] = [];
-    for (const [key, abs] of this.listings.get(child(run.dir, 'tags')).files) {
+    const dir = child(run.dir, 'tags');
+    const listing = this.listings.get(dir);
+    const unreadable: [string, string][] = [];
+    for (const [key, abs] of listing.files) {
       const v = this.tagValues.get(abs, (t) => t);
       if (v !== undefined) out.push({ key, value: v });
+      else {
+        const code = unreadableCode(abs);
+        if (code) unreadable.push([abs, code]);
+      }
     }
+    this.notePart(run, 'tags', dir, listing, unreadable);
     return out;
   }
 
@@ -176,14 +263,26 @@ export class RunReader {
     if (dirs && !dirs.metrics) return [];
     const out: Metric[] = [];
     const runId = run.metricsCarryRunId ? run.runId : undefined;
-    for (const [key, abs] of this.listings.get(child(run.dir, 'metrics')).files) {
+    const dir = child(run.dir, 'metrics');
+    const listing = this.listings.get(dir);
+    const unreadable: [string, string][] = [];
+    for (const [key, abs] of listing.files) {
+      let read = false;
       const m = this.latestCache.get(abs, (text) => {
+        read = true;
         const r = latestMetric(text, { key, kind: 'run', runId });
-        if (r.badLines) this.report({ path: abs, message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.` });
+        if (r.badLines) this.report({ path: abs, message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.`, runId: run.runId, experimentId: path.basename(run.expDir), effect: 'partial' });
+        else this.clearProblem(abs);
         return r.value;
       });
       if (m) out.push(m.key === key && m.runId === runId ? m : { ...m, key, runId });
+      else if (!read) {
+        // not a cache hit and not parsed: the file could not be opened (an empty file parses to undefined)
+        const code = unreadableCode(abs);
+        if (code) unreadable.push([abs, code]);
+      }
     }
+    this.notePart(run, 'metrics', dir, listing, unreadable);
     return out;
   }
 

@@ -115,11 +115,59 @@ function checkCommon(r: ProbeResult, mlruns: string): void {
     assert.ok(Object.keys(failed.metrics).length > 0, 'its metrics still show');
   });
 
-  // Known gap (reported to the lead): listDir() swallows EACCES, so the unreadable folder is not in
-  // store.problems and the run silently shows no parameters. Enable once FileStore reports it.
-  it.skip('an unreadable params folder is reported in store.problems (known gap: not yet)', async () => {
+  it('an unreadable params folder is reported in store.problems, naming the folder and the error', async function () {
     store = damagedStore({ chmodParams: true });
     const r = process.getuid?.() === 0 ? runAsNobody(store.mlruns) : await probe(store.mlruns);
-    assert.ok(typeof r !== 'string' && r.problems.some((p) => p.path.endsWith(path.join(UNREADABLE_PARAMS_RUN, 'params'))));
+    if (typeof r === 'string') {
+      this.test!.title += ` (skipped: running as root; ${r})`;
+      return this.skip();
+    }
+    const p = r.problems.find((x) => x.path === path.join(store!.mlruns, EXP_ID, UNREADABLE_PARAMS_RUN, 'params'));
+    assert.ok(p, JSON.stringify(r.problems));
+    assert.match(p.message, new RegExp(`^The params of run ${UNREADABLE_PARAMS_RUN} could not be read: EACCES\\.`));
+    assert.equal(p.runId, UNREADABLE_PARAMS_RUN);
+    assert.equal(p.experimentId, EXP_ID);
+    assert.equal(p.effect, 'partial');
+    assert.ok(r.events.some((x) => x.path === p.path), 'onProblem was called');
+    // the skipped run is marked as such, for the explorer's "N runs could not be read" row
+    assert.equal(r.problems.find((x) => x.path.endsWith(path.join(GARBAGE_META_RUN, 'meta.yaml')))?.effect, 'skipped');
+    assert.equal(r.failedLoss, 38, 'its metric history still reads');
+  });
+
+  it('an unreadable metric file: reported, and getMetricHistory rejects with invalidData naming the file', async function () {
+    store = damagedStore({ chmodMetric: true });
+    const r = process.getuid?.() === 0 ? runAsNobody(store.mlruns) : await probe(store.mlruns);
+    if (typeof r === 'string') {
+      this.test!.title += ` (skipped: running as root; ${r})`;
+      return this.skip();
+    }
+    const file = path.join(store.mlruns, EXP_ID, UNREADABLE_PARAMS_RUN, 'metrics', 'loss');
+    const failed = r.runs.find((x) => x.id === UNREADABLE_PARAMS_RUN);
+    assert.ok(failed, 'the run still shows');
+    assert.deepEqual(failed.params, ['C', 'max_iter'], 'with its parameters');
+    assert.deepEqual(failed.metrics, {}, 'without the unreadable metric');
+    const p = r.problems.find((x) => x.path === file);
+    assert.ok(p, JSON.stringify(r.problems));
+    assert.match(p.message, new RegExp(`Metric 'loss' of run ${UNREADABLE_PARAMS_RUN} could not be read: EACCES`));
+    assert.equal(typeof r.failedLoss, 'object', `getMetricHistory rejects, not ${JSON.stringify(r.failedLoss)}`);
+    const err = r.failedLoss as { kind?: string; message: string };
+    assert.equal(err.kind, 'invalidData');
+    assert.ok(err.message.includes(file) && err.message.includes('EACCES'), err.message);
+  });
+
+  it('a params folder that becomes readable again: its problem is cleared', async function () {
+    if (process.getuid?.() === 0) return this.skip(); // root reads it anyway; covered by the cases above
+    store = damagedStore({ chmodParams: true });
+    const fsStore = new FileStore(store.mlruns);
+    try {
+      await fsStore.searchRuns({ experimentIds: [EXP_ID] });
+      assert.ok(fsStore.problems.some((p) => p.path.endsWith(path.join(UNREADABLE_PARAMS_RUN, 'params'))));
+      fs.chmodSync(path.join(store.mlruns, EXP_ID, UNREADABLE_PARAMS_RUN, 'params'), 0o755);
+      const run = await fsStore.getRun(UNREADABLE_PARAMS_RUN);
+      assert.deepEqual(run.data.params.map((x) => x.key).sort(), ['C', 'max_iter']);
+      assert.ok(!fsStore.problems.some((p) => p.path.endsWith(path.join(UNREADABLE_PARAMS_RUN, 'params'))));
+    } finally {
+      fsStore.dispose();
+    }
   });
 });

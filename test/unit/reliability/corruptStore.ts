@@ -22,8 +22,11 @@ export interface DamagedStore {
   cleanup(): void;
 }
 
-/** Copies stores/v3/mlruns and damages three runs of iris-classification. `chmodParams`: params folder mode 000. */
-export function damagedStore(opts: { chmodParams?: boolean } = {}): DamagedStore {
+/**
+ * Copies stores/v3/mlruns and damages three runs of iris-classification. `chmodParams`: params
+ * folder mode 000; `chmodMetric`: failed-run's metrics/loss file mode 000.
+ */
+export function damagedStore(opts: { chmodParams?: boolean; chmodMetric?: boolean } = {}): DamagedStore {
   const { root, dir, cleanup } = copyStore('v3', 'mlruns', { rewrite: true });
   fs.chmodSync(root, 0o755); // mkdtemp makes it 0700; the unprivileged child must get in
   const exp = path.join(dir, EXP_ID);
@@ -35,12 +38,15 @@ export function damagedStore(opts: { chmodParams?: boolean } = {}): DamagedStore
   fs.writeFileSync(loss, lines.join('\n'));
   const params = path.join(exp, UNREADABLE_PARAMS_RUN, 'params');
   if (opts.chmodParams) fs.chmodSync(params, 0o000);
+  const metric = path.join(exp, UNREADABLE_PARAMS_RUN, 'metrics', 'loss');
+  if (opts.chmodMetric) fs.chmodSync(metric, 0o000);
   return {
     root,
     mlruns: dir,
     cleanup: () => {
       try {
         fs.chmodSync(params, 0o755);
+        fs.chmodSync(metric, 0o644);
       } catch {
         // gone
       }
@@ -55,6 +61,8 @@ export interface ProbeResult {
   events: Problem[];
   getCorrupt: { kind?: string; message: string } | 'ok';
   lossHistory: number;
+  /** getMetricHistory of failed-run's loss: the point count, or the error. */
+  failedLoss: number | { kind?: string; message: string };
   uid: number;
 }
 
@@ -76,7 +84,13 @@ export async function probe(mlruns: string): Promise<ProbeResult> {
       getCorrupt = { kind: isTrackingError(e) ? e.kind : undefined, message: e instanceof Error ? e.message : String(e) };
     }
     const lossHistory = (await store.getMetricHistory(GARBAGE_METRIC_RUN, 'loss')).length;
-    return { runs, problems: [...store.problems], events, getCorrupt, lossHistory, uid: process.getuid?.() ?? -1 };
+    let failedLoss: ProbeResult['failedLoss'];
+    try {
+      failedLoss = (await store.getMetricHistory(UNREADABLE_PARAMS_RUN, 'loss')).length;
+    } catch (e) {
+      failedLoss = { kind: isTrackingError(e) ? e.kind : undefined, message: e instanceof Error ? e.message : String(e) };
+    }
+    return { runs, problems: [...store.problems], events, getCorrupt, lossHistory, failedLoss, uid: process.getuid?.() ?? -1 };
   } finally {
     store.dispose();
   }
