@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { QuoteError, ShellKind, detectShellKind, quoteForShell, quoteWindowsArg, tryQuoteForShell } from '../../../src/cli/quote';
+import { ARGV_PRINTER_SH, readArgvRecords } from './argvRecords';
 
 // Strings that break naive quoting. Commands that would create CANARY (in the shell's cwd) if ever executed.
 const HOSTILE: string[] = [
@@ -128,31 +129,12 @@ describe('quoteForShell in real shells', function () {
     printer = path.join(bin, 'argv printer');
     out = path.join(dir, 'argv.out');
     // Records: one "\u0001<argc>\0" header, then each argument followed by \0.
-    fs.writeFileSync(printer, '#!/bin/sh\n{ printf \'\\001%d\\000\' "$#"; for a in "$@"; do printf \'%s\\000\' "$a"; done; } >> "$ARGV_OUT"\n', { mode: 0o755 });
+    fs.writeFileSync(printer, ARGV_PRINTER_SH, { mode: 0o755 });
   });
 
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function readRecords(): string[][] {
-    if (!fs.existsSync(out)) return [];
-    const raw = fs.readFileSync(out, 'utf8');
-    const recs: string[][] = [];
-    let i = 0;
-    while (i < raw.length) {
-      assert.equal(raw[i], '\u0001', 'record header');
-      const end = raw.indexOf('\0', i);
-      const argc = Number(raw.slice(i + 1, end));
-      i = end + 1;
-      const rec: string[] = [];
-      for (let k = 0; k < argc; k++) {
-        const e = raw.indexOf('\0', i);
-        rec.push(raw.slice(i, e));
-        i = e + 1;
-      }
-      recs.push(rec);
-    }
-    return recs;
-  }
+  const readRecords = (): string[][] => readArgvRecords(out);
 
   function run(sh: RealShell, script: string, interactive: boolean): { stderr: string } {
     fs.rmSync(out, { force: true });

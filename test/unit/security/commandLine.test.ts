@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildGcCommand, buildGenerateDockerfileCommand, buildPredictCommand, buildServeCommand, type BuildResult } from '../../../src/cli/commands';
 import { quoteForShell, type ShellKind } from '../../../src/cli/quote';
+import { ARGV_PRINTER_SH, readArgvRecords } from '../cli/argvRecords';
 
 export const NASTY = [
   '$(touch CANARY)',
@@ -61,7 +62,7 @@ describe('security: copied command lines run exactly their argv in every shell',
     fs.mkdirSync(bin, { recursive: true });
     printer = path.join(bin, 'mlflow');
     out = path.join(dir, 'argv.out');
-    fs.writeFileSync(printer, '#!/bin/sh\n{ printf \'\\001%d\\000\' "$#"; for a in "$@"; do printf \'%s\\000\' "$a"; done; } >> "$ARGV_OUT"\n', { mode: 0o755 });
+    fs.writeFileSync(printer, ARGV_PRINTER_SH, { mode: 0o755 });
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -79,25 +80,7 @@ describe('security: copied command lines run exactly their argv in every shell',
     return list;
   }
 
-  function records(): string[][] {
-    if (!fs.existsSync(out)) return [];
-    const raw = fs.readFileSync(out, 'utf8');
-    const recs: string[][] = [];
-    let i = 0;
-    while (i < raw.length) {
-      const end = raw.indexOf('\0', i);
-      const argc = Number(raw.slice(i + 1, end));
-      i = end + 1;
-      const rec: string[] = [];
-      for (let k = 0; k < argc; k++) {
-        const e = raw.indexOf('\0', i);
-        rec.push(raw.slice(i, e));
-        i = e + 1;
-      }
-      recs.push(rec);
-    }
-    return recs;
-  }
+  const records = (): string[][] => readArgvRecords(out);
 
   it('a model URI with a line break is refused by the builder, not passed on', () => {
     const r = buildServeCommand({ invocation: { kind: 'mlflow', path: '/x/mlflow' }, version: '3.6.0', modelUri: 'models:/a\nb/1', envManager: 'local' });
