@@ -4,13 +4,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { invalidRequest, notFound, TrackingError } from './errors';
+import { compareCodePoints } from './file/fsUtil';
 import type { ArtifactFile } from './types';
 
-/** Normalizes a run-relative artifact path ('' for the root); rejects absolute paths and `..`. */
-export function normalizeArtifactPath(rel: string | undefined): string {
+/** Normalizes a run-relative artifact path ('' for the root); rejects `..`, absolute and drive paths (MLflow answers 400 "Invalid path"). */
+export function normalizeArtifactPath(rel: string | undefined, uri?: string): string {
   if (rel === undefined) return '';
   const parts = rel.replace(/\\/g, '/').split('/');
-  if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel) || parts.some((p) => p === '..')) throw invalidRequest('Invalid path');
+  if (rel.startsWith('/') || rel.startsWith('\\') || /^[A-Za-z]:/.test(rel) || rel.includes('\0') || parts.some((p) => p === '..')) {
+    throw invalidRequest('Invalid path', uri);
+  }
   return parts.filter((p) => p !== '' && p !== '.').join('/');
 }
 
@@ -18,8 +21,8 @@ function checkSignal(signal?: AbortSignal): void {
   if (signal?.aborted) throw new TrackingError('cancelled', 'The operation was cancelled.');
 }
 
-export async function listLocalArtifacts(rootDir: string, rel?: string, signal?: AbortSignal): Promise<ArtifactFile[]> {
-  const relPath = normalizeArtifactPath(rel);
+export async function listLocalArtifacts(rootDir: string, rel?: string, signal?: AbortSignal, uri?: string): Promise<ArtifactFile[]> {
+  const relPath = normalizeArtifactPath(rel, uri);
   const dir = relPath ? path.join(rootDir, ...relPath.split('/')) : rootDir;
   let entries: fs.Dirent[];
   try {
@@ -28,7 +31,7 @@ export async function listLocalArtifacts(rootDir: string, rel?: string, signal?:
     return []; // missing directory, or a file path
   }
   checkSignal(signal);
-  const names = entries.map((e) => e.name).sort();
+  const names = entries.map((e) => e.name).sort(compareCodePoints);
   const out: ArtifactFile[] = [];
   for (const name of names) {
     let st: fs.Stats;
@@ -45,7 +48,7 @@ export async function listLocalArtifacts(rootDir: string, rel?: string, signal?:
 }
 
 async function statFile(rootDir: string, rel: string, uri?: string): Promise<{ file: string; st: fs.Stats }> {
-  const relPath = normalizeArtifactPath(rel);
+  const relPath = normalizeArtifactPath(rel, uri);
   if (!relPath) throw invalidRequest('An artifact path is required.', uri);
   const file = path.join(rootDir, ...relPath.split('/'));
   let st: fs.Stats;

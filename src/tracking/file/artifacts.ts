@@ -1,14 +1,12 @@
-// Local artifact roots: listing like the server's artifacts/list, streaming reads, sizes.
+// Local artifact roots of a file store (listing and reading: ../localArtifacts.ts).
 // Stores get moved, copied and mounted elsewhere, so a recorded absolute root that does not exist
 // is re-based onto the store: first onto the owner's own folder (`<exp>/<run>/artifacts`,
 // `<exp>/models/<m-id>/artifacts`, wherever that folder is now, .trash included), then onto the
 // part of the path after the store folder's name (`…/mlruns/<rest>` -> `<root>/<rest>`).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TrackingError, invalidRequest } from '../errors';
-import type { ArtifactFile } from '../types';
-import { compareCodePoints, direntIsDir, isDir, listDir } from './fsUtil';
+import { TrackingError } from '../errors';
+import { isDir } from './fsUtil';
 
 const HINT =
   'The extension reads artifacts of local stores only. Start `mlflow server --backend-store-uri <this store> --serve-artifacts` (with credentials for that storage) and connect to the server to browse them.';
@@ -30,14 +28,6 @@ export function localPathOfUri(uri: string, base: string, storeUri?: string): st
     });
   }
   return path.resolve(base, uri);
-}
-
-/** Rejects `..`, absolute and drive paths (MLflow answers 400 "Invalid path"). Returns the normalised relative path ('' = root). */
-export function checkRelPath(p: string | undefined, storeUri?: string): string {
-  if (p === undefined || p === '' || p === '.' || p === '/') return '';
-  const parts = p.replace(/\\/g, '/').split('/');
-  if (parts.includes('..') || p.startsWith('/') || p.startsWith('\\') || /^[a-zA-Z]:/.test(p) || p.includes('\0')) throw invalidRequest('Invalid path', storeUri);
-  return parts.filter((s) => s !== '' && s !== '.').join('/');
 }
 
 export interface RebaseHints {
@@ -75,30 +65,4 @@ export function rebaseRoot(recorded: string, h: RebaseHints): string {
     if (isDir(cand)) return cand;
   }
   return recorded;
-}
-
-/** Entries of `rel` under `rootDir`, run-relative paths, sorted like MLflow (by path, code points). */
-export function listLocal(rootDir: string, rel: string): ArtifactFile[] {
-  const dir = rel ? path.join(rootDir, ...rel.split('/')) : rootDir;
-  const out: ArtifactFile[] = [];
-  const prefix = rel ? `${rel}/` : '';
-  for (const e of listDir(dir)) {
-    const p = prefix + e.name;
-    if (direntIsDir(dir, e)) {
-      out.push({ path: p, isDir: true });
-    } else {
-      let size = 0;
-      try {
-        size = fs.statSync(path.join(dir, e.name)).size;
-      } catch {
-        continue; // vanished or dangling link
-      }
-      out.push(size > 0 ? { path: p, isDir: false, fileSize: size } : { path: p, isDir: false });
-    }
-  }
-  return out.sort((a, b) => compareCodePoints(a.path, b.path));
-}
-
-export function localFile(rootDir: string, rel: string): string {
-  return path.join(rootDir, ...rel.split('/'));
 }

@@ -30,7 +30,8 @@ import type {
   ViewType,
 } from '../types';
 import { RUN_NAME_TAG } from '../types';
-import { checkRelPath, listLocal, localFile, localPathOfUri, rebaseRoot } from './artifacts';
+import { listLocalArtifacts, localArtifactSize, readLocalArtifact } from '../localArtifacts';
+import { localPathOfUri, rebaseRoot } from './artifacts';
 import { ExperimentReader, REGISTRY_FOLDER, type ExperimentEntry } from './experimentReader';
 import { checkCancelled, checkReadKey, direntIsDir, isDir, isValidRunId, listDir, validateKey } from './fsUtil';
 import { LoggedModelReader } from './loggedModels';
@@ -416,35 +417,17 @@ export class FileStore implements TrackingStore {
 
   async listArtifacts(owner: ArtifactOwner, relPath?: string, options?: CallOptions): Promise<ArtifactFile[]> {
     checkCancelled(options?.signal);
-    const rel = checkRelPath(relPath, this.uri);
-    return listLocal(this.artifactRoot(owner), rel);
-  }
-
-  private artifactFile(owner: ArtifactOwner, relPath: string): { file: string; stat: fs.Stats } {
-    const rel = checkRelPath(relPath, this.uri);
-    if (rel === '') throw invalidRequest('An artifact path is required.', this.uri);
-    const file = localFile(this.artifactRoot(owner), rel);
-    let stat: fs.Stats | undefined;
-    try {
-      stat = fs.statSync(file);
-    } catch {
-      stat = undefined;
-    }
-    if (!stat) throw notFound(`Artifact '${rel}'`, this.uri);
-    return { file, stat };
+    return listLocalArtifacts(this.artifactRoot(owner), relPath, options?.signal, this.uri);
   }
 
   async readArtifact(owner: ArtifactOwner, relPath: string, options?: CallOptions): Promise<AsyncIterable<Uint8Array>> {
     checkCancelled(options?.signal);
-    const { file, stat } = this.artifactFile(owner, relPath);
-    if (stat.isDirectory()) throw invalidRequest(`'${relPath}' is a directory.`, this.uri);
-    return fs.createReadStream(file, options?.signal ? { signal: options.signal } : undefined);
+    return readLocalArtifact(this.artifactRoot(owner), relPath, options?.signal, this.uri);
   }
 
   async artifactSize(owner: ArtifactOwner, relPath: string, options?: CallOptions): Promise<number | undefined> {
     checkCancelled(options?.signal);
-    const { stat } = this.artifactFile(owner, relPath);
-    return stat.isDirectory() ? undefined : stat.size;
+    return localArtifactSize(this.artifactRoot(owner), relPath, this.uri);
   }
 
   // ---------------- model registry ----------------
