@@ -1,10 +1,10 @@
 // `npm start -- --smoke`: the browser check of the started code-server. Opens the workbench in Debian
-// chromium (playwright-core, the UI tests' harness), opens the MLflow view and waits until the
+// chromium (playwright-core, the UI tests' harness), opens the MLflow view and waits until its
 // Experiments tree lists every experiment of the demo store. Throws an Error that says what was seen.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { launchBrowser, Workbench } = require('../test/harness/workbench.js');
+const { launchBrowser, Workbench, escapeRe } = require('../test/harness/workbench.js');
 
 /**
  * @param {string} url            the workspace URL code-server serves
@@ -18,11 +18,14 @@ export async function checkExplorer(url, experiments, { timeoutMs = 120_000, scr
   try {
     wb = await Workbench.open(browser, url, { timeout: timeoutMs });
     await wb.openView('MLflow');
+    // the Experiments tree only: the Models view lists experiments too (their logged models)
+    const tree = wb.page.getByRole('tree', { name: 'Experiments' });
     const deadline = Date.now() + timeoutMs;
     for (const name of experiments) {
-      await wb.treeRow(name).first().waitFor({ timeout: Math.max(1000, deadline - Date.now()) });
+      await tree.locator('.monaco-list-row[role="treeitem"]').filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(name)}$`) }) })
+        .first().waitFor({ timeout: Math.max(1000, deadline - Date.now()) });
     }
-    const rows = (await wb.treeLabels()).map((r) => r.label).filter(Boolean);
+    const rows = await tree.locator('.monaco-list-row[role="treeitem"] .label-name').allInnerTexts();
     return { rows, screenshot: await wb.screenshot(screenshot) };
   } catch (e) {
     let seen = '';
