@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import { activationMs, bundleLoadMs, mainBundle } from './activationMeasure';
 
-describe('activation', function () {
+describe('activation log and main bundle', function () {
   this.timeout(30000);
 
   it('activate() runs and logs its activation line to the MLflow log', async () => {
