@@ -25,6 +25,8 @@ import {
   localUrlFor,
 } from '../cli/commands';
 import type { MlflowInvocation } from '../cli/commands';
+import { activationEnv, detectEnvironment } from '../cli/activation';
+import { nodeDiscoveryFs } from '../cli/discovery';
 import { COMMAND_OPTIONS, COMMAND_TITLES, CommandId } from '../cli/options';
 import { findFreePort, invokeModel, waitForPing } from '../cli/scoring';
 import type { MlflowVersion } from '../cli/version';
@@ -162,12 +164,15 @@ export class ModelCommands implements vscode.Disposable {
     const settings = readSettings(scope);
     const tracking = trackingContextFor(resolved, creds, { caFile: settings.caFile || undefined, insecure: settings.insecure });
     const cwd = conn?.folder?.uri.scheme === 'file' ? conn.folder.uri.fsPath : vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
-    return { invocation: found.invocation, version: found.version, conn, ctx: { invocation: found.invocation, version: found.version, tracking, cwd } };
+    // as in a terminal where the environment is activated (MLflow starts uvicorn/gunicorn by bare name)
+    const extraEnv = activationEnv(found.environment, process.env, process.platform);
+    return { invocation: found.invocation, version: found.version, conn, ctx: { invocation: found.invocation, version: found.version, tracking, cwd, extraEnv } };
   }
 
   private async install(argv: string[]): Promise<void> {
     const [executable, ...args] = argv;
-    const t = await this.runner.run({ executable, args, env: {}, title: 'Install MLflow' }, { action: 'install', slot: this.runner.freeSlot(slotName('install')) });
+    const env = activationEnv(await detectEnvironment(executable, { fs: nodeDiscoveryFs, platform: process.platform }), process.env, process.platform);
+    const t = await this.runner.run({ executable, args, env, title: 'installing MLflow' }, { action: 'install', slot: this.runner.freeSlot(slotName('install')) });
     await t.exited;
   }
 
