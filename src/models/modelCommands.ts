@@ -44,6 +44,7 @@ import { MlflowCli } from './mlflowCli';
 import { pickModel } from './modelPicker';
 import { OptionValues, knownOptions, rememberable } from './optionForm';
 import { FormExtra, showOptionsForm } from './optionsUi';
+import { waitPortFree } from './processTree';
 import { prompter } from './prompter';
 import { RunningServer, Servers, exampleRequest, requestFromChosenFile, showAnswer } from './servers';
 import { RunningTask, TaskRunner } from './taskRunner';
@@ -67,6 +68,8 @@ export interface CommandResult {
   outputPath?: string;
   /** gc */
   plan?: ReturnType<typeof planGc>;
+  /** stop: nothing answers on the port any more */
+  portFree?: boolean;
 }
 
 export interface CommandArgs {
@@ -295,7 +298,7 @@ export class ModelCommands implements vscode.Disposable {
         void prompter()
           .notify('warning', `MLflow: ${server.url} did not answer within ${Math.round(timeoutMs / 1000)} s. The terminal shows what MLflow is doing.`, { id: 'serve.timeout' }, 'Show Terminal', 'Stop')
           .then((p) => {
-            if (p === 'Stop') server.task.terminate();
+            if (p === 'Stop') void this.stopServer({ serverId: server.id });
             else if (p) server.task.terminal()?.show();
           });
       }
@@ -308,7 +311,7 @@ export class ModelCommands implements vscode.Disposable {
       void prompter()
         .notify('info', `MLflow UI for ${server.target} is running at ${server.url}.`, { id: 'ui.ready' }, 'Open in Browser', 'Stop')
         .then((p) => {
-          if (p === 'Stop') server.task.terminate();
+          if (p === 'Stop') void this.stopServer({ serverId: server.id });
           else if (p) void vscode.env.openExternal(vscode.Uri.parse(server.url));
         });
     } else {
@@ -316,7 +319,7 @@ export class ModelCommands implements vscode.Disposable {
         .notify('info', `MLflow: ${shortTarget(server.target, 60)} is being served at ${server.url}.`, { id: 'serve.ready' }, 'Send Test Request', 'Stop')
         .then((p) => {
           if (p === 'Send Test Request') return vscode.commands.executeCommand('mlflow.sendTestRequest', { serverId: server.id });
-          if (p === 'Stop') server.task.terminate();
+          if (p === 'Stop') return this.stopServer({ serverId: server.id });
           return undefined;
         });
     }
@@ -348,9 +351,17 @@ export class ModelCommands implements vscode.Disposable {
   async stopServer(arg?: unknown): Promise<CommandResult> {
     const server = await this.servers.choose(arg, undefined, 'Stop which server?');
     if (!server) return { status: 'blocked', message: 'No server is running.' };
-    server.task.terminate();
+    await server.task.stop();
     await Promise.race([server.task.exited, new Promise((r) => setTimeout(r, 10_000))]);
-    return { status: 'done', url: server.url };
+    const host = new URL(server.url).hostname.replace(/^\[|\]$/g, '');
+    const portFree = await waitPortFree(host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, server.port, 5000);
+    if (!portFree) {
+      this.s.log.warn(`[models] ${server.url} still answers after Stop`);
+      void prompter().notify('warning', `MLflow: stopped ${shortTarget(server.target, 60)}, but something still answers on port ${server.port}. Another process holds the port; find it with "lsof -i :${server.port}" (or "netstat -ano" on Windows) and end it.`, { id: 'stop.portBusy' });
+    } else {
+      vscode.window.setStatusBarMessage(`$(debug-stop) MLflow: stopped ${shortTarget(server.target, 40)}; port ${server.port} is free`, 8000);
+    }
+    return { status: portFree ? 'done' : 'failed', url: server.url, port: server.port, portFree };
   }
 
   // ---- predict -------------------------------------------------------------------------------------
