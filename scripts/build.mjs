@@ -3,7 +3,7 @@
 //   src/extension.ts           -> dist/extension.js          (node, cjs, vscode external)
 //   node_modules/sql.js/dist/sql-wasm.wasm -> dist/sql-wasm.wasm (loaded lazily by the SQLite backend)
 //   media/*.ts (not .d.ts)     -> dist/webview/<name>.js      (browser, iife; one bundle per entry)
-//   test/vscode/index.ts + test/vscode/**/*.test.ts -> out/test/vscode/**.js
+//   test/{vscode,e2e}/index.ts + **/*.test.ts -> out/test/{vscode,e2e}/**.js
 //                                                         (run inside the real extension host;
 //                                                          mocha stays external: node_modules is beside out/)
 // Flags: --production (minify, no source maps; what `npm run package` uses), --no-tests, --watch, --quiet.
@@ -105,18 +105,20 @@ if (webviewEntries.length) {
   });
 }
 
-// 3. Extension-host test suite (dev builds only): the run() entry and each *.test.ts as its own file
-//    so index.js can hand them to mocha.addFile (mocha sets up describe/it per file).
-const testDir = path.join(ROOT, 'test/vscode');
-if (withTests && fs.existsSync(path.join(testDir, 'index.ts'))) {
-  fs.rmSync(path.join(ROOT, 'out/test/vscode'), { recursive: true, force: true }); // no stale suites
+// 3. Extension-host test suites (dev builds only): test/vscode (npm test) and test/e2e (npm run
+//    test:e2e, against real MLflow): each run() entry and each *.test.ts as its own file so index.js
+//    can hand them to mocha.addFile (mocha sets up describe/it per file).
+for (const suite of ['vscode', 'e2e']) {
+  const testDir = path.join(ROOT, 'test', suite);
+  if (!withTests || !fs.existsSync(path.join(testDir, 'index.ts'))) continue;
+  fs.rmSync(path.join(ROOT, 'out/test', suite), { recursive: true, force: true }); // no stale suites
   builds.push({
-    name: 'vscode-tests',
+    name: `${suite}-tests`,
     options: {
       ...common,
       entryPoints: [path.join(testDir, 'index.ts'), ...walk(testDir, n => n.endsWith('.test.ts'))],
       outbase: testDir,
-      outdir: path.join(ROOT, 'out/test/vscode'),
+      outdir: path.join(ROOT, 'out/test', suite),
       platform: 'node',
       format: 'cjs',
       target: 'node20',
