@@ -77,6 +77,12 @@ export interface RunFilterOptions {
    * does, where NaN only satisfies `!=`.
    */
   nanAsZero?: boolean;
+  /**
+   * SQL stores hold ±inf as ±1.7976931348623157e308 and compare that (so `metrics.x > 1.7976931348623157e308`
+   * never matches there); decoded values read ±Infinity (wire.ts storedDouble), so filters put the stored
+   * number back. Default false: the file store keeps real infinities.
+   */
+  infAsMax?: boolean;
 }
 
 type RunPredicate = (run: Run) => boolean;
@@ -96,9 +102,11 @@ function compileComparison(c: Comparison, opts: RunFilterOptions): { pred: RunPr
       checkOp(c, NUMERIC_OPS);
       const test = numberPredicate(c.op, c.rhs.value);
       const nanAsZero = opts.nanAsZero === true;
+      const infAsMax = opts.infAsMax === true;
+      const stored = (v: number) => (nanAsZero && Number.isNaN(v) ? 0 : infAsMax && !Number.isFinite(v) && !Number.isNaN(v) ? Math.sign(v) * Number.MAX_VALUE : v);
       pred = (run) => {
         for (const m of run.data.metrics) {
-          if (m.key === key) return test(nanAsZero && Number.isNaN(m.value) ? 0 : m.value);
+          if (m.key === key) return test(stored(m.value));
         }
         return false;
       };

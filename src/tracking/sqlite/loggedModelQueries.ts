@@ -3,6 +3,7 @@ import { invalidRequest, notFound, TrackingError } from '../errors';
 import { checkMaxResults } from '../paging';
 import type { LoggedModel, Metric, Page, SearchLoggedModelsQuery } from '../types';
 import { chunks, type Db, placeholders } from './database';
+import { storedDouble } from '../wire';
 import { LOGGED_MODEL_COLS, loggedModelFromRow, num, selectList, str } from './rows';
 import { compileLoggedModelFilter, compileLoggedModelOrderBy } from './search';
 import { pyToken } from './tokens';
@@ -34,7 +35,7 @@ function fill(db: Db, list: LoggedModel[]): LoggedModel[] {
         (r) => {
           const m: Metric = {
             key: String(r[1]),
-            value: r[2] === null ? NaN : Number(r[2]),
+            value: r[2] === null ? NaN : storedDouble(Number(r[2])),
             timestamp: num(r[3]) ?? 0,
             step: num(r[4]) ?? 0,
             modelId: String(r[0]),

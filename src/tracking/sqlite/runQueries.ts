@@ -221,7 +221,7 @@ export function searchRuns(db: Db, q: SearchRunsQuery): Page<Run> {
   const maxResults = checkMaxResults(q.maxResults, 1000, 50000);
   const offset = decodeOffsetToken(q.pageToken);
   const filter = q.filter?.trim() ? q.filter : undefined;
-  const matches = compileRunFilter(filter, { nanAsZero: true });
+  const matches = compileRunFilter(filter, { nanAsZero: true, infAsMax: true });
   const order = compileRunOrderBy(q.orderBy);
   const needs = filterNeeds(filter, q.orderBy) as unknown as Record<string, unknown>;
   const expIds = q.experimentIds.map(String);
