@@ -388,7 +388,8 @@ export function toWireRun(r: Run): Json {
 
 export function toWireArtifactFile(f: ArtifactFile): Json {
   const o: Json = { path: f.path, is_dir: f.isDir };
-  put(o, 'file_size', f.fileSize);
+  // MLflow's JSON leaves out a zero file_size (an empty file); the domain keeps 0, as MLflow's client reports it
+  if (f.fileSize) put(o, 'file_size', f.fileSize);
   return o;
 }
 

@@ -83,6 +83,8 @@ export interface RunFilterOptions {
    * number back. Default false: the file store keeps real infinities.
    */
   infAsMax?: boolean;
+  /** ILIKE folds A–Z only, as MLflow's SQLite store does (lower() without ICU). Default: full Unicode. */
+  asciiIlike?: boolean;
 }
 
 type RunPredicate = (run: Run) => boolean;
@@ -116,7 +118,7 @@ function compileComparison(c: Comparison, opts: RunFilterOptions): { pred: RunPr
     case 'tag': {
       const s = quotedString(c.rhs, entity);
       checkOp(c, STRING_OPS);
-      const test = stringComparison({ ...c, rhs: { kind: 'string', text: s, raw: c.rhs.raw, quote: "'" } }, entity);
+      const test = stringComparison({ ...c, rhs: { kind: 'string', text: s, raw: c.rhs.raw, quote: "'" } }, entity, opts);
       pred =
         entity === 'parameter'
           ? (run) => {
@@ -140,7 +142,7 @@ function compileComparison(c: Comparison, opts: RunFilterOptions): { pred: RunPr
       if (c.rhs.kind === 'number') throw invalidRequest(`Expected a quoted string value for attributes. Got value ${c.rhs.raw}`);
       if (c.rhs.kind === 'list' && key !== 'run_id') throw invalidRequest(`Only the 'run_id' attribute supports comparison with a list of quoted string values.`);
       checkOp(c, STRING_LIST_OPS);
-      const test = stringComparison(c, 'attributes', { lists: true, runIds: true });
+      const test = stringComparison(c, 'attributes', { lists: true, runIds: true, asciiIlike: opts.asciiIlike });
       switch (key) {
         case 'run_id':
           pred = (run) => test(run.info.runId);
@@ -166,7 +168,7 @@ function compileComparison(c: Comparison, opts: RunFilterOptions): { pred: RunPr
       if (c.rhs.kind === 'number' || c.rhs.kind === 'word') throw invalidRequest(`Expected a quoted string value for dataset attributes. Got value ${c.rhs.raw}`);
       checkOp(c, STRING_LIST_OPS);
       // MLflow filters list values for run ids only by case; dataset names keep their case here.
-      const test = stringComparison(c, 'dataset attributes', { lists: true });
+      const test = stringComparison(c, 'dataset attributes', { lists: true, asciiIlike: opts.asciiIlike });
       if (key === 'context') {
         pred = (run) => run.inputs.datasetInputs.some((di) => di.tags.some((t) => t.key === DATASET_CONTEXT_TAG && test(t.value)));
       } else if (key === 'name') {

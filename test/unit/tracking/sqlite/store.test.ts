@@ -123,6 +123,33 @@ describe('SqliteStore', function () {
     });
   }
 
+  describe('ILIKE with letters beyond A–Z', () => {
+    it('folds A–Z only, as MLflow\'s SQLite store does (SQLite lower() has no Unicode case folding)', async () => {
+      const runId = '976dfca4864c4d1c979129ad38cea10b';
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-ilike-'));
+      const copy = path.join(dir, 'mlflow.db');
+      const SQL = await loadSqlJs();
+      const db = new SQL.Database(fs.readFileSync(storePath('v3', 'server', 'mlflow.db')));
+      db.run("INSERT INTO tags (key, value, run_uuid) VALUES ('team', 'Équipe Ünited', ?)", [runId]);
+      fs.writeFileSync(copy, db.export());
+      db.close();
+      const store = await SqliteStore.open(copy);
+      try {
+        const exp = (await store.getRun(runId)).info.experimentId;
+        const hit = async (filter: string) => (await store.searchRuns({ experimentIds: [exp], filter })).items.some((r) => r.info.runId === runId);
+        // what sqlite3 answers for lower(value) LIKE lower(pattern) with case_sensitive_like on
+        assert.equal(await hit("tags.team ILIKE 'équipe%'"), false, 'É and é differ on SQLite');
+        assert.equal(await hit("tags.team ILIKE 'ÉQUIPE ÜNITED'"), true, 'A–Z fold, É = É');
+        assert.equal(await hit("tags.team ILIKE '%üNITED'"), false);
+        assert.equal(await hit("tags.team ILIKE '%Ünited'"), true);
+        assert.equal(await hit("tags.team LIKE 'équipe%'"), false);
+      } finally {
+        store.dispose();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('SQL-store numbers', () => {
     it('±inf, stored clamped to ±1.7976931348623157e308, read as ±Infinity like the file store; NaN as NaN', async () => {
       const store = await SqliteStore.open(storePath('v3', 'server', 'mlflow.db'));
