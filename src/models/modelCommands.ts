@@ -429,7 +429,7 @@ export class ModelCommands implements vscode.Disposable {
     if (exitCode === 0 && outputPath && fs.existsSync(outputPath)) {
       await vscode.window.showTextDocument(vscode.Uri.file(outputPath), { preview: false });
     }
-    return { status: exitCode === 0 ? 'done' : 'failed', command: cmd, exitCode, outputPath };
+    return { status: exitCode === 0 ? 'done' : 'failed', command: cmd, exitCode, outputPath, terminalName: task.slot };
   }
 
   // ---- docker --------------------------------------------------------------------------------------
@@ -485,13 +485,13 @@ export class ModelCommands implements vscode.Disposable {
     await this.remember(command, values, modelUri);
     const task = await this.runner.run(cmd, { action: command, slot: this.runner.freeSlot(slotName(command)) });
     const exitCode = await task.exited;
-    if (exitCode !== 0) return { status: 'failed', command: cmd, exitCode };
+    if (exitCode !== 0) return { status: 'failed', command: cmd, exitCode, terminalName: task.slot };
     if (command === 'generate-dockerfile') {
       const dir = String(values.outputDirectory ?? 'mlflow-dockerfile');
       const outDir = prep.ctx.cwd && !path.isAbsolute(dir) ? path.resolve(prep.ctx.cwd, dir) : dir;
       const dockerfile = path.join(outDir, 'Dockerfile');
       if (fs.existsSync(dockerfile)) await vscode.window.showTextDocument(vscode.Uri.file(dockerfile), { preview: false });
-      return { status: 'done', command: cmd, exitCode, outputPath: dockerfile };
+      return { status: 'done', command: cmd, exitCode, outputPath: dockerfile, terminalName: task.slot };
     }
     const name = String(values.name ?? 'mlflow-pyfunc-servable');
     const run = `docker run --rm -p 5002:8080 ${name}`;
@@ -500,7 +500,7 @@ export class ModelCommands implements vscode.Disposable {
       .then((p) => {
         if (p) void vscode.env.clipboard.writeText(run);
       });
-    return { status: 'done', command: cmd, exitCode };
+    return { status: 'done', command: cmd, exitCode, terminalName: task.slot };
   }
 
   // ---- gc ------------------------------------------------------------------------------------------
@@ -624,7 +624,7 @@ export class ModelCommands implements vscode.Disposable {
       this.s.experiments.refresh();
       vscode.window.setStatusBarMessage(`$(trash) MLflow: purged ${plan.runs.length} run(s) and ${plan.experiments.length} experiment(s)`, 8000);
     }
-    return { status: exitCode === 0 ? 'done' : 'failed', command: cmd, exitCode, plan, warnings: built.warnings };
+    return { status: exitCode === 0 ? 'done' : 'failed', command: cmd, exitCode, plan, warnings: built.warnings, terminalName: task.slot };
   }
 
   // ---- ui ------------------------------------------------------------------------------------------
