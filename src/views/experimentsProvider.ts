@@ -6,7 +6,7 @@ import type { Log } from '../log';
 import type { Experiment, Run, TrackingStore } from '../tracking/types';
 import type { Node, NodeOf } from './nodes';
 import { collectPages } from '../tracking/paging';
-import { buildRunForest, parentRunId } from './runForest';
+import { buildRunForest } from './runForest';
 import { RunList } from './runList';
 import { toTreeItem } from './treeItems';
 
@@ -405,25 +405,46 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     return node!;
   }
 
-  /** Re-reads the runs of experiments that show a RUNNING run. Returns true if any did. */
+  /**
+   * Re-reads experiments that show a RUNNING run: their first page (runs started since, e.g. the
+   * nested trials of a running sweep on a server, which sends no change events) and every RUNNING
+   * run further down. Returns true if any experiment was re-read.
+   */
   async refreshRunning(): Promise<boolean> {
     let any = false;
     for (const conn of this.connections.all()) {
       if (conn.state.name !== 'connected') continue;
       const store = conn.state.store;
+      const pageSize = readSettings(conn.folder?.uri).runsPageSize;
       for (const [key, list] of this.lists) {
         if (!key.startsWith(conn.key + '|') || !list.hasRunning()) continue;
         any = true;
-        const running = list.runs.filter((r) => r.info.status === 'RUNNING' || parentRunId(r) !== undefined);
-        const fresh: Run[] = [];
-        for (const r of running.filter((x) => x.info.status === 'RUNNING')) {
+        const experimentId = key.slice(conn.key.length + 1);
+        let firstPage: Run[] = [];
+        try {
+          firstPage = (
+            await store.searchRuns({
+              experimentIds: [experimentId],
+              filter: this.query.filter,
+              orderBy: this.query.orderBy,
+              runViewType: this.showDeleted ? 'ALL' : undefined,
+              maxResults: pageSize,
+            })
+          ).items;
+        } catch (e) {
+          this.log.warn(`[explorer] refresh of experiment ${experimentId} failed: ${toTrackingError(e).message}`);
+        }
+        const onPage = new Set(firstPage.map((r) => r.info.runId));
+        const fresh: Run[] = [...firstPage];
+        for (const r of list.runs.filter((x) => x.info.status === 'RUNNING' && !onPage.has(x.info.runId))) {
           try {
             fresh.push(await store.getRun(r.info.runId));
           } catch (e) {
             this.log.warn(`[explorer] refresh of run ${r.info.runId} failed: ${toTrackingError(e).message}`);
           }
         }
-        list.update(fresh);
+        list.mergeFirstPage(fresh);
+        await this.fetchMissingParents(store, list);
         for (const r of fresh) this.metricSteps.delete(`${conn.key}|${r.info.runId}`);
       }
     }

@@ -47,6 +47,17 @@ export class RunList {
     this.extras = this.extras.map((r) => byId.get(r.info.runId) ?? r);
   }
 
+  /**
+   * A re-read of the first page (auto-refresh): runs already listed take their newer state in place,
+   * runs not listed yet (started since) go first, in the page's order.
+   */
+  mergeFirstPage(runs: Run[]): void {
+    const known = new Set(this.runs.map((r) => r.info.runId));
+    this.update(runs);
+    const added = runs.filter((r) => !known.has(r.info.runId));
+    if (added.length) this.pages = [...added, ...this.pages];
+  }
+
   find(runId: string): Run | undefined {
     return this.runs.find((r) => r.info.runId === runId);
   }
