@@ -123,8 +123,9 @@ export class TaskRunner implements vscode.Disposable {
         if (pid !== undefined && running) {
           const r = await endProcessTree(pid);
           log.info(`[task] ${slot}: ended process ${pid} and ${r.pids.length - 1} it started${r.killed ? ' (SIGKILL needed)' : ''}${r.survivors.length ? `; still alive: ${r.survivors.join(', ')}` : ''}`);
+          await Promise.race([exited, new Promise((res) => setTimeout(res, 1500))]);
         }
-        entry.execution?.terminate();
+        if (running) entry.execution?.terminate();
       },
       terminate: () => void entry.stop(),
       terminal: () => findTerminal(slot),
