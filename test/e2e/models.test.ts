@@ -47,6 +47,18 @@ function mlflowByHand(args: string[], env: Record<string, string>, cwd: string, 
   });
 }
 
+/** A free loopback port from the OS (the extension's defaults, 5000/5001, are shared with everyone else's tests). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port });
@@ -148,7 +160,7 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
   it('Serve Model on the registered alias from a venv not on PATH: waits for /ping, Send Test Request returns MLflow\'s predictions, Stop frees the port', async () => {
     const bin = path.join(venv(), 'bin');
     assert.ok(!(process.env.PATH ?? '').split(path.delimiter).includes(bin), `precondition: ${bin} is not on the extension host's PATH`);
-    const r = await run('mlflow.serveModel', { modelUri: ALIAS_URI, envManager: 'local', noPrompt: true, readyTimeoutMs: 420000 });
+    const r = await run('mlflow.serveModel', { modelUri: ALIAS_URI, envManager: 'local', port: await freePort(), noPrompt: true, readyTimeoutMs: 420000 });
     const shown = await transcript(r.terminalName, 'serve');
     assert.equal(r.status, 'started', r.message);
     assert.equal(r.ready, true, `the model server did not answer /ping; the terminal showed:\n${shown}`);
@@ -232,7 +244,7 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
   });
 
   it('Start MLflow UI serves the shown store; Stop ends every worker and frees the port', async () => {
-    const r = await run('mlflow.startUi', { noPrompt: true, openBrowser: false, readyTimeoutMs: 300000 });
+    const r = await run('mlflow.startUi', { port: await freePort(), noPrompt: true, openBrowser: false, readyTimeoutMs: 300000 });
     const shown = await transcript(r.terminalName, 'ui');
     assert.equal(r.status, 'started', r.message);
     assert.equal(r.ready, true, `the UI did not answer; terminal:\n${shown}`);
