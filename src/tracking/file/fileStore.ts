@@ -539,8 +539,8 @@ export class FileStore implements TrackingStore {
   async restoreRun(runId: string, options?: CallOptions): Promise<void> {
     checkCancelled(options?.signal);
     const m = this.requireRun(runId);
-    // 3.x files keep `deleted_time: null`; 2.x drops the key when it rewrites the file
-    updateRunMeta(m.dir, { lifecycle_stage: 'active' }, { deleted_time: null });
+    // MLflow (2.17 and 3.6 alike) rewrites meta.yaml without the deleted_time key
+    updateRunMeta(m.dir, { lifecycle_stage: 'active', deleted_time: undefined });
     this.written();
   }
 

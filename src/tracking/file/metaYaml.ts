@@ -138,9 +138,9 @@ export function yamlScalar(value: string | number | null): string {
 /**
  * Sets top-level keys in a YAML document text, replacing each key's whole block (the key line plus
  * its indented continuation lines) and inserting missing keys in sorted position (PyYAML sorts
- * keys). Every other byte is kept.
+ * keys); a key set to undefined is removed. Every other byte is kept.
  */
-export function setYamlKeys(text: string, updates: Record<string, string | number | null>): string {
+export function setYamlKeys(text: string, updates: Record<string, string | number | null | undefined>): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text.split(/\r?\n/);
   const trailing = lines.length > 0 && lines[lines.length - 1] === '';
@@ -166,18 +166,19 @@ export function setYamlKeys(text: string, updates: Record<string, string | numbe
       // insert new keys that sort before this one
       for (const [k, v] of [...pending]) {
         if (!blocks.some((x) => x.key === k) && k < b.key) {
-          out.push(`${k}: ${yamlScalar(v)}`);
+          if (v !== undefined) out.push(`${k}: ${yamlScalar(v)}`);
           pending.delete(k);
         }
       }
       if (pending.has(b.key)) {
-        out.push(`${b.key}: ${yamlScalar(pending.get(b.key)!)}`);
+        const v = pending.get(b.key);
+        if (v !== undefined) out.push(`${b.key}: ${yamlScalar(v)}`);
         pending.delete(b.key);
         continue;
       }
     }
     for (let i = b.start; i < b.end; i++) out.push(lines[i]);
   }
-  for (const [k, v] of [...pending].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out.push(`${k}: ${yamlScalar(v)}`);
+  for (const [k, v] of [...pending].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (v !== undefined) out.push(`${k}: ${yamlScalar(v)}`);
   return out.join(eol) + (trailing || out.length ? eol : '');
 }

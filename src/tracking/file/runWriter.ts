@@ -5,13 +5,11 @@ import { setYamlKeys } from './metaYaml';
 import { writeFileAtomic } from './fsUtil';
 
 /** Sets top-level keys of `<runDir>/meta.yaml`, leaving every other line as it is. */
-export function updateRunMeta(runDir: string, updates: Record<string, string | number | null>, onlyIfPresent: Record<string, string | number | null> = {}): void {
+export function updateRunMeta(runDir: string, updates: Record<string, string | number | null | undefined>): void {
   const p = path.join(runDir, 'meta.yaml');
   withLock(`${p}.lock`, () => {
     const text = fs.readFileSync(p, 'utf8');
-    const all = { ...updates };
-    for (const [k, v] of Object.entries(onlyIfPresent)) if (new RegExp(`^${k}:`, 'm').test(text)) all[k] = v;
-    const next = setYamlKeys(text, all);
+    const next = setYamlKeys(text, updates);
     if (next !== text) writeFileAtomic(p, next);
   });
 }

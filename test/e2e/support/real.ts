@@ -1,6 +1,6 @@
 // What scripts/test-e2e.mjs hands the end-to-end suites (through the extension host's environment),
 // and MLflow's own Python client, run as small scripts from test/e2e/python that print JSON.
-import { execFile } from 'child_process';
+import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -49,17 +49,72 @@ export function pythonScript(name: string): string {
   return path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test', 'e2e', 'python', name);
 }
 
-/** Runs test/e2e/python/<script> with the given Python and returns the JSON it prints last. */
-export function py<T = unknown>(script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 120000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    execFile(real.python(), [pythonScript(script), ...args], { env: pythonEnv(env), timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${script} ${args.join(' ')}: ${err.message}\n${stderr.split('\n').slice(-15).join('\n')}`));
-      const last = stdout.trim().split('\n').pop() ?? '';
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`${script} printed no JSON: ${stdout.slice(-500)}\n${stderr.slice(-1000)}`));
+/**
+ * One Python process (test/e2e/python/runner.py) that runs the scripts with MLflow imported once;
+ * requests go one at a time. Restarted after a timeout.
+ */
+class Runner {
+  private child?: ChildProcess;
+  private buf = '';
+  private waiting?: (line: string) => void;
+  private queue: Promise<unknown> = Promise.resolve();
+  private stderr = '';
+
+  private start(): ChildProcess {
+    const child = spawn(real.python(), [pythonScript('runner.py')], { env: pythonEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => {
+      this.buf += d.toString();
+      let i;
+      while ((i = this.buf.indexOf('\n')) >= 0) {
+        const line = this.buf.slice(0, i);
+        this.buf = this.buf.slice(i + 1);
+        const w = this.waiting;
+        this.waiting = undefined;
+        w?.(line);
       }
     });
-  });
+    child.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
+    child.on('exit', () => {
+      if (this.child === child) this.child = undefined;
+      const w = this.waiting;
+      this.waiting = undefined;
+      w?.(JSON.stringify({ ok: false, error: `runner.py exited: ${this.stderr}` }));
+    });
+    return child;
+  }
+
+  run(script: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<string> {
+    const job = this.queue.then(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const child = (this.child ??= this.start());
+          const timer = setTimeout(() => {
+            this.waiting = undefined;
+            child.kill('SIGKILL');
+            reject(new Error(`${script} ${args.join(' ')}: no answer within ${timeoutMs / 1000} s`));
+          }, timeoutMs);
+          this.waiting = (line) => {
+            clearTimeout(timer);
+            const r = JSON.parse(line) as { ok: boolean; out?: string; error?: string };
+            if (r.ok) resolve(r.out ?? '');
+            else reject(new Error(`${script} ${args.join(' ')}:\n${r.error}`));
+          };
+          child.stdin!.write(JSON.stringify({ script, args, env }) + '\n');
+        }),
+    );
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+}
+let runner: Runner | undefined;
+
+/** Runs test/e2e/python/<script> with the given Python (MLflow's own client) and returns the JSON it prints last. */
+export async function py<T = unknown>(script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 120000): Promise<T> {
+  const out = await (runner ??= new Runner()).run(script, args, env, timeoutMs);
+  const last = out.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`${script} printed no JSON: ${out.slice(-500)}`);
+  }
 }
