@@ -7,6 +7,7 @@ input.csv and input.json (dataframe_split) with five rows, and `expected` is wha
 """
 import json
 import os
+import pathlib
 import sys
 
 import mlflow
@@ -17,14 +18,14 @@ uri, name, alias, out = sys.argv[1:5]
 # given, not inferred: inference asks the package index, which an offline machine waits on (--env-manager local
 # never installs them anyway)
 REQS = ["mlflow", "scikit-learn"]
-if uri.startswith("sqlite:///"):
-    os.chdir(os.path.dirname(uri[len("sqlite:///"):]))  # the client's default artifact root is ./mlruns
 mlflow.set_tracking_uri(uri)
-mlflow.set_experiment("e2e-models")
+# test/e2e/python/runner.py runs every script in one process: no chdir, no active experiment left behind; the
+# artifacts go beside the database (the client's default would be ./mlruns of the current directory)
+exp_id = mlflow.MlflowClient().create_experiment("e2e-models", artifact_location=pathlib.Path(out).parent.joinpath("mlruns").as_uri())
 X, y = load_iris(return_X_y=True, as_frame=True)
 clf = LogisticRegression(max_iter=300).fit(X, y)
 rows = X.iloc[[0, 50, 100, 75, 149]]
-with mlflow.start_run(run_name="iris-logreg") as run:
+with mlflow.start_run(experiment_id=exp_id, run_name="iris-logreg") as run:
     mlflow.log_param("max_iter", 300)
     if int(mlflow.__version__.split(".")[0]) >= 3:
         info = mlflow.sklearn.log_model(clf, name="model", registered_model_name=name, input_example=X.head(3), pip_requirements=REQS)

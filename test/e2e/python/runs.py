@@ -5,18 +5,19 @@ usage: runs.py TRACKING_URI seed EXPERIMENT N_ACTIVE N_DELETED -> {"experiment_i
 """
 import json
 import os
+import pathlib
 import sys
 
 import mlflow
 from mlflow.exceptions import MlflowException
 
 uri, what = sys.argv[1], sys.argv[2]
-if uri.startswith("sqlite:///"):
-    os.chdir(os.path.dirname(uri[len("sqlite:///"):]))  # the client's default artifact root is ./mlruns
 mlflow.set_tracking_uri(uri)
 client = mlflow.MlflowClient()
 if what == "seed":
-    exp_id = client.create_experiment(sys.argv[3])
+    # artifacts beside a SQLite database (runner.py shares one process and its current directory with every script)
+    root = os.path.dirname(uri[len("sqlite:///"):]) if uri.startswith("sqlite:///") else None
+    exp_id = client.create_experiment(sys.argv[3], artifact_location=pathlib.Path(root, "mlruns-gc").as_uri() if root else None)
     n_active, n_deleted = int(sys.argv[4]), int(sys.argv[5])
     out = {"experiment_id": exp_id, "active": [], "deleted": []}
     for i in range(n_active + n_deleted):
