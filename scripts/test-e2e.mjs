@@ -119,11 +119,15 @@ for (const [i, python] of pythons.entries()) {
       { name: 'auth', python, dir: path.join(dir, 'auth'), auth: true },
     ];
     if (pg.available) specs.push({ name: 'postgres', python, dir: path.join(dir, 'postgres'), backend: pg.createDb(`e2e_${i}_${version.replace(/\W/g, '_')}`) });
-    const servers = await Promise.all(specs.map(async s => {
+    // allSettled: when one fails, the others have still started (and are stopped below)
+    const started = await Promise.allSettled(specs.map(async s => {
       const srv = await startMlflowServer(s);
       toStop.add(srv);
       return srv;
     }));
+    const failed = started.find(x => x.status === 'rejected');
+    if (failed) throw failed.reason;
+    const servers = started.map(x => x.value);
     const ts = Date.now() - t;
     for (const s of servers) {
       console.log(`  ${s.name.padEnd(8)} ${s.url}  (${s.backend.replace(/\/\/mlflow:mlflow@/, '//')}${s.auth ? ', basic auth' : ''})`);
