@@ -44,7 +44,9 @@ export class StoreStatusBar implements vscode.Disposable {
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         break;
     }
-    md.appendMarkdown('\n\n*Click to switch the tracking store*');
+    const signIn = s.name === 'error' && s.error.kind === 'auth' && s.resolved?.kind === 'rest';
+    this.item.command = signIn ? 'mlflow.signIn' : 'mlflow.setTrackingUri';
+    md.appendMarkdown(signIn ? '\n\n*Click to sign in*' : '\n\n*Click to switch the tracking store*');
     this.item.tooltip = md;
     this.item.show();
   }

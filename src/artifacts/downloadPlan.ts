@@ -74,7 +74,7 @@ export async function planDownload(
         queue.push(f.path);
         plan.dirs.push(safeDest(destDir, [rootName, ...segs(f.path).slice(base.length)]));
       } else add(f);
-      if (plan.files.length > MAX_FILES) throw new Error(`More than ${MAX_FILES} files: download this folder with \`mlflow artifacts download\` instead.`);
+      if (plan.files.length > MAX_FILES) throw new Error(`More than ${MAX_FILES} files: download this folder with "mlflow artifacts download" instead.`);
     }
   }
   return plan;

@@ -34,6 +34,7 @@ export interface CliCommand {
   /** Variables to add to the inherited environment. */
   env: Record<string, string>;
   cwd?: string;
+  /** What it does, for messages that add their own "MLflow: " (e.g. "serve models:/m@prod on 127.0.0.1:5001"). */
   title: string;
 }
 
@@ -411,7 +412,7 @@ export function buildServeCommand(opts: ServeOptions & BuildContext): BuildResul
   const env = trackingEnv(tracking, issues);
   const port = a.values.port ?? 5000;
   const host = (a.values.host as string | undefined) ?? '127.0.0.1';
-  return finish('serve', opts, r, a, env, `MLflow: serve ${shortModel(values.modelUri)} on ${host}:${port}`, issues);
+  return finish('serve', opts, r, a, env, `serve ${shortModel(values.modelUri)} on ${host}:${port}`, issues);
 }
 
 // ---- predict ---------------------------------------------------------------------------------------------
@@ -469,7 +470,7 @@ export function buildPredictCommand(opts: PredictOptions & BuildContext): BuildR
   envManagerNotes(values, issues, true);
   const a = assemble('predict', values, opts, r, issues);
   const env = trackingEnv(tracking, issues);
-  return finish('predict', opts, r, a, env, `MLflow: predict with ${shortModel(values.modelUri)}`, issues);
+  return finish('predict', opts, r, a, env, `predict with ${shortModel(values.modelUri)}`, issues);
 }
 
 // ---- docker ----------------------------------------------------------------------------------------------
@@ -497,7 +498,7 @@ export function buildBuildDockerCommand(opts: BuildDockerOptions & BuildContext)
   const a = assemble('build-docker', values, opts, r, issues);
   const env = trackingEnv(tracking, issues);
   const name = (a.values.name as string | undefined) ?? 'mlflow-pyfunc-servable';
-  return finish('build-docker', opts, r, a, env, `MLflow: build Docker image ${name}`, issues);
+  return finish('build-docker', opts, r, a, env, `build Docker image ${name}`, issues);
 }
 
 /** `mlflow models generate-dockerfile`: writes a Dockerfile and build context; no Docker needed. */
@@ -509,7 +510,7 @@ export function buildGenerateDockerfileCommand(opts: GenerateDockerfileOptions &
   const a = assemble('generate-dockerfile', values, opts, r, issues);
   const env = trackingEnv(tracking, issues);
   const dir = (a.values.outputDirectory as string | undefined) ?? 'mlflow-dockerfile';
-  return finish('generate-dockerfile', opts, r, a, env, `MLflow: generate Dockerfile in ${dir}`, issues);
+  return finish('generate-dockerfile', opts, r, a, env, `generate Dockerfile in ${dir}`, issues);
 }
 
 // ---- gc --------------------------------------------------------------------------------------------------
@@ -626,7 +627,7 @@ export function buildGcCommand(opts: GcOptions & GcContext): BuildResult {
     env.MLFLOW_TRACKING_URI = values.backendStoreUri;
   }
   const what = runIds.length > 0 ? `${runIds.length} run${runIds.length > 1 ? 's' : ''}` : experimentIds.length > 0 ? `${experimentIds.length} experiment${experimentIds.length > 1 ? 's' : ''}` : 'deleted runs';
-  return finish('gc', opts, r, a, env, `MLflow: purge ${what}${a.values.olderThan ? ` older than ${String(a.values.olderThan)}` : ''}`, issues);
+  return finish('gc', opts, r, a, env, `purge ${what}${a.values.olderThan ? ` older than ${String(a.values.olderThan)}` : ''}`, issues);
 }
 
 // ---- server / ui ----------------------------------------------------------------------------------------
@@ -691,7 +692,7 @@ export function buildServerCommand(opts: ServerOptions & ServerContext): BuildRe
   const port = a.values.port ?? 5000;
   const host = (a.values.host as string | undefined) ?? '127.0.0.1';
   const store = (a.values.backendStoreUri as string | undefined) ?? 'default store';
-  return finish(command, opts, r, a, {}, `MLflow ${command === 'ui' ? 'UI' : 'server'}: ${store} on ${host}:${port}`, issues);
+  return finish(command, opts, r, a, {}, `start the ${command === 'ui' ? 'UI' : 'server'} for ${store} on ${host}:${port}`, issues);
 }
 
 // ---- helpers for the UI ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PythonEnvironment, detectEnvironment } from './activation';
 import type { MlflowInvocation } from './commands';
 import { MlflowVersion, compareVersions, parseVersionString } from './version';
 
@@ -18,6 +19,8 @@ export interface FileInfo {
 export interface DiscoveryFs {
   /** undefined when the path does not exist. Follows symlinks. */
   stat(p: string): Promise<FileInfo | undefined>;
+  /** The target of a symbolic link (the path itself otherwise). */
+  realpath?(p: string): Promise<string>;
 }
 
 export interface DiscoveryEnv {
@@ -344,7 +347,16 @@ export function interpretProbe(inv: MlflowInvocation, out: ProbeOutput, tried: s
 export type ProbeRunner = (executable: string, args: string[]) => Promise<ProbeOutput>;
 
 export type DiscoveryResult =
-  | { ok: true; invocation: MlflowInvocation; version: MlflowVersion; source: InvocationSource; /** Earlier candidates that failed, for the log. */ skipped: DiscoveryProblem[] }
+  | {
+      ok: true;
+      invocation: MlflowInvocation;
+      version: MlflowVersion;
+      source: InvocationSource;
+      /** The Python environment it belongs to: commands run as if it were activated (activation.ts). */
+      environment: PythonEnvironment;
+      /** Earlier candidates that failed, for the log. */
+      skipped: DiscoveryProblem[];
+    }
   | { ok: false; problem: DiscoveryProblem };
 
 /**
@@ -359,7 +371,7 @@ export async function discoverMlflow(input: CandidateInput, de: DiscoveryEnv, ru
   for (const c of listed.candidates) {
     const out = await run(c.invocation.path, versionProbeArgs(c.invocation));
     const r = interpretProbe(c.invocation, out, listed.tried);
-    if (r.ok) return { ok: true, invocation: c.invocation, version: r.version, source: c.source, skipped };
+    if (r.ok) return { ok: true, invocation: c.invocation, version: r.version, source: c.source, environment: await detectEnvironment(c.invocation.path, de), skipped };
     skipped.push(r.problem);
   }
   return { ok: false, problem: skipped[0] };
@@ -384,6 +396,7 @@ export const nodeDiscoveryFs: DiscoveryFs = {
       return undefined;
     }
   },
+  realpath: (p) => fs.promises.realpath(p),
 };
 
 /** Runs the probe with a timeout (MLflow imports take a few seconds on a cold disk). */

@@ -54,7 +54,7 @@ export function registerConnectionCommands(s: Services): vscode.Disposable[] {
       } catch (e) {
         const err = toTrackingError(e);
         if (err.kind === 'auth' && r.kind === 'rest' && attempt < 2) {
-          const c = await s.credentials.prompt(r.uri, err.message);
+          const c = await s.credentials.prompt(r.uri, err.message, creds);
           if (!c) throw err;
           creds = c;
           continue;
@@ -124,6 +124,11 @@ export function registerConnectionCommands(s: Services): vscode.Disposable[] {
         : vscode.ConfigurationTarget.Global;
       await vscode.workspace.getConfiguration('mlflow', conn.folder?.uri).update('trackingUri', uri || undefined, target);
       await conn.reconnect();
+    }),
+    registerCommand(log, 'mlflow.signIn', async (arg?: unknown) => {
+      const a = (arg ?? {}) as { connKey?: string; conn?: Connection };
+      const conn = a.conn ?? (a.connKey ? connections.get(a.connKey) : undefined) ?? (await pickConnection());
+      return connections.signIn(conn);
     }),
     registerCommand(log, 'mlflow.forgetCredentials', async () => {
       const conn = await pickConnection();

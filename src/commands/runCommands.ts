@@ -66,7 +66,7 @@ export function registerRunCommands(s: Services): vscode.Disposable[] {
       const names = runs.slice(0, 5).map((r) => `“${runDisplayName(r.run)}”`).join(', ') + (runs.length > 5 ? ` and ${runs.length - 5} more` : '');
       const ok = await vscode.window.showWarningMessage(
         `Delete ${runs.length === 1 ? 'run' : `${runs.length} runs`} ${names}?`,
-        { modal: true, detail: 'Deleted runs can be restored until `mlflow gc` removes them for good.' },
+        { modal: true, detail: 'Deleted runs can be restored until garbage collection (mlflow gc, or "MLflow: Garbage-Collect Deleted Runs…") removes them for good.' },
         'Delete',
       );
       if (ok !== 'Delete') return;

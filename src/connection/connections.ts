@@ -87,6 +87,8 @@ export class Connections implements vscode.Disposable {
     this.updateContext();
     this.changed.fire(conn);
     const s = conn.state;
+    // each new attempt (Retry, a changed setting, a reload) may offer it again
+    if (s.name === 'connecting' && s.resolved) this.signInOffered.delete(s.resolved.uri);
     if (s.name === 'error' && s.error.kind === 'auth' && s.resolved?.kind === 'rest') {
       const uri = s.resolved.uri;
       if (this.signInOffered.has(uri)) return;
@@ -100,12 +102,27 @@ export class Connections implements vscode.Disposable {
   private async offerSignIn(conn: Connection, uri: string, reason: string): Promise<void> {
     const pick = await vscode.window.showWarningMessage(`MLflow: ${reason}`, 'Sign In', 'Show Log');
     if (pick === 'Show Log') this.deps.log.show();
-    if (pick !== 'Sign In') return;
-    const creds = await this.deps.credentials.prompt(uri, 'The tracking server asks for credentials.');
-    if (!creds) return;
-    await this.deps.credentials.set(uri, creds);
-    this.signInOffered.delete(uri);
+    if (pick === 'Sign In') await this.signIn(conn);
+  }
+
+  /**
+   * Asks for credentials for the connection's tracking server (wherever its URI came from: settings.json,
+   * MLFLOW_TRACKING_URI, .env), saves them in secret storage and reconnects. The user name of the saved (e.g.
+   * just rejected) credentials is pre-filled. True when the connection then works.
+   */
+  async signIn(conn: Connection): Promise<boolean> {
+    const r = conn.resolved;
+    if (r?.kind !== 'rest') {
+      void vscode.window.showInformationMessage(`MLflow: ${conn.label} is not connected to a tracking server, so there is nothing to sign in to.`);
+      return false;
+    }
+    const s = conn.state;
+    const reason = s.name === 'error' ? s.error.message : 'The tracking server asks for credentials.';
+    const creds = await this.deps.credentials.prompt(r.uri, reason, await this.deps.credentials.get(r.uri));
+    if (!creds) return false;
+    await this.deps.credentials.set(r.uri, creds);
     await conn.reconnect();
+    return conn.state.name === 'connected';
   }
 
   private updateContext(): void {

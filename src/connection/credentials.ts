@@ -28,21 +28,23 @@ export class CredentialStore {
     return this.secrets.delete(SecretKeys.credentials(uri));
   }
 
-  /** Asks for credentials for `uri`; undefined when the user cancels. */
-  async prompt(uri: string, reason: string): Promise<Credentials | undefined> {
-    const kind = await vscode.window.showQuickPick(
-      [
-        { label: 'Username and password', description: 'HTTP Basic, as `mlflow server --app-name basic-auth` uses', id: 'basic' as const },
-        { label: 'Access token', description: 'Sent as a Bearer token', id: 'bearer' as const },
-      ],
-      { title: `Sign in to ${uri}`, placeHolder: reason, ignoreFocusOut: true },
-    );
+  /**
+   * Asks for credentials for `uri`; undefined when the user cancels. `previous` (e.g. the ones the server just
+   * rejected) comes first and pre-fills the user name, so a mistyped password is all that has to be typed again.
+   */
+  async prompt(uri: string, reason: string, previous?: Credentials): Promise<Credentials | undefined> {
+    const kinds = [
+      { label: 'Username and password', description: 'HTTP Basic, as mlflow server --app-name basic-auth uses', id: 'basic' as const },
+      { label: 'Access token', description: 'Sent as a Bearer token', id: 'bearer' as const },
+    ];
+    if (previous?.type === 'bearer') kinds.reverse();
+    const kind = await vscode.window.showQuickPick(kinds, { title: `Sign in to ${uri}`, placeHolder: reason, ignoreFocusOut: true });
     if (!kind) return undefined;
     if (kind.id === 'bearer') {
       const token = await vscode.window.showInputBox({ title: `Token for ${uri}`, password: true, ignoreFocusOut: true, prompt: 'Kept in VS Code\'s secret storage, never in settings.' });
       return token ? { type: 'bearer', token } : undefined;
     }
-    const username = await vscode.window.showInputBox({ title: `Username for ${uri}`, ignoreFocusOut: true });
+    const username = await vscode.window.showInputBox({ title: `Username for ${uri}`, value: previous?.type === 'basic' ? previous.username : undefined, ignoreFocusOut: true });
     if (!username) return undefined;
     const password = await vscode.window.showInputBox({ title: `Password for ${username} at ${uri}`, password: true, ignoreFocusOut: true, prompt: 'Kept in VS Code\'s secret storage, never in settings.' });
     return password === undefined ? undefined : { type: 'basic', username, password };

@@ -52,7 +52,7 @@ export class MlflowCli implements vscode.Disposable {
       this.cache.set(key, p);
       void p.then((r) => {
         if (r.ok) {
-          this.log.info(`[mlflow-cli] using ${r.invocation.kind === 'python' ? `${r.invocation.path} -m mlflow` : r.invocation.path} (MLflow ${r.version.raw}, from ${r.source}) after ${Date.now() - started} ms`);
+          this.log.info(`[mlflow-cli] using ${r.invocation.kind === 'python' ? `${r.invocation.path} -m mlflow` : r.invocation.path} (MLflow ${r.version.raw}, from ${r.source}; ${r.environment.kind === 'plain' ? 'no virtual environment' : `${r.environment.kind} ${r.environment.root}`}) after ${Date.now() - started} ms`);
           for (const s of r.skipped) this.log.info(`[mlflow-cli] skipped: ${s.message}`);
         } else {
           this.cache.delete(key); // try again next time (the user may fix it meanwhile)

@@ -25,6 +25,8 @@ import {
   localUrlFor,
 } from '../cli/commands';
 import type { MlflowInvocation } from '../cli/commands';
+import { activationEnv, detectEnvironment } from '../cli/activation';
+import { nodeDiscoveryFs } from '../cli/discovery';
 import { COMMAND_OPTIONS, COMMAND_TITLES, CommandId } from '../cli/options';
 import { findFreePort, invokeModel, waitForPing } from '../cli/scoring';
 import type { MlflowVersion } from '../cli/version';
@@ -42,6 +44,7 @@ import { MlflowCli } from './mlflowCli';
 import { pickModel } from './modelPicker';
 import { OptionValues, knownOptions, rememberable } from './optionForm';
 import { FormExtra, showOptionsForm } from './optionsUi';
+import { waitPortFree } from './processTree';
 import { prompter } from './prompter';
 import { RunningServer, Servers, exampleRequest, requestFromChosenFile, showAnswer } from './servers';
 import { RunningTask, TaskRunner } from './taskRunner';
@@ -65,6 +68,8 @@ export interface CommandResult {
   outputPath?: string;
   /** gc */
   plan?: ReturnType<typeof planGc>;
+  /** stop: nothing answers on the port any more */
+  portFree?: boolean;
 }
 
 export interface CommandArgs {
@@ -162,12 +167,15 @@ export class ModelCommands implements vscode.Disposable {
     const settings = readSettings(scope);
     const tracking = trackingContextFor(resolved, creds, { caFile: settings.caFile || undefined, insecure: settings.insecure });
     const cwd = conn?.folder?.uri.scheme === 'file' ? conn.folder.uri.fsPath : vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
-    return { invocation: found.invocation, version: found.version, conn, ctx: { invocation: found.invocation, version: found.version, tracking, cwd } };
+    // as in a terminal where the environment is activated (MLflow starts uvicorn/gunicorn by bare name)
+    const extraEnv = activationEnv(found.environment, process.env, process.platform);
+    return { invocation: found.invocation, version: found.version, conn, ctx: { invocation: found.invocation, version: found.version, tracking, cwd, extraEnv } };
   }
 
   private async install(argv: string[]): Promise<void> {
     const [executable, ...args] = argv;
-    const t = await this.runner.run({ executable, args, env: {}, title: 'Install MLflow' }, { action: 'install', slot: this.runner.freeSlot(slotName('install')) });
+    const env = activationEnv(await detectEnvironment(executable, { fs: nodeDiscoveryFs, platform: process.platform }), process.env, process.platform);
+    const t = await this.runner.run({ executable, args, env, title: 'installing MLflow' }, { action: 'install', slot: this.runner.freeSlot(slotName('install')) });
     await t.exited;
   }
 
@@ -290,7 +298,7 @@ export class ModelCommands implements vscode.Disposable {
         void prompter()
           .notify('warning', `MLflow: ${server.url} did not answer within ${Math.round(timeoutMs / 1000)} s. The terminal shows what MLflow is doing.`, { id: 'serve.timeout' }, 'Show Terminal', 'Stop')
           .then((p) => {
-            if (p === 'Stop') server.task.terminate();
+            if (p === 'Stop') void this.stopServer({ serverId: server.id });
             else if (p) server.task.terminal()?.show();
           });
       }
@@ -303,7 +311,7 @@ export class ModelCommands implements vscode.Disposable {
       void prompter()
         .notify('info', `MLflow UI for ${server.target} is running at ${server.url}.`, { id: 'ui.ready' }, 'Open in Browser', 'Stop')
         .then((p) => {
-          if (p === 'Stop') server.task.terminate();
+          if (p === 'Stop') void this.stopServer({ serverId: server.id });
           else if (p) void vscode.env.openExternal(vscode.Uri.parse(server.url));
         });
     } else {
@@ -311,7 +319,7 @@ export class ModelCommands implements vscode.Disposable {
         .notify('info', `MLflow: ${shortTarget(server.target, 60)} is being served at ${server.url}.`, { id: 'serve.ready' }, 'Send Test Request', 'Stop')
         .then((p) => {
           if (p === 'Send Test Request') return vscode.commands.executeCommand('mlflow.sendTestRequest', { serverId: server.id });
-          if (p === 'Stop') server.task.terminate();
+          if (p === 'Stop') return this.stopServer({ serverId: server.id });
           return undefined;
         });
     }
@@ -343,9 +351,17 @@ export class ModelCommands implements vscode.Disposable {
   async stopServer(arg?: unknown): Promise<CommandResult> {
     const server = await this.servers.choose(arg, undefined, 'Stop which server?');
     if (!server) return { status: 'blocked', message: 'No server is running.' };
-    server.task.terminate();
+    await server.task.stop();
     await Promise.race([server.task.exited, new Promise((r) => setTimeout(r, 10_000))]);
-    return { status: 'done', url: server.url };
+    const host = new URL(server.url).hostname.replace(/^\[|\]$/g, '');
+    const portFree = await waitPortFree(host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, server.port, 5000);
+    if (!portFree) {
+      this.s.log.warn(`[models] ${server.url} still answers after Stop`);
+      void prompter().notify('warning', `MLflow: stopped ${shortTarget(server.target, 60)}, but something still answers on port ${server.port}. Another process holds the port; find it with "lsof -i :${server.port}" (or "netstat -ano" on Windows) and end it.`, { id: 'stop.portBusy' });
+    } else {
+      vscode.window.setStatusBarMessage(`$(debug-stop) MLflow: stopped ${shortTarget(server.target, 40)}; port ${server.port} is free`, 8000);
+    }
+    return { status: portFree ? 'done' : 'failed', url: server.url, port: server.port, portFree };
   }
 
   // ---- predict -------------------------------------------------------------------------------------
@@ -413,7 +429,7 @@ export class ModelCommands implements vscode.Disposable {
     if (exitCode === 0 && outputPath && fs.existsSync(outputPath)) {
       await vscode.window.showTextDocument(vscode.Uri.file(outputPath), { preview: false });
     }
-    return { status: exitCode === 0 ? 'done' : 'failed', command: cmd, exitCode, outputPath };
+    return { status: exitCode === 0 ? 'done' : 'failed', command: cmd, exitCode, outputPath, terminalName: task.slot };
   }
 
   // ---- docker --------------------------------------------------------------------------------------
@@ -469,13 +485,13 @@ export class ModelCommands implements vscode.Disposable {
     await this.remember(command, values, modelUri);
     const task = await this.runner.run(cmd, { action: command, slot: this.runner.freeSlot(slotName(command)) });
     const exitCode = await task.exited;
-    if (exitCode !== 0) return { status: 'failed', command: cmd, exitCode };
+    if (exitCode !== 0) return { status: 'failed', command: cmd, exitCode, terminalName: task.slot };
     if (command === 'generate-dockerfile') {
       const dir = String(values.outputDirectory ?? 'mlflow-dockerfile');
       const outDir = prep.ctx.cwd && !path.isAbsolute(dir) ? path.resolve(prep.ctx.cwd, dir) : dir;
       const dockerfile = path.join(outDir, 'Dockerfile');
       if (fs.existsSync(dockerfile)) await vscode.window.showTextDocument(vscode.Uri.file(dockerfile), { preview: false });
-      return { status: 'done', command: cmd, exitCode, outputPath: dockerfile };
+      return { status: 'done', command: cmd, exitCode, outputPath: dockerfile, terminalName: task.slot };
     }
     const name = String(values.name ?? 'mlflow-pyfunc-servable');
     const run = `docker run --rm -p 5002:8080 ${name}`;
@@ -484,7 +500,7 @@ export class ModelCommands implements vscode.Disposable {
       .then((p) => {
         if (p) void vscode.env.clipboard.writeText(run);
       });
-    return { status: 'done', command: cmd, exitCode };
+    return { status: 'done', command: cmd, exitCode, terminalName: task.slot };
   }
 
   // ---- gc ------------------------------------------------------------------------------------------
@@ -608,7 +624,7 @@ export class ModelCommands implements vscode.Disposable {
       this.s.experiments.refresh();
       vscode.window.setStatusBarMessage(`$(trash) MLflow: purged ${plan.runs.length} run(s) and ${plan.experiments.length} experiment(s)`, 8000);
     }
-    return { status: exitCode === 0 ? 'done' : 'failed', command: cmd, exitCode, plan, warnings: built.warnings };
+    return { status: exitCode === 0 ? 'done' : 'failed', command: cmd, exitCode, plan, warnings: built.warnings, terminalName: task.slot };
   }
 
   // ---- ui ------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { CliCommand } from '../cli/commands';
 import { redactEnv } from '../cli/commands';
 import type { Log } from '../log';
+import { endProcessTree, signalGroup } from './processTree';
 import { prompter } from './prompter';
 
 export const TASK_TYPE = 'mlflow';
@@ -28,16 +29,22 @@ export interface RunningTask {
   readonly running: boolean;
   /** Set when the user (or the extension) stopped it. */
   readonly stopped: boolean;
+  /** The process VS Code started (once it has started). */
+  readonly pid: number | undefined;
+  /** Ends the process and everything it started (workers included), then the task. */
+  stop(): Promise<void>;
+  /** stop() without waiting. */
   terminate(): void;
   terminal(): vscode.Terminal | undefined;
 }
 
 export class TaskRunner implements vscode.Disposable {
-  private readonly active = new Map<string, RunningTask & { finish(code: number | undefined): void }>();
+  private readonly active = new Map<string, RunningTask & { finish(code: number | undefined): void; started(pid: number): void }>();
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly log: Log) {
     this.subs.push(
+      vscode.tasks.onDidStartTaskProcess((e) => this.find(e.execution)?.started(e.processId)),
       vscode.tasks.onDidEndTaskProcess((e) => this.ended(e.execution, e.exitCode)),
       // a task whose process never started ends without onDidEndTaskProcess
       vscode.tasks.onDidEndTask((e) => setTimeout(() => this.ended(e.execution, undefined), 500)),
@@ -90,7 +97,9 @@ export class TaskRunner implements vscode.Disposable {
     const exited = new Promise<number | undefined>((resolve) => (finish = resolve));
     let running = true;
     let stopped = false;
+    let pid: number | undefined;
     const started = Date.now();
+    const log = this.log;
     const slot = o.slot;
     const entry = {
       slot,
@@ -103,15 +112,29 @@ export class TaskRunner implements vscode.Disposable {
       get stopped() {
         return stopped;
       },
-      terminate: () => {
-        stopped = true;
-        entry.execution?.terminate();
+      get pid() {
+        return pid;
       },
+      started: (p: number) => {
+        pid = p;
+      },
+      stop: async () => {
+        stopped = true;
+        if (pid !== undefined && running) {
+          const r = await endProcessTree(pid);
+          log.info(`[task] ${slot}: ended process ${pid} and ${r.pids.length - 1} it started${r.killed ? ' (SIGKILL needed)' : ''}${r.survivors.length ? `; still alive: ${r.survivors.join(', ')}` : ''}`);
+          await Promise.race([exited, new Promise((res) => setTimeout(res, 1500))]);
+        }
+        if (running) entry.execution?.terminate();
+      },
+      terminate: () => void entry.stop(),
       terminal: () => findTerminal(slot),
       finish: (code: number | undefined) => {
         if (!running) return;
         running = false;
         this.active.delete(slot);
+        // workers left behind when the terminal was closed (SIGHUP reaches only the process VS Code started)
+        if (pid !== undefined) signalGroup(pid);
         this.log.info(`[task] ${slot}: ended ${code === undefined ? '(no exit code)' : `with exit code ${code}`}${stopped ? ' (stopped)' : ''} after ${Date.now() - started} ms`);
         finish(code);
         if (!o.quiet && !stopped && code !== 0) void this.reportFailure(slot, cmd, code);
@@ -137,6 +160,7 @@ export class TaskRunner implements vscode.Disposable {
 
   dispose(): void {
     this.subs.forEach((s) => s.dispose());
+    for (const r of this.active.values()) if (r.pid !== undefined) signalGroup(r.pid);
   }
 }
 

@@ -1,5 +1,5 @@
 // Artifacts in a local directory, with the semantics of MLflow's `artifacts/list`: paths relative to
-// the artifact root, directories without size, empty files without file_size, a file path or a
+// the artifact root, directories without size, files with their size (0 for an empty one, as MLflow's client says), a file path or a
 // missing directory lists as [], and `..` is rejected. Shared by the local stores.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -42,7 +42,7 @@ export async function listLocalArtifacts(rootDir: string, rel?: string, signal?:
     }
     const p = relPath ? `${relPath}/${name}` : name;
     if (st.isDirectory()) out.push({ path: p, isDir: true });
-    else out.push(st.size > 0 ? { path: p, isDir: false, fileSize: st.size } : { path: p, isDir: false });
+    else out.push({ path: p, isDir: false, fileSize: st.size }); // 0 for an empty file, as MLflow's client reports it
   }
   return out;
 }

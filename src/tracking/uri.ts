@@ -274,7 +274,7 @@ function unsupportedScheme(scheme: string, text: string): never {
       `The tracking URI ${shown} is a ${name} database, which the extension cannot open directly: it needs a tracking server URL.`,
       {
         uri: shown,
-        hint: `Run \`mlflow server --backend-store-uri ${shown}\` and set mlflow.trackingUri to its http://… address (http://127.0.0.1:5000 by default).`,
+        hint: `Run "mlflow server --backend-store-uri ${shown}" and set mlflow.trackingUri to its http://… address (http://127.0.0.1:5000 by default).`,
       },
     );
   }

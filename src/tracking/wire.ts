@@ -64,9 +64,22 @@ export function optInt(v: unknown): number | undefined {
   return undefined;
 }
 
-/** A double: a number, or one of the strings MLflow uses for non-finite values. */
+/**
+ * MLflow's SQL stores cannot hold ±inf and write ±1.7976931348623157e308 (±Number.MAX_VALUE) instead, which
+ * their REST answers then carry. Every decoded metric value goes through this one function so that all
+ * consumers (tree, tables, plots, data table) see ±Infinity, as the file store reports them. A value logged as
+ * exactly ±MAX_VALUE is indistinguishable there and also reads as ±Infinity. Filters on SQL stores compare
+ * the stored value (RunFilterOptions.infAsMax).
+ */
+export function storedDouble(v: number): number {
+  if (v === Number.MAX_VALUE) return Infinity;
+  if (v === -Number.MAX_VALUE) return -Infinity;
+  return v;
+}
+
+/** A double: a number, or one of the strings MLflow uses for non-finite values (±MAX_VALUE: see storedDouble). */
 export function parseDouble(v: unknown): number {
-  if (typeof v === 'number') return v;
+  if (typeof v === 'number') return storedDouble(v);
   if (typeof v === 'string') {
     switch (v) {
       case 'NaN':
@@ -80,7 +93,7 @@ export function parseDouble(v: unknown): number {
         return -Infinity;
     }
     const n = Number(v);
-    if (v.trim() !== '' && !Number.isNaN(n)) return n;
+    if (v.trim() !== '' && !Number.isNaN(n)) return storedDouble(n);
   }
   throw bad('metric value', v);
 }
@@ -375,7 +388,8 @@ export function toWireRun(r: Run): Json {
 
 export function toWireArtifactFile(f: ArtifactFile): Json {
   const o: Json = { path: f.path, is_dir: f.isDir };
-  put(o, 'file_size', f.fileSize);
+  // MLflow's JSON leaves out a zero file_size (an empty file); the domain keeps 0, as MLflow's client reports it
+  if (f.fileSize) put(o, 'file_size', f.fileSize);
   return o;
 }
 

@@ -131,6 +131,9 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     const detail = e.message.length > 60 ? e.message : undefined;
     if (detail) rows.push({ ...base, type: 'message', id: `${node.id}|detail`, text: detail, tooltip: e.userMessage });
     if (e.hint) rows.push({ ...base, type: 'message', id: `${node.id}|hint`, text: e.hint, tooltip: e.hint });
+    if (e.kind === 'auth' && node.conn.resolved?.kind === 'rest') {
+      rows.push({ ...base, type: 'action', id: `${node.id}|signin`, text: 'Sign In…', icon: 'account', command: 'mlflow.signIn', args: [{ connKey: node.conn.key }] });
+    }
     rows.push(
       { ...base, type: 'action', id: `${node.id}|retry`, text: 'Retry', icon: 'debug-restart', command: 'mlflow.retry', args: [node] },
       { ...base, type: 'action', id: `${node.id}|log`, text: 'Show Log', icon: 'output', command: 'mlflow.showLog' },

@@ -54,6 +54,9 @@ async function runExtensionTests(opts = {}) {
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       if (done) return; // the workbench keeps logging cancellations while it shuts down
       const line = util.format(...(Array.isArray(args) ? args : [args]));
+      // a suite asks for what the active terminal shows (xterm's buffer, only the workbench has it)
+      const dump = /^#dump-terminal (\S+)$/.exec(line.trim());
+      if (dump) return void dumpTerminal(page, dump[1]);
       if (!QUIET.test(line)) (type === 'error' ? console.error : console.log)(line);
     });
     await page.exposeFunction('codeAutomationExit', exitCode => { done = true; finish(exitCode); });
@@ -92,6 +95,20 @@ async function runExtensionTests(opts = {}) {
   if (res.code !== 0 && res.failed === 0) res.failed = 1; // run() rejected without a failing test
   res.ms = Date.now() - t0;
   return res;
+}
+
+/** Writes the active integrated terminal's text to `file` (via file.tmp + rename, so a reader sees it whole). */
+async function dumpTerminal(page, file) {
+  const text = await page.evaluate(() => {
+    const w = document.querySelector('.terminal-wrapper.active') || document.querySelector('.terminal-wrapper');
+    const x = w && w.xterm;
+    if (!x) return '(no terminal)';
+    const b = x.buffer.active, lines = [];
+    for (let i = 0; i < b.length; i++) { const l = b.getLine(i); lines.push(l.isWrapped && lines.length ? (lines.pop() + l.translateToString(true)) : l.translateToString(true)); }
+    return lines.join('\n').replace(/\n+$/, '') + '\n';
+  }).catch(e => `(could not read the terminal: ${e.message})\n`);
+  fs.writeFileSync(file + '.tmp', text);
+  fs.renameSync(file + '.tmp', file);
 }
 
 function parseArgs(argv) {

@@ -251,7 +251,7 @@ describe('model commands', function () {
       assert.equal(r.status, 'failed');
       assert.equal(r.exitCode, 1);
       assert.ok(lastRun(['models', 'predict']).argv.includes('json'), 'JSON content type from the extension');
-      await waitFor('the failure notification', () => asked.find((a) => a.id === 'task.failed' && /exit code 1/.test(a.message ?? '')));
+      await waitFor('the failure notification', () => asked.find((a) => a.id === 'task.failed' && /^MLflow: predict with .* failed \(exit code 1\)/.test(a.message ?? "") && !/MLflow: MLflow/.test(a.message ?? "")));
       assert.ok(asked.find((a) => a.id === 'task.failed')?.actions?.includes('Show Output'));
     });
 

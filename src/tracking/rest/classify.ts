@@ -201,7 +201,7 @@ function statusLabel(status: number): string {
 }
 
 const SIGN_IN_HINT =
-  'Sign in with "MLflow: Set Tracking URI…" (username and password for `mlflow server --app-name basic-auth`, or an access token), or use "Forget Saved Credentials…" if the saved ones are outdated.';
+  'Choose "Sign In…" (a username and password for mlflow server --app-name basic-auth, or an access token); the saved credentials are replaced.';
 
 function authError(status: number, text: string, ctx: ErrorContext, errorCode?: string, wwwAuth?: string): TrackingError {
   const uri = ctx.uri;
@@ -217,7 +217,7 @@ function authError(status: number, text: string, ctx: ErrorContext, errorCode?: 
       uri,
       status,
       errorCode,
-      hint: `MLflow 3.5+ only accepts requests addressed to allowed host names: start the server with \`--allowed-hosts ${host}\` (or set MLFLOW_SERVER_ALLOWED_HOSTS), or connect through localhost.`,
+      hint: `MLflow 3.5+ only accepts requests addressed to allowed host names: start the server with --allowed-hosts ${host} (or set MLFLOW_SERVER_ALLOWED_HOSTS), or connect through localhost.`,
     });
   }
   if (/cross-origin request blocked/i.test(body)) {
@@ -225,7 +225,7 @@ function authError(status: number, text: string, ctx: ErrorContext, errorCode?: 
       uri,
       status,
       errorCode,
-      hint: 'MLflow 3.5+ security middleware rejected it; start the server with `--cors-allowed-origins` / `--allowed-hosts` that include this client, and make sure no Origin header is sent.',
+      hint: 'MLflow 3.5+ security middleware rejected it; start the server with --cors-allowed-origins or --allowed-hosts that include this client, and make sure no Origin header is sent.',
     });
   }
   if (status === 401) {
@@ -246,7 +246,7 @@ function authError(status: number, text: string, ctx: ErrorContext, errorCode?: 
   });
 }
 
-export const HTML_HINT = 'Is the tracking URI right? It should be the address of `mlflow server`, including any path prefix.';
+export const HTML_HINT = 'Is the tracking URI right? It should be the address of mlflow server, including any path prefix.';
 
 /** An HTML (or other non-JSON) page where MLflow JSON was expected. */
 export function htmlAnswer(status: number, text: string, ctx: ErrorContext): TrackingError {

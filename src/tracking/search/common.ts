@@ -34,8 +34,14 @@ export function numberPredicate(op: string, rhs: number): (x: number) => boolean
   throw invalidRequest(`Invalid comparator '${op}' for a numeric value.`);
 }
 
+/** How a local store compares strings where MLflow's backends differ. */
+export interface StringOptions {
+  /** ILIKE folds A–Z only, as on MLflow's SQLite store (default: full Unicode, as the file store). */
+  asciiIlike?: boolean;
+}
+
 /** `=`, `!=`, LIKE, ILIKE, IN, NOT IN over strings. `list` holds the IN values. */
-export function stringPredicate(op: string, rhs: string | undefined, list?: readonly string[]): (x: string) => boolean {
+export function stringPredicate(op: string, rhs: string | undefined, list?: readonly string[], so: StringOptions = {}): (x: string) => boolean {
   switch (op) {
     case '=':
       return (x) => x === rhs;
@@ -44,7 +50,7 @@ export function stringPredicate(op: string, rhs: string | undefined, list?: read
     case 'LIKE':
       return compileLike(rhs ?? '', false);
     case 'ILIKE':
-      return compileLike(rhs ?? '', true);
+      return compileLike(rhs ?? '', so.asciiIlike ? 'ascii' : true);
     case 'IN':
     case 'NOT IN': {
       const items = list ?? [];
@@ -71,17 +77,17 @@ export function quotedString(v: Value, entity: string): string {
 }
 
 /** Combines a string predicate with the comparison's list/non-list shape checks. */
-export function stringComparison(c: Comparison, entity: string, opts: { lists?: boolean; runIds?: boolean } = {}): (x: string) => boolean {
+export function stringComparison(c: Comparison, entity: string, opts: { lists?: boolean; runIds?: boolean } & StringOptions = {}): (x: string) => boolean {
   if (c.rhs.kind === 'list') {
     if (!opts.lists) {
       throw invalidRequest(`Only the 'run_id' attribute supports comparison with a list of quoted string values (got ${c.rhs.raw} for ${entity}).`);
     }
     const items = listItems(c.rhs, opts.runIds);
     if (c.op !== 'IN' && c.op !== 'NOT IN') throw invalidRequest(`Invalid comparison '${c.text}': a list of values can only be used with IN or NOT IN.`);
-    return stringPredicate(c.op, undefined, items);
+    return stringPredicate(c.op, undefined, items, opts);
   }
   const s = quotedString(c.rhs, entity);
-  return stringPredicate(c.op, s);
+  return stringPredicate(c.op, s, undefined, opts);
 }
 
 export function numericValue(c: Comparison, message: string): number {

@@ -2,7 +2,7 @@
 
 import { invalidRequest } from '../errors';
 import type { Experiment } from '../types';
-import { NUMERIC_OPS, STRING_OPS, and, checkOp, findTag, numberPredicate, quotedString, stringPredicate } from './common';
+import { NUMERIC_OPS, STRING_OPS, and, checkOp, findTag, numberPredicate, quotedString, stringPredicate, type StringOptions } from './common';
 import { compareStrings } from './like';
 import { comparatorFrom, parseOrderByClause, type SortSpec } from './orderBy';
 import { parseFilter, pySet, splitIdentifier, type Comparison } from './parser';
@@ -27,12 +27,12 @@ export function attrOrTagIdentifier(segments: Segment[], validKeys: Set<string>)
   return { type, key };
 }
 
-function compileComparison(c: Comparison): (e: Experiment) => boolean {
+function compileComparison(c: Comparison, so: StringOptions): (e: Experiment) => boolean {
   const { type, key } = attrOrTagIdentifier(c.lhs.segments, SEARCH_KEYS);
   if (type === 'tag') {
     const s = quotedString(c.rhs, 'tag');
     checkOp(c, STRING_OPS, 'tag');
-    const test = stringPredicate(c.op, s);
+    const test = stringPredicate(c.op, s, undefined, so);
     return (e) => {
       const v = findTag(e.tags, key);
       return v !== undefined && test(v);
@@ -43,7 +43,7 @@ function compileComparison(c: Comparison): (e: Experiment) => boolean {
     if (c.rhs.kind === 'number') throw invalidRequest(`Expected a quoted string value for attributes. Got value ${c.rhs.raw}`);
     const s = quotedString(c.rhs, 'attributes');
     checkOp(c, STRING_OPS, 'string attribute name');
-    const test = stringPredicate(c.op, s);
+    const test = stringPredicate(c.op, s, undefined, so);
     return (e) => test(e.name);
   }
   if (c.rhs.kind !== 'number') throw invalidRequest(`Expected numeric value type for numeric attribute: ${key}. Found ${c.rhs.raw}`);
@@ -53,9 +53,9 @@ function compileComparison(c: Comparison): (e: Experiment) => boolean {
 }
 
 /** experiments/search filter: `name` (=, !=, LIKE, ILIKE), `creation_time` / `last_update_time` (numeric), `tags.<key>`. */
-export function compileExperimentFilter(filter?: string): (e: Experiment) => boolean {
+export function compileExperimentFilter(filter?: string, so: StringOptions = {}): (e: Experiment) => boolean {
   if (!filter || filter.trim() === '') return () => true;
-  return and(parseFilter(filter).map(compileComparison));
+  return and(parseFilter(filter).map((c) => compileComparison(c, so)));
 }
 
 /** Ids that are all digits compare as integers (SQL stores keep them as integers); others by code point. */

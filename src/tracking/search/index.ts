@@ -6,11 +6,13 @@
 //
 // Where MLflow's backends disagree we pick one and say so:
 // * NaN latest metrics: IEEE (file store: NaN only satisfies !=) unless `{ nanAsZero: true }` (SQL
-//   stores keep NaN as 0 + is_nan and filter on the 0). ±Infinity compares as itself; SQL stores
-//   already hold ±1.7976931348623157e308 instead, so their runs carry that value.
+//   stores keep NaN as 0 + is_nan and filter on the 0). ±Infinity compares as itself on the file store;
+//   SQL stores hold ±1.7976931348623157e308 instead, read as ±Infinity (wire.ts storedDouble) and
+//   compared as the stored number (`{ infAsMax: true }`).
 // * LIKE: SQL semantics (% and _ only; % spans newlines; _ is one code point), case-sensitive;
 //   a backslash escapes %, _ and \ (PostgreSQL-style) and is literal before anything else.
-//   ILIKE folds case with full Unicode lower-casing.
+//   ILIKE folds case with full Unicode lower-casing (file store, as Python's re.IGNORECASE does); SQLite
+//   stores fold A–Z only ({ asciiIlike: true }: SQLite's lower() without ICU); servers decide for themselves.
 // * run_name filters read the mlflow.runName tag (SQL store), falling back to the run_name field;
 //   run_name ordering uses the run_name field (both stores).
 // * Strings order by code point (Python / SQLite); all-digit experiment ids order as integers.

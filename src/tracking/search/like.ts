@@ -70,8 +70,18 @@ function matchItems(v: number[], p: Item[]): boolean {
   return pi === p.length;
 }
 
-export function compileLike(pattern: string, caseInsensitive: boolean): (value: string) => boolean {
-  const items = compilePattern(caseInsensitive ? pattern.toLowerCase() : pattern);
+/** SQLite's lower() (no ICU): A–Z only; every other letter keeps its case. */
+export function asciiLower(s: string): string {
+  return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s;
+}
+
+/**
+ * `caseInsensitive`: true folds case with full Unicode lower-casing (ILIKE on the file store, like Python's
+ * re.IGNORECASE); 'ascii' folds A–Z only (ILIKE on a SQLite store: lower(x) LIKE lower(y) without ICU).
+ */
+export function compileLike(pattern: string, caseInsensitive: boolean | 'ascii'): (value: string) => boolean {
+  const lower = caseInsensitive === 'ascii' ? asciiLower : caseInsensitive ? (s: string) => s.toLowerCase() : undefined;
+  const items = compilePattern(lower ? lower(pattern) : pattern);
   // Fast paths for the common shapes: 'abc', 'abc%', '%abc', '%abc%'.
   const lits = items.every((i) => i >= 0 || i === ANYN);
   if (lits) {
@@ -81,7 +91,7 @@ export function compileLike(pattern: string, caseInsensitive: boolean): (value: 
     const lead = items[0] === ANYN;
     const trail = items[items.length - 1] === ANYN;
     if (inner.length <= 10000 && nStars <= 2 && (nStars === 0 || lead || trail) && !(nStars === 2 && !(lead && trail))) {
-      const fold = (s: string) => (caseInsensitive ? s.toLowerCase() : s);
+      const fold = (s: string) => (lower ? lower(s) : s);
       if (items.length === 0) return (s) => s === '';
       if (nStars === 0) return (s) => fold(s) === text;
       if (lead && trail) return (s) => fold(s).includes(text);
@@ -89,7 +99,7 @@ export function compileLike(pattern: string, caseInsensitive: boolean): (value: 
       return (s) => fold(s).endsWith(text);
     }
   }
-  return (s) => matchItems(codePoints(caseInsensitive ? s.toLowerCase() : s), items);
+  return (s) => matchItems(codePoints(lower ? lower(s) : s), items);
 }
 
 /** Compares by Unicode code point (as Python and SQLite do), not by UTF-16 unit. */

@@ -2,7 +2,7 @@
 
 import { invalidRequest } from '../errors';
 import type { LoggedModel, LoggedModelStatus, Metric } from '../types';
-import { NUMERIC_OPS, STRING_LIST_OPS, STRING_OPS, and, checkOp, findTag, numberPredicate, quotedString, stringComparison } from './common';
+import { NUMERIC_OPS, STRING_LIST_OPS, STRING_OPS, and, checkOp, findTag, numberPredicate, quotedString, stringComparison, type StringOptions } from './common';
 import { comparatorFrom, type SortSpec, type SortValue } from './orderBy';
 import { parseFilter, pySet, splitIdentifier, type Comparison } from './parser';
 
@@ -66,7 +66,7 @@ function identifier(c: Comparison): { entity: Entity; key: string } {
   return { entity, key };
 }
 
-function compileComparison(c: Comparison): (m: LoggedModel) => boolean {
+function compileComparison(c: Comparison, so: StringOptions): (m: LoggedModel) => boolean {
   const { entity, key } = identifier(c);
   if (entity === 'metric' || (entity === 'attribute' && key in NUMERIC_KEYS)) {
     if (c.rhs.kind !== 'number') throw invalidRequest(`Expected numeric value type for ${entity === 'metric' ? 'metric' : `numeric attribute: ${key}`}. Found ${c.rhs.raw}`);
@@ -82,7 +82,7 @@ function compileComparison(c: Comparison): (m: LoggedModel) => boolean {
   if (entity === 'param' || entity === 'tag') {
     const s = quotedString(c.rhs, entity === 'param' ? 'parameter' : 'tag');
     checkOp(c, STRING_OPS, `${entity}s.${key}`);
-    const test = stringComparison({ ...c, rhs: { kind: 'string', text: s, raw: c.rhs.raw, quote: "'" } }, entity);
+    const test = stringComparison({ ...c, rhs: { kind: 'string', text: s, raw: c.rhs.raw, quote: "'" } }, entity, so);
     return entity === 'param'
       ? (m) => {
           const v = findTag(m.data.params, key);
@@ -95,7 +95,7 @@ function compileComparison(c: Comparison): (m: LoggedModel) => boolean {
   }
   if (c.rhs.kind === 'number') throw invalidRequest(`Expected a quoted string value for attributes. Got value ${c.rhs.raw}`);
   checkOp(c, STRING_LIST_OPS, key);
-  const test = stringComparison(c, 'attributes', { lists: true });
+  const test = stringComparison(c, 'attributes', { lists: true, ...so });
   const k = key as (typeof STRING_KEYS)[number];
   if (k === 'status') {
     const negative = c.op === '!=' || c.op === 'NOT IN';
@@ -116,9 +116,9 @@ function compileComparison(c: Comparison): (m: LoggedModel) => boolean {
  * (numeric), plus `metrics.<key>`, `params.<key>`, `tags.<key>`. `status` matches both 'READY' and
  * 'LOGGED_MODEL_READY'.
  */
-export function compileLoggedModelFilter(filter?: string): (m: LoggedModel) => boolean {
+export function compileLoggedModelFilter(filter?: string, so: StringOptions = {}): (m: LoggedModel) => boolean {
   if (!filter || filter.trim() === '') return () => true;
-  return and(parseFilter(filter).map(compileComparison));
+  return and(parseFilter(filter).map((c) => compileComparison(c, so)));
 }
 
 export interface LoggedModelOrderBy {

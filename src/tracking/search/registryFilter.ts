@@ -2,7 +2,7 @@
 
 import { invalidRequest } from '../errors';
 import type { ModelVersion, RegisteredModel } from '../types';
-import { NUMERIC_OPS, STRING_OPS, and, checkOp, findTag, numberPredicate, quotedString, stringComparison, stringPredicate } from './common';
+import { NUMERIC_OPS, STRING_OPS, and, checkOp, findTag, numberPredicate, quotedString, stringComparison, stringPredicate, type StringOptions } from './common';
 import { attrOrTagIdentifier } from './experimentFilter';
 import { comparatorFrom, parseOrderByClause, type SortSpec } from './orderBy';
 import { parseFilter, pySet, type Comparison } from './parser';
@@ -10,10 +10,10 @@ import { parseFilter, pySet, type Comparison } from './parser';
 /** Stage MLflow gives soft-deleted model versions; they are never returned by a search. */
 export const STAGE_DELETED_INTERNAL = 'Deleted_Internal';
 
-function tagComparison<T extends { tags: { key: string; value: string }[] }>(c: Comparison, key: string): (x: T) => boolean {
+function tagComparison<T extends { tags: { key: string; value: string }[] }>(c: Comparison, key: string, so: StringOptions): (x: T) => boolean {
   const s = quotedString(c.rhs, 'tag');
   checkOp(c, STRING_OPS, 'tag');
-  const test = stringPredicate(c.op, s);
+  const test = stringPredicate(c.op, s, undefined, so);
   return (x) => {
     const v = findTag(x.tags, key);
     return v !== undefined && test(v);
@@ -38,6 +38,8 @@ export const IS_PROMPT_TAG = 'mlflow.prompt.is_prompt';
 export interface RegisteredModelFilterOptions {
   /** Keep prompts even when the filter does not ask for them (MLflow 3 hides them by default). */
   includePrompts?: boolean;
+  /** ILIKE folds A–Z only (SQLite store). */
+  asciiIlike?: boolean;
 }
 
 /**
@@ -51,7 +53,7 @@ export function compileRegisteredModelFilter(filter?: string, options: Registere
   const preds = comps.map((c): ((m: RegisteredModel) => boolean) => {
     const { type, key } = attrOrTagIdentifier(c.lhs.segments, RM_SEARCH_KEYS);
     if (type === 'tag') {
-      const pred = tagComparison<RegisteredModel>(c, key);
+      const pred = tagComparison<RegisteredModel>(c, key, options);
       if (key === IS_PROMPT_TAG && c.rhs.kind === 'string') {
         const v = c.rhs.text.toLowerCase();
         queryingPrompts = (c.op === '=' && v === 'true') || (c.op === '!=' && v === 'false');
@@ -61,7 +63,7 @@ export function compileRegisteredModelFilter(filter?: string, options: Registere
     if (c.rhs.kind === 'list') throw invalidRequest(`Only the 'run_id' attribute supports comparison with a list of quoted string values (registered models can be searched by name only).`);
     const s = attributeString(c, key);
     checkOp(c, STRING_OPS, 'name');
-    const test = stringPredicate(c.op, s);
+    const test = stringPredicate(c.op, s, undefined, options);
     return (m) => test(m.name);
   });
   if (!queryingPrompts && !options.includePrompts) preds.unshift((m) => findTag(m.tags, IS_PROMPT_TAG) !== 'true');
@@ -103,9 +105,9 @@ function versionNumber(v: string): number {
   return v.trim() !== '' && Number.isFinite(n) ? n : NaN;
 }
 
-function mvComparison(c: Comparison): (mv: ModelVersion) => boolean {
+function mvComparison(c: Comparison, so: StringOptions): (mv: ModelVersion) => boolean {
   const { type, key } = attrOrTagIdentifier(c.lhs.segments, MV_SEARCH_KEYS);
-  if (type === 'tag') return tagComparison<ModelVersion>(c, key);
+  if (type === 'tag') return tagComparison<ModelVersion>(c, key, so);
   if (key === 'version_number') {
     let n: number;
     if (c.rhs.kind === 'number') n = c.rhs.value;
@@ -124,7 +126,7 @@ function mvComparison(c: Comparison): (mv: ModelVersion) => boolean {
   }
   attributeString(c, key);
   checkOp(c, MV_STRING_OPS, key);
-  const test = stringComparison(c, 'attributes', { lists: key === 'run_id', runIds: true });
+  const test = stringComparison(c, 'attributes', { lists: key === 'run_id', runIds: true, ...so });
   switch (key) {
     case 'name':
       return (mv) => test(mv.name);
@@ -139,10 +141,10 @@ function mvComparison(c: Comparison): (mv: ModelVersion) => boolean {
  * model-versions/search filter: `name`, `version_number`, `run_id` (also `IN (...)`), `source_path`,
  * `tags.<key>`. Soft-deleted versions (stage Deleted_Internal) never match, as in MLflow.
  */
-export function compileModelVersionFilter(filter?: string): (mv: ModelVersion) => boolean {
+export function compileModelVersionFilter(filter?: string, so: StringOptions = {}): (mv: ModelVersion) => boolean {
   const notDeleted = (mv: ModelVersion) => mv.currentStage !== STAGE_DELETED_INTERNAL;
   if (!filter || filter.trim() === '') return notDeleted;
-  return and([notDeleted, ...parseFilter(filter).map(mvComparison)]);
+  return and([notDeleted, ...parseFilter(filter).map((c) => mvComparison(c, so))]);
 }
 
 const MV_ORDER_KEYS = new Set(['name', 'version_number', 'creation_timestamp', 'last_updated_timestamp']);

@@ -77,6 +77,14 @@ export interface RunFilterOptions {
    * does, where NaN only satisfies `!=`.
    */
   nanAsZero?: boolean;
+  /**
+   * SQL stores hold ±inf as ±1.7976931348623157e308 and compare that (so `metrics.x > 1.7976931348623157e308`
+   * never matches there); decoded values read ±Infinity (wire.ts storedDouble), so filters put the stored
+   * number back. Default false: the file store keeps real infinities.
+   */
+  infAsMax?: boolean;
+  /** ILIKE folds A–Z only, as MLflow's SQLite store does (lower() without ICU). Default: full Unicode. */
+  asciiIlike?: boolean;
 }
 
 type RunPredicate = (run: Run) => boolean;
@@ -96,9 +104,11 @@ function compileComparison(c: Comparison, opts: RunFilterOptions): { pred: RunPr
       checkOp(c, NUMERIC_OPS);
       const test = numberPredicate(c.op, c.rhs.value);
       const nanAsZero = opts.nanAsZero === true;
+      const infAsMax = opts.infAsMax === true;
+      const stored = (v: number) => (nanAsZero && Number.isNaN(v) ? 0 : infAsMax && !Number.isFinite(v) && !Number.isNaN(v) ? Math.sign(v) * Number.MAX_VALUE : v);
       pred = (run) => {
         for (const m of run.data.metrics) {
-          if (m.key === key) return test(nanAsZero && Number.isNaN(m.value) ? 0 : m.value);
+          if (m.key === key) return test(stored(m.value));
         }
         return false;
       };
@@ -108,7 +118,7 @@ function compileComparison(c: Comparison, opts: RunFilterOptions): { pred: RunPr
     case 'tag': {
       const s = quotedString(c.rhs, entity);
       checkOp(c, STRING_OPS);
-      const test = stringComparison({ ...c, rhs: { kind: 'string', text: s, raw: c.rhs.raw, quote: "'" } }, entity);
+      const test = stringComparison({ ...c, rhs: { kind: 'string', text: s, raw: c.rhs.raw, quote: "'" } }, entity, opts);
       pred =
         entity === 'parameter'
           ? (run) => {
@@ -132,7 +142,7 @@ function compileComparison(c: Comparison, opts: RunFilterOptions): { pred: RunPr
       if (c.rhs.kind === 'number') throw invalidRequest(`Expected a quoted string value for attributes. Got value ${c.rhs.raw}`);
       if (c.rhs.kind === 'list' && key !== 'run_id') throw invalidRequest(`Only the 'run_id' attribute supports comparison with a list of quoted string values.`);
       checkOp(c, STRING_LIST_OPS);
-      const test = stringComparison(c, 'attributes', { lists: true, runIds: true });
+      const test = stringComparison(c, 'attributes', { lists: true, runIds: true, asciiIlike: opts.asciiIlike });
       switch (key) {
         case 'run_id':
           pred = (run) => test(run.info.runId);
@@ -158,7 +168,7 @@ function compileComparison(c: Comparison, opts: RunFilterOptions): { pred: RunPr
       if (c.rhs.kind === 'number' || c.rhs.kind === 'word') throw invalidRequest(`Expected a quoted string value for dataset attributes. Got value ${c.rhs.raw}`);
       checkOp(c, STRING_LIST_OPS);
       // MLflow filters list values for run ids only by case; dataset names keep their case here.
-      const test = stringComparison(c, 'dataset attributes', { lists: true });
+      const test = stringComparison(c, 'dataset attributes', { lists: true, asciiIlike: opts.asciiIlike });
       if (key === 'context') {
         pred = (run) => run.inputs.datasetInputs.some((di) => di.tags.some((t) => t.key === DATASET_CONTEXT_TAG && test(t.value)));
       } else if (key === 'name') {

@@ -3,7 +3,7 @@ import { checkMaxResults, decodeOffsetToken } from '../paging';
 import type { Experiment, Page, SearchExperimentsQuery } from '../types';
 import type { Db } from './database';
 import { EXPERIMENT_COLS, experimentFromRow, selectList } from './rows';
-import { compileExperimentFilter, compileExperimentOrderBy } from './search';
+import { SQLITE_STRINGS, compileExperimentFilter, compileExperimentOrderBy } from './search';
 import { pyOffsetToken } from './tokens';
 
 function withTags(db: Db, exps: Experiment[]): Experiment[] {
@@ -36,7 +36,7 @@ export function getExperimentByName(db: Db, name: string): Experiment | undefine
 export function searchExperiments(db: Db, q: SearchExperimentsQuery): Page<Experiment> {
   const maxResults = checkMaxResults(q.maxResults, 1000, 50000);
   const offset = decodeOffsetToken(q.pageToken);
-  const matches = compileExperimentFilter(q.filter?.trim() ? q.filter : undefined);
+  const matches = compileExperimentFilter(q.filter?.trim() ? q.filter : undefined, SQLITE_STRINGS);
   const order = compileExperimentOrderBy(q.orderBy);
   const view = q.viewType ?? 'ACTIVE_ONLY';
   const all = select(db).filter((e) => view === 'ALL' || (view === 'DELETED_ONLY') === (e.lifecycleStage === 'deleted'));

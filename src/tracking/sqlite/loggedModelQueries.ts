@@ -3,8 +3,9 @@ import { invalidRequest, notFound, TrackingError } from '../errors';
 import { checkMaxResults } from '../paging';
 import type { LoggedModel, Metric, Page, SearchLoggedModelsQuery } from '../types';
 import { chunks, type Db, placeholders } from './database';
+import { storedDouble } from '../wire';
 import { LOGGED_MODEL_COLS, loggedModelFromRow, num, selectList, str } from './rows';
-import { compileLoggedModelFilter, compileLoggedModelOrderBy } from './search';
+import { SQLITE_STRINGS, compileLoggedModelFilter, compileLoggedModelOrderBy } from './search';
 import { pyToken } from './tokens';
 
 export function hasLoggedModels(db: Db): boolean {
@@ -34,7 +35,7 @@ function fill(db: Db, list: LoggedModel[]): LoggedModel[] {
         (r) => {
           const m: Metric = {
             key: String(r[1]),
-            value: r[2] === null ? NaN : Number(r[2]),
+            value: r[2] === null ? NaN : storedDouble(Number(r[2])),
             timestamp: num(r[3]) ?? 0,
             step: num(r[4]) ?? 0,
             modelId: String(r[0]),
@@ -71,7 +72,7 @@ export function getLoggedModel(db: Db, modelId: string, uri: string): LoggedMode
 export function searchLoggedModels(db: Db, q: SearchLoggedModelsQuery, uri: string): Page<LoggedModel> {
   if (!q.experimentIds?.length) throw invalidRequest("Missing value for required parameter 'experiment_ids'.", uri);
   const maxResults = checkMaxResults(q.maxResults, 100, 50000);
-  const matches = compileLoggedModelFilter(q.filter?.trim() ? q.filter : undefined);
+  const matches = compileLoggedModelFilter(q.filter?.trim() ? q.filter : undefined, SQLITE_STRINGS);
   const order = compileLoggedModelOrderBy(q.orderBy);
   const tokenBase = {
     experiment_ids: q.experimentIds.map(String),

@@ -8,7 +8,7 @@ import type { ModelVersion, Page, RegisteredModel, SearchModelVersionsQuery, Sea
 import { modelIdFromSource } from '../wire';
 import type { Db } from './database';
 import { MODEL_VERSION_COLS, modelVersionFromRow, num, selectList, str } from './rows';
-import { compileModelVersionFilter, compileModelVersionOrderBy, compileRegisteredModelFilter, compileRegisteredModelOrderBy } from './search';
+import { SQLITE_STRINGS, compileModelVersionFilter, compileModelVersionOrderBy, compileRegisteredModelFilter, compileRegisteredModelOrderBy } from './search';
 import { pyOffsetToken } from './tokens';
 
 const DELETED = 'Deleted_Internal';
@@ -97,7 +97,7 @@ export function searchRegisteredModels(db: Db, q: SearchRegisteredModelsQuery): 
   const maxResults = checkMaxResults(q.maxResults, 100, 1000);
   const offset = decodeOffsetToken(q.pageToken);
   const filter = q.filter?.trim() ? q.filter : undefined;
-  const matches = compileRegisteredModelFilter(filter);
+  const matches = compileRegisteredModelFilter(filter, SQLITE_STRINGS);
   const order = compileRegisteredModelOrderBy(q.orderBy);
   // MLflow 3 hides prompts (registered models tagged mlflow.prompt.is_prompt=true) unless asked for.
   const wantsPrompts = filter?.includes(PROMPT_TAG) ?? false;
@@ -108,7 +108,7 @@ export function searchRegisteredModels(db: Db, q: SearchRegisteredModelsQuery): 
 export function searchModelVersions(db: Db, q: SearchModelVersionsQuery): Page<ModelVersion> {
   const maxResults = checkMaxResults(q.maxResults, 10000, 200000);
   const offset = decodeOffsetToken(q.pageToken);
-  const matches = compileModelVersionFilter(q.filter?.trim() ? q.filter : undefined);
+  const matches = compileModelVersionFilter(q.filter?.trim() ? q.filter : undefined, SQLITE_STRINGS);
   const order = compileModelVersionOrderBy(q.orderBy);
   return page(versions(db, '', []).filter(matches).sort(order), offset, maxResults);
 }

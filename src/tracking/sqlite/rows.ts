@@ -1,7 +1,7 @@
 // Rows of MLflow's SQL schema -> domain objects. Column lists are built from what the table really
 // has (older schemas lack some columns; a missing one reads as NULL).
 import type { SqlValue } from 'sql.js';
-import { parseLoggedModelStatus, parseRunStatus } from '../wire';
+import { parseLoggedModelStatus, parseRunStatus, storedDouble } from '../wire';
 import type { Experiment, LifecycleStage, LoggedModel, Metric, ModelVersion, ModelVersionStatus, RunInfo, RunStatus } from '../types';
 import type { Db, Row } from './database';
 
@@ -27,10 +27,10 @@ function runStatus(v: SqlValue | undefined): RunStatus {
   }
 }
 
-/** NaN is stored as value 0 + is_nan 1; ±inf were clamped to ±1.7976931348623157e308 on write and stay so. */
+/** NaN is stored as value 0 + is_nan 1; ±inf were clamped to ±1.7976931348623157e308 on write: read as ±Infinity. */
 export function metricValue(value: SqlValue, isNan: SqlValue): number {
   if (isNan === 1 || isNan === '1' || isNan === 'true') return NaN;
-  return typeof value === 'number' ? value : Number(value);
+  return storedDouble(typeof value === 'number' ? value : Number(value));
 }
 
 // ---- runs ----

@@ -6,7 +6,7 @@ import { checkMaxResults, decodeOffsetToken } from '../paging';
 import type { DatasetInput, Metric, Page, Run, SearchRunsQuery, ViewType } from '../types';
 import { chunks, type Db, placeholders } from './database';
 import { metricFromRow, metricValue, num, RUN_COLS, runInfoFromRow, selectList, str } from './rows';
-import { compileRunFilter, compileRunOrderBy, filterNeeds } from './search';
+import { SQLITE_RUN_FILTER, compileRunFilter, compileRunOrderBy, filterNeeds } from './search';
 import { pyOffsetToken } from './tokens';
 
 /** Which keys of a kind to load: every key, only these, or none. */
@@ -221,7 +221,7 @@ export function searchRuns(db: Db, q: SearchRunsQuery): Page<Run> {
   const maxResults = checkMaxResults(q.maxResults, 1000, 50000);
   const offset = decodeOffsetToken(q.pageToken);
   const filter = q.filter?.trim() ? q.filter : undefined;
-  const matches = compileRunFilter(filter, { nanAsZero: true });
+  const matches = compileRunFilter(filter, SQLITE_RUN_FILTER);
   const order = compileRunOrderBy(q.orderBy);
   const needs = filterNeeds(filter, q.orderBy) as unknown as Record<string, unknown>;
   const expIds = q.experimentIds.map(String);

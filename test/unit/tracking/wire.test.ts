@@ -6,7 +6,11 @@ describe('wire codec', () => {
     assert.ok(Number.isNaN(parseDouble('NaN')));
     assert.equal(parseDouble('Infinity'), Infinity);
     assert.equal(parseDouble('-Infinity'), -Infinity);
-    assert.equal(parseDouble(1.7976931348623157e308), 1.7976931348623157e308);
+    // MLflow's SQL stores answer ±1.7976931348623157e308 for ±inf: read as the infinities they stand for
+    assert.equal(parseDouble(1.7976931348623157e308), Infinity);
+    assert.equal(parseDouble(-1.7976931348623157e308), -Infinity);
+    assert.equal(parseDouble('1.7976931348623157e+308'), Infinity);
+    assert.equal(parseDouble(1.7976931348623155e308), 1.7976931348623155e308, 'the next smaller double stays a number');
     assert.throws(() => parseDouble(null));
   });
 

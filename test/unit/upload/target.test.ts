@@ -80,7 +80,7 @@ describe('upload: copying into local artifact roots', function () {
     assert.deepEqual(seen, ['from-vscode/notes.txt', 'from-vscode/weights.bin', 'from-vscode/plots/eval/empty.txt', 'from-vscode/plots/eval/roc.json', 'from-vscode/plots/loss.csv']);
     for (const f of plan.files) assert.ok((await readAll(store, owner, f.dest)).equals(fs.readFileSync(f.local)), f.dest);
     const listed = await store.listArtifacts(owner, 'from-vscode/plots/eval');
-    assert.deepEqual(listed.map((f) => [f.path, f.fileSize]), [['from-vscode/plots/eval/empty.txt', undefined], ['from-vscode/plots/eval/roc.json', 11]]);
+    assert.deepEqual(listed.map((f) => [f.path, f.fileSize]), [['from-vscode/plots/eval/empty.txt', 0], ['from-vscode/plots/eval/roc.json', 11]]);
     const leftovers = fs.readdirSync(path.join(target.kind === 'copy' ? target.dir : '', 'from-vscode')).filter((n) => n.includes('mlflow-upload'));
     assert.deepEqual(leftovers, [], 'no temporary files left');
   });

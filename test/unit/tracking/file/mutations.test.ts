@@ -250,7 +250,7 @@ function changed(a: string[], b: string[]): string[] {
         assert.deepEqual(await store.listArtifacts(owner, 'metrics.json'), []);
         assert.deepEqual(await store.listArtifacts(owner, 'no/such/dir'), []);
         const empty = files.find((f) => f.path === 'empty.txt');
-        assert.deepEqual(empty, { path: 'empty.txt', isDir: false });
+        assert.deepEqual(empty, { path: 'empty.txt', isDir: false, fileSize: 0 });
         assert.equal(await store.artifactSize(owner, 'metrics.json'), 110);
         const chunks: Buffer[] = [];
         for await (const c of await store.readArtifact(owner, 'reports/my report ✓.txt')) chunks.push(Buffer.from(c));

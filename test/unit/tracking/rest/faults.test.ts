@@ -172,7 +172,7 @@ describe('RestStore transport faults', function () {
     });
     const e = await failure(store(s.url).searchExperiments({}));
     assert.equal(e.kind, 'server');
-    assert.match(e.userMessage, /answered with an HTML page \(HTTP 200\), not the MLflow API\. Is the tracking URI right\? It should be the address of `mlflow server`, including any path prefix\./);
+    assert.match(e.userMessage, /answered with an HTML page \(HTTP 200\), not the MLflow API\. Is the tracking URI right\? It should be the address of mlflow server, including any path prefix\./);
   });
 
   it('a login page (SSO proxy) → kind auth', async () => {

@@ -466,6 +466,14 @@ const DIRS = ['v2', 'v3', 'v2-filestore', 'v3-filestore'];
 });
 
 /**
+ * SQL-backed servers answer ±inf metrics as ±1.7976931348623157e308 (what their store holds); the store reads
+ * them as ±Infinity (wire.ts storedDouble), which toWire* writes as MLflow's file store does.
+ */
+function sqlInfinity(v: number): string {
+  return v > 0 ? 'Infinity' : '-Infinity';
+}
+
+/**
  * MLflow 3.x always sends `"outputs": {}` on runs while 2.x omits it; toWireRun omits empty fields
  * (2.x style), so an empty `outputs` is dropped from the recorded body before comparing.
  */
@@ -475,7 +483,7 @@ function normalize(body: unknown): unknown {
   const o: Json = {};
   for (const [k, v] of Object.entries(body as Json)) {
     if (k === 'outputs' && v && typeof v === 'object' && Object.keys(v as Json).length === 0) continue;
-    o[k] = normalize(v);
+    o[k] = k === 'value' && typeof v === 'number' && Math.abs(v) === Number.MAX_VALUE ? sqlInfinity(v) : normalize(v);
   }
   return o;
 }

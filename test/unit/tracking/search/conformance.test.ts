@@ -84,7 +84,7 @@ const beforeSet = (msg: string) => msg.split("'{")[0];
             it(`${t.file}: ${JSON.stringify({ filter: r.filter, order_by: r.order_by, view: r.run_view_type })}`, () => {
               const exps = new Set(r.experiment_ids as string[]);
               const view = (r.run_view_type as string | undefined) ?? 'ACTIVE_ONLY';
-              const pred = compileRunFilter(r.filter as string | undefined);
+              const pred = compileRunFilter(r.filter as string | undefined, { infAsMax: !dir.endsWith('filestore') });
               const cmp = compileRunOrderBy(list(r.order_by));
               const selected = base
                 .filter((x) => exps.has(x.info.experimentId))
@@ -107,19 +107,22 @@ const beforeSet = (msg: string) => msg.split("'{")[0];
           }
         }
 
-        it('runs carrying ±inf metrics: the file store keeps Infinity, SQL stores clamp it to ±1.797e308', () => {
-          // Same run in both backends; a filter right at the double maximum tells them apart.
+        it('runs carrying ±inf metrics: both read ±Infinity; SQL stores filter on the ±1.797e308 they hold', () => {
+          // MLflow's SQL stores answer ±1.7976931348623157e308 where the file store answers "Infinity": the decode
+          // layer (wire.ts storedDouble) reads both as ±Infinity. What differs is the filter right at the double
+          // maximum, which compares the stored number (infAsMax) as MLflow's SQL store does.
           const nanInf = base.find((x) => x.info.runName === 'nan-inf-metrics');
           assert.ok(nanInf);
-          const pos = nanInf.data.metrics.find((m) => m.key === 'pos_inf')?.value;
-          const atMax = compileRunFilter('metrics.pos_inf > 1.7976931348623157e308');
-          if (dir.endsWith('filestore')) {
-            assert.equal(pos, Infinity);
-            assert.equal(atMax(nanInf), true);
-          } else {
-            assert.equal(pos, 1.7976931348623157e308);
-            assert.equal(atMax(nanInf), false);
-          }
+          const raw = ((body(find('runs-search-all-in-exp')!).runs as Json[]) ?? [])
+            .map((x) => x as { info: { run_name: string }; data: { metrics: { key: string; value: unknown }[] } })
+            .find((x) => x.info.run_name === 'nan-inf-metrics')!
+            .data.metrics.find((m) => m.key === 'pos_inf')?.value;
+          const sql = !dir.endsWith('filestore');
+          assert.equal(raw, sql ? 1.7976931348623157e308 : 'Infinity', 'what MLflow answered');
+          assert.equal(nanInf.data.metrics.find((m) => m.key === 'pos_inf')?.value, Infinity, 'what the extension shows');
+          assert.equal(nanInf.data.metrics.find((m) => m.key === 'neg_inf')?.value, -Infinity);
+          const atMax = compileRunFilter('metrics.pos_inf > 1.7976931348623157e308', { infAsMax: sql });
+          assert.equal(atMax(nanInf), !sql);
           // Below the maximum, both backends agree.
           assert.equal(compileRunFilter('metrics.pos_inf > 1e308 and metrics.neg_inf < -1e308')(nanInf), true);
           // -0.0 is kept by the file store and stored as 0.0 by SQLite; = 0 matches either way.

@@ -206,7 +206,10 @@ describe('run filter grammar', () => {
     const r = mkRun({ id: 'u1', params: { e: 'a🚀b' }, tags: { t: 'ÉCOLE' } });
     assert.equal(compileRunFilter("params.e LIKE 'a_b'")(r), true);
     assert.equal(compileRunFilter("params.e LIKE 'a__b'")(r), false);
-    assert.equal(compileRunFilter("tags.t ILIKE 'école'")(r), true);
+    assert.equal(compileRunFilter("tags.t ILIKE 'école'")(r), true, 'file store: Unicode case folding');
+    assert.equal(compileRunFilter("tags.t ILIKE 'école'", { asciiIlike: true })(r), false, 'SQLite: A–Z only');
+    assert.equal(compileRunFilter("tags.t ILIKE 'Écol_'", { asciiIlike: true })(r), true);
+    assert.equal(compileRunFilter("tags.t ILIKE '%Cole'", { asciiIlike: true })(r), true);
     assert.equal(compileRunFilter("tags.t LIKE 'école'")(r), false);
     assert.equal(compileRunFilter("params.`e` = 'a🚀b'")(r), true);
   });

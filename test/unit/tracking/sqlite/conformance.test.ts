@@ -54,8 +54,16 @@ const OUTPUTS_EMPTY = (r: Json) => {
   return r;
 };
 
+const MAX_DOUBLE = 1.7976931348623157e308;
+
+/**
+ * -0 -> 0, undefined dropped; and the one deliberate difference: MLflow's SQL store holds ±inf as ±MAX_DOUBLE
+ * and answers that number, which the extension reads as ±Infinity (wire.ts storedDouble) and writes back as
+ * "Infinity". The same reading is applied here to the recorded metric values (store.test.ts checks the raw
+ * database still holds ±MAX_DOUBLE).
+ */
 function normalize(v: unknown): unknown {
-  return JSON.parse(JSON.stringify(v)) as unknown; // -0 -> 0, undefined dropped
+  return JSON.parse(JSON.stringify(v), (k, x: unknown) => (k === 'value' && typeof x === 'number' && Math.abs(x) === MAX_DOUBLE ? (x > 0 ? 'Infinity' : '-Infinity') : x)) as unknown;
 }
 
 /** Recorded lists may be elided ({"_elided": n} in the middle): compare head and tail. */

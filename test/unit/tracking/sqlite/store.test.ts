@@ -123,23 +123,54 @@ describe('SqliteStore', function () {
     });
   }
 
+  describe('ILIKE with letters beyond A–Z', () => {
+    it('folds A–Z only, as MLflow\'s SQLite store does (SQLite lower() has no Unicode case folding)', async () => {
+      const runId = '976dfca4864c4d1c979129ad38cea10b';
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-ilike-'));
+      const copy = path.join(dir, 'mlflow.db');
+      const SQL = await loadSqlJs();
+      const db = new SQL.Database(fs.readFileSync(storePath('v3', 'server', 'mlflow.db')));
+      db.run("INSERT INTO tags (key, value, run_uuid) VALUES ('team', 'Équipe Ünited', ?)", [runId]);
+      fs.writeFileSync(copy, db.export());
+      db.close();
+      const store = await SqliteStore.open(copy);
+      try {
+        const exp = (await store.getRun(runId)).info.experimentId;
+        const hit = async (filter: string) => (await store.searchRuns({ experimentIds: [exp], filter })).items.some((r) => r.info.runId === runId);
+        // what sqlite3 answers for lower(value) LIKE lower(pattern) with case_sensitive_like on
+        assert.equal(await hit("tags.team ILIKE 'équipe%'"), false, 'É and é differ on SQLite');
+        assert.equal(await hit("tags.team ILIKE 'ÉQUIPE ÜNITED'"), true, 'A–Z fold, É = É');
+        assert.equal(await hit("tags.team ILIKE '%üNITED'"), false);
+        assert.equal(await hit("tags.team ILIKE '%Ünited'"), true);
+        assert.equal(await hit("tags.team LIKE 'équipe%'"), false);
+      } finally {
+        store.dispose();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('SQL-store numbers', () => {
-    it('±inf come back clamped to ±1.7976931348623157e308 (the file store says ±Infinity), NaN as NaN', async () => {
+    it('±inf, stored clamped to ±1.7976931348623157e308, read as ±Infinity like the file store; NaN as NaN', async () => {
       const store = await SqliteStore.open(storePath('v3', 'server', 'mlflow.db'));
       try {
         const runId = '976dfca4864c4d1c979129ad38cea10b';
         const run = await store.getRun(runId);
         const m = new Map(run.data.metrics.map((x) => [x.key, x.value]));
-        assert.equal(m.get('pos_inf'), MAX_DOUBLE);
-        assert.equal(m.get('neg_inf'), -MAX_DOUBLE);
-        assert.ok(Number.isFinite(m.get('pos_inf')));
+        assert.equal(m.get('pos_inf'), Infinity);
+        assert.equal(m.get('neg_inf'), -Infinity);
         const hist = await store.getMetricHistory(runId, 'mixed_nonfinite');
         assert.ok(hist.some((x) => Number.isNaN(x.value)));
-        assert.ok(hist.some((x) => x.value === MAX_DOUBLE) && hist.some((x) => x.value === -MAX_DOUBLE));
-        assert.ok(!hist.some((x) => x.value === Infinity || x.value === -Infinity));
-        // the same recipe in a file store keeps real infinities: the backends differ here
+        assert.ok(hist.some((x) => x.value === Infinity) && hist.some((x) => x.value === -Infinity));
+        assert.ok(!hist.some((x) => Math.abs(x.value) === MAX_DOUBLE), 'no clamped value reaches the views');
+        // the same recipe in a file store writes real infinities: both now read the same
         const fileRun = transcript('v3-filestore', 'runs-get-nan-inf').response_body as { run: { data: { metrics: { key: string; value: unknown }[] } } };
         assert.equal(fileRun.run.data.metrics.find((x) => x.key === 'pos_inf')?.value, 'Infinity');
+        // filters still compare what the SQL store holds, as MLflow's SQLite store does
+        const page = await store.searchRuns({ experimentIds: [run.info.experimentId], filter: 'metrics.pos_inf > 1.7976931348623157e308' });
+        assert.ok(!page.items.some((r) => r.info.runId === runId));
+        const page2 = await store.searchRuns({ experimentIds: [run.info.experimentId], filter: 'metrics.pos_inf >= 1.7976931348623157e308' });
+        assert.ok(page2.items.some((r) => r.info.runId === runId));
       } finally {
         store.dispose();
       }
