@@ -15,18 +15,6 @@ export async function api(): Promise<MlflowExtensionApi> {
   return ext.isActive ? ext.exports : await ext.activate();
 }
 
-export function sharedMlflow(): string | undefined {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
-  const candidates = [process.env.MLFLOW_FIXTURES, ext && path.resolve(ext.extensionPath, '..', 'shared', 'mlflow')].filter(Boolean) as string[];
-  return candidates.find((p) => fs.existsSync(path.join(p, 'stores')));
-}
-
-export function requireShared(ctx: Mocha.Context): string {
-  const s = sharedMlflow();
-  if (!s) ctx.skip();
-  return s!;
-}
-
 /** Copies a fixture store to a temp folder (tests that write, or moved-store checks). */
 export function copyToTemp(src: string): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-eh-'));
