@@ -12,7 +12,7 @@ import type { CommandResult } from '../../src/models';
 import { TEST_PROMPTER, type Prompter } from '../../src/models/prompter';
 import type { ModelNode } from '../../src/views/modelsProvider';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
-import { EXTENSION_ID, api, copyToTemp, useTrackingUri, waitFor } from './helpers';
+import { api, copyToTemp, fakeMlflowCli, useTrackingUri, waitFor } from './helpers';
 
 const LOGGED = 'm-e63fa0d1605b40e0a469868bb3b015ca'; // has serving_input_example.json
 const DELETED_RUN = 'ca11930773dd40ec9c8b833bb827b068';
@@ -116,11 +116,7 @@ describe('model commands', function () {
     await api();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-models-'));
     recordFile = path.join(tmp, 'record.jsonl');
-    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-    const fake = path.join(ext.extensionPath, 'test', 'fixtures', 'fake-mlflow', 'mlflow');
-    fs.mkdirSync(path.join(tmp, 'bin'));
-    wrapper = path.join(tmp, 'bin', 'mlflow');
-    fs.writeFileSync(wrapper, `#!/bin/sh\nFAKE_MLFLOW_RECORD='${recordFile}' exec '${process.execPath}' '${fake}' "$@"\n`, { mode: 0o755 });
+    wrapper = fakeMlflowCli(tmp, recordFile);
     await setCliPath(wrapper);
     store = copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'));
     (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER] = scripted;

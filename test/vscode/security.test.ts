@@ -17,7 +17,7 @@ import type { Node } from '../../src/views/nodes';
 import type { PanelController } from '../../src/webviews/panel';
 import { HOSTILE, writeHostileStore, type HostileStore } from '../support/hostileStore';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
-import { EXTENSION_ID, api, copyToTemp, useTrackingUri, waitFor } from './helpers';
+import { api, copyToTemp, fakeMlflowCli, useTrackingUri, waitFor } from './helpers';
 
 // ---- fixtures -----------------------------------------------------------------------------------------------------
 
@@ -120,10 +120,7 @@ describe('security', function () {
     for (const k of ws.keys()) if (k.startsWith('mlflow.models.')) await ws.update(k, undefined);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-sec-'));
     recordFile = path.join(tmp, 'record.jsonl');
-    const fake = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test', 'fixtures', 'fake-mlflow', 'mlflow');
-    fs.mkdirSync(path.join(tmp, 'bin'));
-    wrapper = path.join(tmp, 'bin', 'mlflow');
-    fs.writeFileSync(wrapper, `#!/bin/sh\nFAKE_MLFLOW_RECORD='${recordFile}' exec '${process.execPath}' '${fake}' "$@"\n`, { mode: 0o755 });
+    wrapper = fakeMlflowCli(tmp, recordFile);
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', wrapper, vscode.ConfigurationTarget.Workspace);
     (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER] = scripted;
   });
