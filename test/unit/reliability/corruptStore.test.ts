@@ -5,10 +5,11 @@
 // a process they are skipped, saying why (and fail under CI=true).
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileStore } from '../../../src/tracking/file/fileStore';
-import { FIXTURE_PREFIX, PROJECT_ROOT, storePath } from '../../support/fixtures';
+import { FIXTURE_PREFIX, storePath } from '../../support/fixtures';
 import { requirePrerequisite } from '../../support/prerequisite';
 import {
   EXP_ID,
@@ -27,15 +28,34 @@ const NOBODY = 65534;
 
 const IS_ROOT = process.getuid?.() === 0;
 
+/**
+ * The probe as one plain .js file beside the store copy: the unprivileged child then needs nothing
+ * from the project folder, which it may not be allowed to enter (a clone under /root, a 0700 folder).
+ */
+function bundleProbe(dir: string): string {
+  const out = path.join(dir, 'probe.js');
+  buildSync({
+    entryPoints: [path.join(__dirname, 'corruptStore.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: out,
+    logLevel: 'silent',
+  });
+  fs.chmodSync(out, 0o644);
+  return out;
+}
+
 /** Runs the probe (or the heal probe) as uid nobody; a string when such a process cannot be started. */
 function runAsNobody<T = ProbeResult>(mlruns: string, mode: 'probe' | 'heal' = 'probe'): T | string {
-  const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'corruptStore.ts'), mlruns, mode], {
-    cwd: PROJECT_ROOT,
+  const { NODE_OPTIONS: _, ...env } = process.env;
+  const r = spawnSync(process.execPath, [bundleProbe(path.dirname(mlruns)), mlruns, mode], {
+    cwd: path.dirname(mlruns),
     uid: NOBODY,
     gid: NOBODY,
     encoding: 'utf8',
     timeout: 60000,
-    env: { ...process.env, HOME: '/tmp' },
+    env: { ...env, HOME: '/tmp' },
   });
   if (r.error) return `running as root, and a process as uid ${NOBODY} cannot be started: ${r.error.message}`;
   assert.equal(r.status, 0, `the probe as uid ${NOBODY} failed: ${r.stderr.slice(0, 500)}`);
