@@ -144,7 +144,7 @@ const suites = {
     if (!(await build())) return { passed: 0, failed: 1, skipped: 0, note: 'build failed' };
     const summary = path.join(tmp, 'vscode.json');
     const code = await run(NODE, [path.join(ROOT, 'test/harness/ext-host.js'), '--summary', summary,
-      '--screenshot', path.join(ROOT, 'shots', 'ext-host-tests.png')], { label: 'ext-host', timeout: 10 * MIN });
+      '--screenshot', path.join(ROOT, 'shots', 'ext-host-tests.png')], { label: 'ext-host', timeout: 17 * MIN });
     const s = readJson(summary);
     if (!s) return { passed: 0, failed: 1, skipped: 0, note: `extension-host run exited ${code} without results` };
     const r = { passed: s.passed, failed: s.failed, skipped: s.skipped };
