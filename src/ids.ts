@@ -3,6 +3,16 @@ export const Views = {
   models: 'mlflow.models',
 } as const;
 
+/**
+ * The only `mlflow.*` commands registered without a package.json contribution (so they are not in
+ * the palette): each is the target of links the extension builds itself. Every other command must be
+ * contributed; test/vscode/activation.test.ts checks both ways.
+ */
+export const InternalCommands = {
+  /** Code lens and hover links: open or compare a logged artifact (for folders, asks which file). */
+  openLoggedArtifact: 'mlflow.codeLens.openLoggedArtifact',
+} as const;
+
 export const ContextKeys = {
   state: 'mlflow.state',
   showDeleted: 'mlflow.showDeleted',

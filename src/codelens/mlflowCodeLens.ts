@@ -5,6 +5,7 @@ import { formatBytes, formatMetricValue, formatRelativeTime } from '../format';
 import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import { readSettings } from '../config';
+import { InternalCommands } from '../ids';
 import { parseDotenv, parseTrackingUri, resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
 import type { Run } from '../tracking/types';
 import { artifactUri } from '../views/artifactFileSystem';
@@ -44,8 +45,7 @@ type LensInfo =
   | { what: 'artifact'; target: ArtifactCallTarget; action: 'open' | 'compare' }
   | { what: 'artifactUri'; artifactPath?: string };
 
-/** Internal (not in package.json): opens or compares a logged artifact; for folders, asks which file. */
-export const OPEN_LOGGED_ARTIFACT = 'mlflow.codeLens.openLoggedArtifact';
+export const OPEN_LOGGED_ARTIFACT = InternalCommands.openLoggedArtifact;
 
 export interface OpenLoggedArtifactArgs {
   connKey: string;

@@ -3,7 +3,7 @@ import { ContextKeys } from '../ids';
 import type { Services } from '../services';
 import { validateRunFilter } from '../tracking/search';
 import { TrackingError, isTrackingError } from '../tracking/errors';
-import { isNode, type Node } from '../views/nodes';
+import type { Node } from '../views/nodes';
 import { CancelledByUser, registerCommand } from './command';
 
 const RECENT_FILTERS = 'mlflow.recentFilters';
@@ -124,9 +124,6 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
       }
       if (isTrackingError(lastError) && lastError.kind !== 'notFound') throw lastError;
       throw new TrackingError('notFound', `No run with ID ${runId} in the connected tracking stores.`);
-    }),
-    registerCommand(log, 'mlflow.expandNode', async (node?: Node) => {
-      if (isNode(node, 'experiment') || isNode(node, 'run')) await s.experimentsView.reveal(node, { expand: true });
     }),
   ];
 }

@@ -1,5 +1,5 @@
 -- The schema of a real MLflow 3.6.1.dev0 SQLite tracking store (alembic head bf29a5ff90ea),
--- extracted once from sqlite_master of ../shared/mlflow/stores/v3/sqlite/mlflow.db (in rowid order).
+-- extracted once from sqlite_master of test/fixtures/mlflow/stores/v3/sqlite/mlflow.db (in rowid order).
 -- test/bench/generateStore.ts builds benchmark stores from this file; do not edit by hand.
 
 CREATE TABLE experiments (

@@ -4,7 +4,7 @@
 // contract as @vscode/test-electron's --extensionTestsPath: the module exports run(): Promise<void>.
 //
 //   node test/harness/ext-host.js [--extensionDevelopmentPath .] [--extensionTestsPath out/test/vscode/index.js]
-//        [--workspace test/fixtures/workspace] [--timeout 300] [--env KEY=VALUE ...]
+//        [--workspace test/fixtures/workspace] [--timeout 900] [--env KEY=VALUE ...]
 //        [--grep REGEX] [--screenshot shots/ext-host.png] [--summary file.json]
 //
 // How: code-server started with `--vscode-option enable-smoke-test-driver` honours the workbench
@@ -30,7 +30,7 @@ async function runExtensionTests(opts = {}) {
     extensionDevelopmentPath: ROOT,
     extensionTestsPath: path.join(ROOT, 'out/test/vscode/index.js'),
     workspace: path.join(ROOT, 'test/fixtures/workspace'),
-    timeout: 300,
+    timeout: 900, // every suite runs on the fixtures: ~5 min on 2 busy cores
     env: {},
     grep: process.env.MLFLOW_TEST_GREP,
     ...opts,

@@ -10,7 +10,7 @@
 //
 // Modes:
 //   healthy      real answers: requests are forwarded to a lenient replay server of
-//                ../shared/mlflow/transcripts/<dirs> (default v3), so recovery shows real data
+//                test/fixtures/mlflow/transcripts/<dirs> (default v3), so recovery shows real data
 //   down         the port is closed (listener stopped, open sockets destroyed); leaving the mode
 //                listens on the same port again
 //   reset        200 with a Content-Length, part of the JSON body, then the socket is destroyed

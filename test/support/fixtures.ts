@@ -1,4 +1,4 @@
-// Where the real-MLflow fixtures live (../shared/mlflow beside the project; CI always has it).
+// The real-MLflow fixtures the tests carry (test/fixtures/mlflow; its README says which MLflow wrote what).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,14 +17,13 @@ export const PROJECT_ROOT = (() => {
     dir = up;
   }
 })();
-export const SHARED_MLFLOW = process.env.MLFLOW_FIXTURES ?? path.resolve(PROJECT_ROOT, '..', 'shared', 'mlflow');
-export const HAVE_SHARED = fs.existsSync(path.join(SHARED_MLFLOW, 'stores'));
+export const MLFLOW_FIXTURES_DIR = path.join(PROJECT_ROOT, 'test', 'fixtures', 'mlflow');
 
 export type Ver = 'v2' | 'v3';
 export const VERSIONS: Ver[] = ['v2', 'v3'];
 
 export function storePath(ver: Ver, ...rest: string[]): string {
-  return path.join(SHARED_MLFLOW, 'stores', ver, ...rest);
+  return path.join(MLFLOW_FIXTURES_DIR, 'stores', ver, ...rest);
 }
 
 export interface Transcript {
@@ -43,7 +42,7 @@ export interface Transcript {
 
 /** dir: 'v3', 'v3-filestore', 'v2-auth', … */
 export function transcripts(dir: string): Transcript[] {
-  const d = path.join(SHARED_MLFLOW, 'transcripts', dir);
+  const d = path.join(MLFLOW_FIXTURES_DIR, 'transcripts', dir);
   return fs
     .readdirSync(d)
     .filter((f) => /^\d{3}-.*\.json$/.test(f))

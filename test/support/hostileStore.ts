@@ -1,4 +1,4 @@
-// A file store whose every string is hostile: a copy of ../shared/mlflow/stores/v3/mlruns plus one
+// A file store whose every string is hostile: a copy of the real v3 file store (test/fixtures/mlflow) plus one
 // experiment ("<img …>" name) with three runs laid out the way MLflow's FileStore writes them.
 // Names, param and tag keys/values, metric keys, the note (markdown with raw HTML), artifact names,
 // an .html artifact with scripts, a .csv with formula/HTML cells and an MLmodel with hostile fields.
@@ -10,6 +10,7 @@
 //   CLI (for the .mjs UI tests): node node_modules/tsx/dist/cli.mjs test/support/hostileStore.ts <dir>  → prints JSON
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { storePath } from './fixtures';
 
 const PWN = 'window.__pwned=1;try{parent.__pwned=1;top.__pwned=1}catch(e){}';
 
@@ -80,12 +81,10 @@ function write(p: string, text: string | Buffer): void {
   fs.writeFileSync(p, text);
 }
 
-/** Copies the v3 file store to `<dir>/mlruns` (when `shared` exists) and adds the hostile experiment. */
-export function writeHostileStore(dir: string, shared?: string): HostileStore {
+/** Copies the real v3 file store to `<dir>/mlruns` and adds the hostile experiment. */
+export function writeHostileStore(dir: string): HostileStore {
   const storeDir = path.join(dir, 'mlruns');
-  const src = shared && path.join(shared, 'stores', 'v3', 'mlruns');
-  if (src && fs.existsSync(src)) fs.cpSync(src, storeDir, { recursive: true });
-  else fs.mkdirSync(path.join(storeDir, '0'), { recursive: true });
+  fs.cpSync(storePath('v3', 'mlruns'), storeDir, { recursive: true });
   const exp = path.join(storeDir, EXPERIMENT_ID);
   const now = Date.now();
   write(
@@ -165,6 +164,5 @@ export function writeHostileStore(dir: string, shared?: string): HostileStore {
 }
 
 if (process.argv[1] && /hostileStore\.ts$/.test(process.argv[1]) && process.argv[2]) {
-  const shared = process.env.MLFLOW_FIXTURES ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'mlflow');
-  console.log(JSON.stringify({ ...writeHostileStore(process.argv[2], shared), hostile: HOSTILE, displayed: DISPLAYED }));
+  console.log(JSON.stringify({ ...writeHostileStore(process.argv[2]), hostile: HOSTILE, displayed: DISPLAYED }));
 }

@@ -1,4 +1,4 @@
-// A local HTTP server that replays the real MLflow transcripts of ../shared/mlflow/transcripts:
+// A local HTTP server that replays the real MLflow transcripts of test/fixtures/mlflow/transcripts:
 // "a local server replaying real transcripts" for unit, extension-host and UI tests.
 //
 //   const srv = await startReplayServer(['v3']);          // or ['v3-auth', 'v3'], ['v2-filestore'] …
@@ -18,7 +18,7 @@
 // getRun → deleteRun → getRun answers "active" then "deleted" when the transcripts say so.
 //
 // Bodies: binary bodies were recorded as length/sha256/base64 head — the real file from
-// ../shared/mlflow/stores is served when one with that sha256 exists, else the head alone (header
+// test/fixtures/mlflow/stores is served when one with that sha256 exists, else the head alone (header
 // `x-replay-body: truncated`). Text artifacts the recorder parsed as JSON are served from the real
 // file when found, else re-serialized. 10,000-point metric bodies were elided ({"_elided": N}):
 // they are rebuilt from the real store (server SQLite db or mlruns metric file) when the rebuilt
@@ -36,7 +36,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { SHARED_MLFLOW, transcripts, type Transcript } from './fixtures';
+import { MLFLOW_FIXTURES_DIR, transcripts, type Transcript } from './fixtures';
 
 export interface ReplayOptions {
   host?: string;
@@ -45,7 +45,7 @@ export interface ReplayOptions {
   users?: Record<string, string>;
   /** When nothing matches exactly, also try ignoring `max_results` (answers are not trimmed). For UI tests. */
   lenient?: boolean;
-  /** Rebuild elided/partial bodies from ../shared/mlflow/stores (default true). */
+  /** Rebuild elided/partial bodies from test/fixtures/mlflow/stores (default true). */
   realBodies?: boolean;
   /** Delay every answer by this many ms (for loading-state tests). */
   delayMs?: number;
@@ -148,7 +148,7 @@ const FLASK_404 =
 
 const DEFAULT_PASSWORDS: Record<'v2' | 'v3', string> = { v2: 'password', v3: 'password1234' };
 
-// ---- real bodies from ../shared/mlflow/stores ----
+// ---- real bodies from test/fixtures/mlflow/stores ----
 
 const shaIndexCache = new Map<string, Map<string, string>>();
 
@@ -166,7 +166,7 @@ function shaIndex(ver: string): Map<string, string> {
   let idx = shaIndexCache.get(ver);
   if (idx) return idx;
   idx = new Map();
-  for (const f of walkFiles(path.join(SHARED_MLFLOW, 'stores', ver))) {
+  for (const f of walkFiles(path.join(MLFLOW_FIXTURES_DIR, 'stores', ver))) {
     if (f.endsWith('.db') || fs.statSync(f).size > 20_000_000) continue;
     idx.set(crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex'), f);
   }
@@ -176,7 +176,7 @@ function shaIndex(ver: string): Map<string, string> {
 
 /** Candidate real files for an artifact download request. */
 function artifactFileCandidates(ver: string, reqPath: string, query: Record<string, string[]>): string[] {
-  const stores = path.join(SHARED_MLFLOW, 'stores', ver);
+  const stores = path.join(MLFLOW_FIXTURES_DIR, 'stores', ver);
   const m = /^\/api\/2\.0\/mlflow-artifacts\/artifacts\/(.+)$/.exec(twinPath(reqPath));
   if (m) return [path.join(stores, 'server', 'mlartifacts', m[1])];
   if (reqPath === '/get-artifact' && query.path && (query.run_uuid || query.run_id)) {
@@ -214,7 +214,7 @@ type Point = Record<string, unknown>;
 
 /** All points of a metric from the real store behind a transcript dir, or undefined. */
 async function realHistory(dir: string, ver: string, runId: string, key: string): Promise<Point[] | undefined> {
-  const stores = path.join(SHARED_MLFLOW, 'stores', ver);
+  const stores = path.join(MLFLOW_FIXTURES_DIR, 'stores', ver);
   if (dir.endsWith('-filestore')) {
     const base = path.join(stores, 'mlruns');
     if (!fs.existsSync(base)) return undefined;

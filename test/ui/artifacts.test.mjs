@@ -2,17 +2,14 @@
 // Screenshots (shots/artifacts-*.png): the image preview, the CSV table, the MLmodel summary, the Models view.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import ui from '../harness/ui.js';
+import { FIXTURES } from './support/fixtures.mjs';
 
 const { useWorkbench, shotOnFail } = ui;
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const SHARED = process.env.MLFLOW_FIXTURES || path.resolve(ROOT, '..', 'shared', 'mlflow');
-const STORE = path.join(SHARED, 'stores', 'v3', 'mlruns');
-const HAVE = fs.existsSync(STORE);
+const STORE = path.join(FIXTURES, 'stores', 'v3', 'mlruns');
 const ctx = useWorkbench({ workspace: 'test/fixtures/workspace', settings: { 'mlflow.trackingUri': STORE, 'workbench.editor.enablePreview': false } });
-const T = { timeout: 180000, skip: HAVE ? false : `no fixtures at ${STORE}` };
+const T = { timeout: 180000 };
 const OURS = 'mlflow-vscode.mlflow-vscode';
 
 /** Scrolls the side bar list under the mouse until the row is rendered (lists are virtualised). */

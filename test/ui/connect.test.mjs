@@ -5,12 +5,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import ui from '../harness/ui.js';
-import { HAVE_SHARED, SHARED, startReplay, workspaceWithStore } from './support/fixtures.mjs';
+import { FIXTURES, startReplay, workspaceWithStore } from './support/fixtures.mjs';
 
 const { useWorkbench, shotOnFail } = ui;
 const workspace = workspaceWithStore('v3', 'mlruns', 'not-a-store-yet', { 'notes.txt': 'no MLflow here\n' });
 const ctx = useWorkbench({ workspace });
-const T = { timeout: 120000, skip: !HAVE_SHARED && 'needs ../shared/mlflow' };
+const T = { timeout: 120000 };
 let replay;
 after(() => replay?.close());
 
@@ -43,7 +43,7 @@ test('Set Tracking URI to a tracking server tests it and shows its experiments',
 
 test('Set Tracking URI to a SQLite store reads it directly', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
-  await setTrackingUri(`sqlite:///${path.join(SHARED, 'stores', 'v3', 'sqlite', 'mlflow.db')}`);
+  await setTrackingUri(`sqlite:///${path.join(FIXTURES, 'stores', 'v3', 'sqlite', 'mlflow.db')}`);
   await wb.notification('connected to').first().waitFor({ timeout: 30000 });
   await row('team-a/rf-sweep').waitFor({ timeout: 30000 });
   await wb.statusBarItem('mlflow.db').waitFor();

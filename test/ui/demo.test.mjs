@@ -1,5 +1,5 @@
 // The demo workspace `npm start` opens (scripts/make-demo-workspace.mjs + scripts/demo-store.mjs),
-// in the real VS Code: what a first-time user sees. Needs nothing from ../shared.
+// in the real VS Code: what a first-time user sees. Needs no fixture store.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -2,12 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ui from '../harness/ui.js';
-import { HAVE_SHARED, workspaceWithStore } from './support/fixtures.mjs';
+import { workspaceWithStore } from './support/fixtures.mjs';
 
 const { useWorkbench, shotOnFail } = ui;
 const workspace = workspaceWithStore('v3', 'mlruns', 'mlruns');
 const ctx = useWorkbench({ workspace, settings: { 'mlflow.runsPageSize': 4 } });
-const T = { timeout: 120000, skip: !HAVE_SHARED && 'needs ../shared/mlflow' };
+const T = { timeout: 120000 };
 
 /** A row of the Experiments view only (the Models view lists experiments too). */
 const row = (label) =>

@@ -4,20 +4,17 @@
 //   node --test test/ui/plots.test.mjs   (scripts/test.mjs ui packages the .vsix first)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import ui from '../harness/ui.js';
-import codeserver from '../harness/codeserver.js';
+import { FIXTURES } from './support/fixtures.mjs';
 
 const { useWorkbench, shotOnFail } = ui;
-const SHARED = process.env.MLFLOW_FIXTURES || path.resolve(codeserver.ROOT, '..', 'shared', 'mlflow');
-const STORE = path.join(SHARED, 'stores', 'v3', 'mlruns');
-const HAVE = fs.existsSync(STORE);
+const STORE = path.join(FIXTURES, 'stores', 'v3', 'mlruns');
 const ctx = useWorkbench({
   workspace: 'test/fixtures/workspace',
   settings: { 'mlflow.trackingUri': STORE, 'workbench.colorTheme': 'Default Dark Modern', 'mlflow.autoRefreshInterval': 0 },
 });
-const T = { timeout: 150000, skip: HAVE ? false : `no ${STORE}` };
+const T = { timeout: 150000 };
 
 /** Draw statistics of the n-th chart canvas, read with getImageData inside the webview. */
 async function canvasStats(frame, n = 0) {

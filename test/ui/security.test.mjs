@@ -12,19 +12,16 @@ import ui from '../harness/ui.js';
 
 const { useWorkbench, shotOnFail } = ui;
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const SHARED = process.env.MLFLOW_FIXTURES || path.resolve(ROOT, '..', 'shared', 'mlflow');
-const HAVE = fs.existsSync(path.join(SHARED, 'stores'));
 const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-ui-hostile-'));
 const hs = JSON.parse(
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'test/support/hostileStore.ts'), ws], {
     cwd: ROOT,
-    env: { ...process.env, MLFLOW_FIXTURES: SHARED },
     encoding: 'utf8',
   }),
 );
 const H = hs.hostile;
 const ctx = useWorkbench({ workspace: ws, settings: { 'mlflow.trackingUri': hs.storeDir, 'workbench.editor.enablePreview': false } });
-const T = { timeout: 180000, skip: HAVE ? false : `no fixtures at ${SHARED}` };
+const T = { timeout: 180000 };
 const OURS = 'mlflow-vscode.mlflow-vscode';
 after(() => fs.rmSync(ws, { recursive: true, force: true }));
 

@@ -10,13 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import codeserver from '../harness/codeserver.js';
 import workbench from '../harness/workbench.js';
-import { HAVE_SHARED, workspaceWithStore } from './support/fixtures.mjs';
+import { workspaceWithStore } from './support/fixtures.mjs';
 
 const { startCodeServer, ROOT } = codeserver;
 const { launchBrowser, Workbench } = workbench;
 const VSIX = process.env.VSIX || path.join(ROOT, 'dist', 'mlflow-vscode.vsix');
 const LOGGED = 'm-e63fa0d1605b40e0a469868bb3b015ca';
-const T = { timeout: 180000, skip: !HAVE_SHARED && 'needs ../shared/mlflow' };
+const T = { timeout: 180000 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-ui-serve-'));
 const record = path.join(tmp, 'record.jsonl');
@@ -29,7 +29,6 @@ fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringif
 
 const ctx = {};
 before(async () => {
-  if (!HAVE_SHARED) return;
   ctx.cs = await startCodeServer({ workspace, copyWorkspace: true, vsix: [VSIX] });
   ctx.browser = await launchBrowser();
   ctx.wb = await Workbench.open(ctx.browser, ctx.cs.url());

@@ -6,10 +6,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { registerArtifacts } from '../../src/artifacts';
 import type { ModelNode } from '../../src/views/modelsProvider';
 import type { Node } from '../../src/views/nodes';
-import { api, childByLabel, copyToTemp, label, requireShared, useTrackingUri, waitFor } from './helpers';
+import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
+import { api, childByLabel, copyToTemp, label, useTrackingUri, waitFor } from './helpers';
 
 type Kind = 'file' | 'sqlite' | 'server';
 const ALL_FILES = [
@@ -28,20 +28,12 @@ const ALL_FILES = [
 /** What the recorded server transcripts hold (downloads through the proxied artifact service). */
 const SERVER_FILES = ['confusion_matrix.png', 'metrics.json', 'predictions.csv', 'index.html', 'empty.txt'];
 
-let extra: vscode.Disposable[] = [];
-/** activate() of a build with the lead's wiring registers these; a build without it gets them here. */
-async function ensureRegistered(): Promise<void> {
-  const a = await api(); // activates first
-  if (extra.length || (await vscode.commands.getCommands(true)).includes('mlflow.artifacts.open')) return;
-  extra = registerArtifacts(a.services);
+function summary(ver: string, kind: Kind): { runs: Record<string, { run_id: string; experiment_id: string }>; model_info: Record<string, { model_id?: string }> } {
+  return JSON.parse(fs.readFileSync(path.join(MLFLOW_FIXTURES_DIR, 'stores', ver, `summary-${kind}.json`), 'utf8'));
 }
 
-function summary(shared: string, ver: string, kind: Kind): { runs: Record<string, { run_id: string; experiment_id: string }>; model_info: Record<string, { model_id?: string }> } {
-  return JSON.parse(fs.readFileSync(path.join(shared, 'stores', ver, `summary-${kind}.json`), 'utf8'));
-}
-
-function diskRoot(shared: string, ver: string, kind: Kind, exp: string, id: string): string {
-  const base = path.join(shared, 'stores', ver);
+function diskRoot(ver: string, kind: Kind, exp: string, id: string): string {
+  const base = path.join(MLFLOW_FIXTURES_DIR, 'stores', ver);
   return kind === 'file' ? path.join(base, 'mlruns', exp, id, 'artifacts') : kind === 'sqlite' ? path.join(base, 'sqlite', 'mlruns', exp, id, 'artifacts') : path.join(base, 'server', 'mlartifacts', exp, id, 'artifacts');
 }
 
@@ -74,18 +66,15 @@ for (const kind of ['file', 'sqlite', 'server'] as const) {
   for (const ver of ['v2', 'v3'] as const) {
     describe(`artifacts on the ${ver} ${kind === 'server' ? 'tracking server (replayed, proxied mlflow-artifacts:)' : kind === 'file' ? 'file store' : 'SQLite store'}`, function () {
       this.timeout(90000);
-      let shared: string;
       let server: { url: string; close(): Promise<void> } | undefined;
 
       before(async function () {
-        shared = requireShared(this);
-        await ensureRegistered();
         if (kind === 'server') {
           const { startReplayServer } = await import('../support/replayServer');
           server = await startReplayServer([ver], { lenient: true });
           await useTrackingUri(server.url);
         } else {
-          const p = path.join(shared, 'stores', ver, kind === 'file' ? 'mlruns' : 'sqlite/mlflow.db');
+          const p = path.join(MLFLOW_FIXTURES_DIR, 'stores', ver, kind === 'file' ? 'mlruns' : 'sqlite/mlflow.db');
           await useTrackingUri(kind === 'sqlite' ? `sqlite:///${p}` : p);
         }
       });
@@ -98,9 +87,9 @@ for (const kind of ['file', 'sqlite', 'server'] as const) {
 
       it('the run tree lists every artifact with its size; each file reads back byte for byte', async () => {
         const a = await api();
-        const s = summary(shared, ver, kind);
+        const s = summary(ver, kind);
         const run = s.runs['baseline-logreg'];
-        const root = diskRoot(shared, ver, kind, run.experiment_id, run.run_id);
+        const root = diskRoot(ver, kind, run.experiment_id, run.run_id);
         const exp = await childByLabel(a, undefined, 'iris-classification');
         const runNode = await childByLabel(a, exp, 'baseline-logreg');
         const nodes: Node[] = [];
@@ -150,7 +139,7 @@ for (const kind of ['file', 'sqlite', 'server'] as const) {
 
       it('a version shows its source run and its model files; MLmodel reads back; Copy Model URI', async () => {
         const a = await api();
-        const s = summary(shared, ver, kind);
+        const s = summary(ver, kind);
         const reg = await modelChild(a, undefined, 'Registered Models');
         const v1 = await modelChild(a, await modelChild(a, reg, 'iris-classifier'), 'Version 1');
         assert.match(String(a.services.models.getTreeItem(v1).contextValue), /^modelVersionRun/);
@@ -165,8 +154,8 @@ for (const kind of ['file', 'sqlite', 'server'] as const) {
         const bytes = await vscode.workspace.fs.readFile(a.services.models.getTreeItem(mlmodel).resourceUri!);
         const baseline = ver === 'v2' ? s.runs['baseline-logreg'] : undefined;
         const disk = ver === 'v2'
-          ? path.join(diskRoot(shared, ver, kind, baseline!.experiment_id, baseline!.run_id), 'model', 'MLmodel')
-          : path.join(diskRoot(shared, ver, kind, s.runs['baseline-logreg'].experiment_id, 'models'), '..', '..', 'models', s.model_info.baseline.model_id!, 'artifacts', 'MLmodel');
+          ? path.join(diskRoot(ver, kind, baseline!.experiment_id, baseline!.run_id), 'model', 'MLmodel')
+          : path.join(diskRoot(ver, kind, s.runs['baseline-logreg'].experiment_id, 'models'), '..', '..', 'models', s.model_info.baseline.model_id!, 'artifacts', 'MLmodel');
         assert.ok(Buffer.from(bytes).equals(fs.readFileSync(disk)), `MLmodel of version 1 equals ${disk}`);
         assert.strictEqual(mlmodel.modelUri, 'models:/iris-classifier/1');
         const uri = await vscode.commands.executeCommand<string>('mlflow.models.copyModelUri', v1);
@@ -184,7 +173,7 @@ for (const kind of ['file', 'sqlite', 'server'] as const) {
           assert.strictEqual(models.length, 0);
           return;
         }
-        const s = summary(shared, ver, kind);
+        const s = summary(ver, kind);
         const ids = models.map((m) => m.model.info.modelId).sort();
         assert.deepStrictEqual(ids, [s.model_info.baseline.model_id, s.model_info.tuned.model_id].sort());
         const baseline = models.find((m) => m.model.info.modelId === s.model_info.baseline.model_id)!;
@@ -194,7 +183,7 @@ for (const kind of ['file', 'sqlite', 'server'] as const) {
         for (const f of ['MLmodel', 'model.pkl', 'requirements.txt', 'input_example.json']) assert.ok(names.includes(f), names.join(', '));
         const mlmodel = files.find((k) => k.type === 'artifact' && k.file.path === 'MLmodel')!;
         const bytes = await vscode.workspace.fs.readFile(a.services.models.getTreeItem(mlmodel).resourceUri!);
-        const root = kind === 'file' ? path.join(shared, 'stores', ver, 'mlruns', s.runs['baseline-logreg'].experiment_id) : kind === 'sqlite' ? path.join(shared, 'stores', ver, 'sqlite', 'mlruns', '1') : path.join(shared, 'stores', ver, 'server', 'mlartifacts', '1');
+        const root = kind === 'file' ? path.join(MLFLOW_FIXTURES_DIR, 'stores', ver, 'mlruns', s.runs['baseline-logreg'].experiment_id) : kind === 'sqlite' ? path.join(MLFLOW_FIXTURES_DIR, 'stores', ver, 'sqlite', 'mlruns', '1') : path.join(MLFLOW_FIXTURES_DIR, 'stores', ver, 'server', 'mlartifacts', '1');
         assert.ok(Buffer.from(bytes).equals(fs.readFileSync(path.join(root, 'models', baseline.model.info.modelId, 'artifacts', 'MLmodel'))));
       });
     });
@@ -203,16 +192,13 @@ for (const kind of ['file', 'sqlite', 'server'] as const) {
 
 describe('artifacts: viewers, compare, download (v3 file store)', function () {
   this.timeout(90000);
-  let shared: string;
   let runId: string;
   let otherRunId: string;
   let conn: string;
 
   before(async function () {
-    shared = requireShared(this);
-    await ensureRegistered();
-    const a = await useTrackingUri(path.join(shared, 'stores', 'v3', 'mlruns'));
-    const s = summary(shared, 'v3', 'file');
+    const a = await useTrackingUri(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'));
+    const s = summary('v3', 'file');
     runId = s.runs['baseline-logreg'].run_id;
     otherRunId = s.runs['tuned-logreg'].run_id;
     conn = a.services.connections.all()[0].key;
@@ -259,7 +245,7 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
 
   it('MLmodel of a logged model opens the model summary panel', async () => {
     await closeEditors();
-    const s = summary(shared, 'v3', 'file');
+    const s = summary('v3', 'file');
     await vscode.commands.executeCommand('mlflow.artifacts.open', await ref('MLmodel', s.model_info.baseline.model_id!, 'loggedModel'));
     await waitFor('model panel', () => {
       const i = activeInput();
@@ -286,7 +272,7 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
     try {
       const res = await vscode.commands.executeCommand<{ files: string[]; cancelled: boolean }>('mlflow.artifacts.download', await ref('/'), undefined, { dest, assumeYes: true });
       assert.ok(res && !res.cancelled);
-      const root = diskRoot(shared, 'v3', 'file', summary(shared, 'v3', 'file').runs['baseline-logreg'].experiment_id, runId);
+      const root = diskRoot('v3', 'file', summary('v3', 'file').runs['baseline-logreg'].experiment_id, runId);
       for (const p of ALL_FILES) {
         assert.ok(fs.readFileSync(path.join(dest, 'artifacts', ...p.split('/'))).equals(fs.readFileSync(path.join(root, ...p.split('/')))), p);
       }
@@ -298,9 +284,9 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
   });
 
   it('a cloud artifact root gets a message that suggests a server with --serve-artifacts', async () => {
-    const copy = copyToTemp(path.join(shared, 'stores', 'v3', 'mlruns'));
+    const copy = copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'));
     try {
-      const s = summary(shared, 'v3', 'file');
+      const s = summary('v3', 'file');
       const meta = path.join(copy, s.runs['baseline-logreg'].experiment_id, runId, 'meta.yaml');
       fs.writeFileSync(meta, fs.readFileSync(meta, 'utf8').replace(/^artifact_uri: .*$/m, `artifact_uri: s3://bucket/exp/${runId}/artifacts`));
       const a = await useTrackingUri(copy);
@@ -312,12 +298,12 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
       const uri = vscode.Uri.from({ scheme: 'mlflow-artifact', path: `/run/${runId}/metrics.json`, query: `conn=${encodeURIComponent(conn)}` });
       await assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(uri)), /--serve-artifacts/);
     } finally {
-      await useTrackingUri(path.join(shared, 'stores', 'v3', 'mlruns'));
+      await useTrackingUri(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'));
       fs.rmSync(path.dirname(copy), { recursive: true, force: true });
     }
   });
 
-  it('Models view: the filter narrows registered models; Serve and Predict hand {modelUri} to the model commands', async () => {
+  it('Models view: the filter narrows registered models', async () => {
     const a = await api();
     a.services.models.setFilter("name LIKE 'iris%'");
     try {
@@ -326,26 +312,5 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
     } finally {
       a.services.models.setFilter(undefined);
     }
-    const have = await vscode.commands.getCommands(true);
-    const calls: unknown[] = [];
-    const fakes = ['mlflow.serveModel', 'mlflow.predictModel'].filter((c) => !have.includes(c)).map((c) => vscode.commands.registerCommand(c, (arg) => calls.push([c, arg])));
-    try {
-      if (fakes.length < 2) return; // the real model commands are registered: do not start a server here
-      const reg = await modelChild(a, undefined, 'Registered Models');
-      const alias = await modelChild(a, await modelChild(a, reg, 'iris-classifier'), '@champion');
-      await vscode.commands.executeCommand('mlflow.models.serve', alias);
-      await vscode.commands.executeCommand('mlflow.models.predict', alias);
-      assert.deepStrictEqual(calls, [
-        ['mlflow.serveModel', { modelUri: 'models:/iris-classifier@champion' }],
-        ['mlflow.predictModel', { modelUri: 'models:/iris-classifier@champion' }],
-      ]);
-    } finally {
-      fakes.forEach((f) => f.dispose());
-    }
-  });
-
-  after(() => {
-    extra.forEach((d) => d.dispose());
-    extra = [];
   });
 });

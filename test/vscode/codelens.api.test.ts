@@ -4,7 +4,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { requireShared, useTrackingUri, waitFor } from './helpers';
+import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
+import { useTrackingUri, waitFor } from './helpers';
 
 async function lenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
   return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100)) ?? [];
@@ -31,8 +32,7 @@ describe('code lenses on the rest of the tracking API (real v3 file store)', fun
   const STILL_RUNNING = 'ed1e40def8014a6db30bcd09260be51a'; // the newest run of train.py in iris-classification
 
   before(async function () {
-    const shared = requireShared(this);
-    store = path.join(shared, 'stores', 'v3', 'mlruns');
+    store = path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns');
     await useTrackingUri(store);
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const dir = path.join(folder, 'api');
@@ -72,7 +72,7 @@ mlflow.end_run(status="KILLED")
     assert.match(after[0].command!.title, /^\$\(plug\) extension uses .*mlruns \(file\) — same store as this script$/);
     const before = await lensesOn(doc, 'print(mlflow.get_tracking_uri())');
     assert.strictEqual(before.length, 1);
-    assert.doesNotMatch(before[0].command!.title, /same store/, 'before set_tracking_uri the script gets its default, not the shared store');
+    assert.doesNotMatch(before[0].command!.title, /same store/, 'before set_tracking_uri the script gets its default, not the fixture store');
     const hover = await hoverText(doc, 'uri = mlflow.get_tracking_uri()', 'get_tracking_uri');
     assert.match(hover, /The extension uses/);
     assert.match(hover, /Same store/);

@@ -3,7 +3,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { requireShared, useTrackingUri } from './helpers';
+import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
+import { useTrackingUri } from './helpers';
 
 const SCRIPT = `import mlflow
 from mlflow import log_param as lp
@@ -31,8 +32,7 @@ describe('code lenses on MLflow calls', function () {
   let doc: vscode.TextDocument;
 
   before(async function () {
-    const shared = requireShared(this);
-    await useTrackingUri(path.join(shared, 'stores', 'v3', 'mlruns'));
+    await useTrackingUri(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'));
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const file = path.join(folder, 'train.py');
     fs.writeFileSync(file, SCRIPT);

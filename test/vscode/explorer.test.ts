@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { NodeOf } from '../../src/views/nodes';
-import { api, childByLabel, label, requireShared, useTrackingUri, waitFor } from './helpers';
+import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
+import { api, childByLabel, label, useTrackingUri, waitFor } from './helpers';
 
 const EXPECTED_EXPERIMENTS = ['iris-classification', 'team-a/rf-sweep', 'Ünïcødé ✓ exp — "quotes" & <b>tags</b>', 'Default'];
 
@@ -15,11 +16,9 @@ for (const [kind, sub] of [
   for (const ver of ['v2', 'v3'] as const) {
     describe(`explorer on the ${ver} ${kind}`, function () {
       this.timeout(60000);
-      let shared: string;
 
       before(async function () {
-        shared = requireShared(this);
-        const p = path.join(shared, 'stores', ver, sub);
+        const p = path.join(MLFLOW_FIXTURES_DIR, 'stores', ver, sub);
         await useTrackingUri(kind === 'SQLite store' ? `sqlite:///${p}` : p);
       });
 
@@ -86,7 +85,7 @@ for (const [kind, sub] of [
 
       it('reveals a nested run by its ID', async () => {
         const a = await api();
-        const summary = JSON.parse(fs.readFileSync(path.join(shared, 'stores', ver, `summary-${kind === 'SQLite store' ? 'sqlite' : 'file'}.json`), 'utf8'));
+        const summary = JSON.parse(fs.readFileSync(path.join(MLFLOW_FIXTURES_DIR, 'stores', ver, `summary-${kind === 'SQLite store' ? 'sqlite' : 'file'}.json`), 'utf8'));
         const runId: string = summary.runs['grandchild-fold-refit'].run_id;
         await vscode.commands.executeCommand('workbench.view.extension.mlflow');
         const run = await vscode.commands.executeCommand<{ info: { runId: string } }>('mlflow.revealRun', runId);
@@ -136,7 +135,6 @@ for (const ver of ['v2', 'v3'] as const) {
     let server: { url: string; close(): Promise<void> } | undefined;
 
     before(async function () {
-      requireShared(this);
       const { startReplayServer } = await import('../support/replayServer');
       server = await startReplayServer([ver], { lenient: true });
       await useTrackingUri(server.url);
@@ -168,7 +166,6 @@ describe('explorer on a server that asks for credentials', function () {
   let server: { url: string; close(): Promise<void> } | undefined;
 
   before(async function () {
-    requireShared(this);
     const { startReplayServer } = await import('../support/replayServer');
     server = await startReplayServer(['v3-auth'], { lenient: true });
   });

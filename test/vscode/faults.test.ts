@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { MlflowExtensionApi } from '../../src/extension';
 import type { Node } from '../../src/views/nodes';
 import type { FaultMode, FaultServer } from '../support/faultServer';
-import { EXTENSION_ID, api, childByLabel, label, requireShared, useTrackingUri, waitFor } from './helpers';
+import { EXTENSION_ID, api, childByLabel, label, useTrackingUri, waitFor } from './helpers';
 
 const REQUEST_TIMEOUT_S = 1;
 /**
@@ -90,7 +90,6 @@ describe('fault server: the explorer against a misbehaving tracking server', fun
   let beat: ReturnType<typeof heartbeat>;
 
   before(async function () {
-    requireShared(this);
     const { startFaultServer } = await import('../support/faultServer');
     srv = await startFaultServer({ mode: 'healthy', slowMs: 30_000 });
     await setRequestTimeout(REQUEST_TIMEOUT_S);
@@ -212,7 +211,6 @@ describe('fault: a corrupt run in a file store, in the explorer', function () {
   let store: { mlruns: string; cleanup(): void } | undefined;
 
   before(async function () {
-    requireShared(this);
     const { damagedStore } = await import('../unit/reliability/corruptStore');
     store = damagedStore();
     await useTrackingUri(store.mlruns);

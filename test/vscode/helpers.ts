@@ -15,16 +15,16 @@ export async function api(): Promise<MlflowExtensionApi> {
   return ext.isActive ? ext.exports : await ext.activate();
 }
 
-export function sharedMlflow(): string | undefined {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
-  const candidates = [process.env.MLFLOW_FIXTURES, ext && path.resolve(ext.extensionPath, '..', 'shared', 'mlflow')].filter(Boolean) as string[];
-  return candidates.find((p) => fs.existsSync(path.join(p, 'stores')));
-}
-
-export function requireShared(ctx: Mocha.Context): string {
-  const s = sharedMlflow();
-  if (!s) ctx.skip();
-  return s!;
+/**
+ * Writes `<dir>/bin/mlflow`: runs the fake mlflow CLI (test/fixtures/fake-mlflow/mlflow), which appends
+ * each call's argv and environment to `recordFile`. Returns the wrapper's path (for mlflow.cliPath).
+ */
+export function fakeMlflowCli(dir: string, recordFile: string): string {
+  const fake = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test', 'fixtures', 'fake-mlflow', 'mlflow');
+  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
+  const wrapper = path.join(dir, 'bin', 'mlflow');
+  fs.writeFileSync(wrapper, `#!/bin/sh\nFAKE_MLFLOW_RECORD='${recordFile}' exec '${process.execPath}' '${fake}' "$@"\n`, { mode: 0o755 });
+  return wrapper;
 }
 
 /** Copies a fixture store to a temp folder (tests that write, or moved-store checks). */

@@ -8,11 +8,11 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { registerModelCommands } from '../../src/models';
 import type { CommandResult } from '../../src/models';
 import { TEST_PROMPTER, type Prompter } from '../../src/models/prompter';
 import type { ModelNode } from '../../src/views/modelsProvider';
-import { EXTENSION_ID, api, copyToTemp, sharedMlflow, useTrackingUri, waitFor } from './helpers';
+import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
+import { api, copyToTemp, fakeMlflowCli, useTrackingUri, waitFor } from './helpers';
 
 const LOGGED = 'm-e63fa0d1605b40e0a469868bb3b015ca'; // has serving_input_example.json
 const DELETED_RUN = 'ca11930773dd40ec9c8b833bb827b068';
@@ -88,7 +88,6 @@ const item = (text: string): Answer => (items) => {
 let tmp: string;
 let recordFile: string;
 let wrapper: string;
-let disposables: vscode.Disposable[] = [];
 let store: string;
 
 function records(): Record[] {
@@ -114,19 +113,12 @@ describe('model commands', function () {
   this.timeout(60000);
 
   before(async function () {
-    const shared = sharedMlflow();
-    if (!shared) this.skip();
-    const a = await api();
-    if (!(await vscode.commands.getCommands(true)).includes('mlflow.serveModel')) disposables = registerModelCommands(a.services);
+    await api();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-models-'));
     recordFile = path.join(tmp, 'record.jsonl');
-    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-    const fake = path.join(ext.extensionPath, 'test', 'fixtures', 'fake-mlflow', 'mlflow');
-    fs.mkdirSync(path.join(tmp, 'bin'));
-    wrapper = path.join(tmp, 'bin', 'mlflow');
-    fs.writeFileSync(wrapper, `#!/bin/sh\nFAKE_MLFLOW_RECORD='${recordFile}' exec '${process.execPath}' '${fake}' "$@"\n`, { mode: 0o755 });
+    wrapper = fakeMlflowCli(tmp, recordFile);
     await setCliPath(wrapper);
-    store = copyToTemp(path.join(shared!, 'stores', 'v3', 'mlruns'));
+    store = copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'));
     (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER] = scripted;
   });
 
@@ -139,7 +131,6 @@ describe('model commands', function () {
   after(async () => {
     delete (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER];
     for (const e of vscode.tasks.taskExecutions) if (e.task.definition.type === 'mlflow') e.terminate();
-    disposables.forEach((d) => d.dispose());
     await setCliPath('');
     await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
@@ -203,6 +194,30 @@ describe('model commands', function () {
       const again = await run('mlflow.serveModel', { modelUri: `models:/${LOGGED}`, noPrompt: true });
       assert.ok(lastRun(['models', 'serve']).argv.join(' ').includes('--env-manager local'));
       await run('mlflow.stopModelServer', { serverId: again.serverId });
+    });
+
+    it('Models view: Serve and Predict on the @champion row run mlflow models serve / predict with its URI', async () => {
+      const a = await api();
+      const child = async (parent: ModelNode | undefined, text: string): Promise<ModelNode> => {
+        const kids = await a.services.models.getChildren(parent);
+        const found = kids.find((k) => String(a.services.models.getTreeItem(k).label) === text);
+        assert.ok(found, `no "${text}" among: ${kids.map((k) => String(a.services.models.getTreeItem(k).label)).join(', ')}`);
+        return found;
+      };
+      const alias = await child(await child(await child(undefined, 'Registered Models'), 'iris-classifier'), '@champion');
+      answer('serve.form', item('Serve'));
+      const served = await run('mlflow.models.serve', alias);
+      assert.equal(served.status, 'started', served.message);
+      assert.deepEqual(lastRun(['models', 'serve']).argv.slice(0, 4), ['models', 'serve', '--model-uri', 'models:/iris-classifier@champion']);
+      await run('mlflow.stopModelServer', { serverId: served.serverId });
+      const input = path.join(tmp, 'champion input.csv');
+      fs.writeFileSync(input, 'sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n');
+      answer('predict.input', item('Browse'));
+      answer('predict.input.browse', () => [vscode.Uri.file(input)]);
+      answer('predict.form', item('Predict'));
+      const predicted = await run('mlflow.models.predict', alias);
+      assert.equal(predicted.status, 'done', predicted.message);
+      assert.deepEqual(lastRun(['models', 'predict']).argv.slice(0, 6), ['models', 'predict', '--model-uri', 'models:/iris-classifier@champion', '--input-path', input]);
     });
 
     it('"More options…" reaches every option (workers, timeout) and checks typed values', async () => {

@@ -11,9 +11,8 @@ import * as vscode from 'vscode';
 import type { PanelController } from '../../src/webviews/panel';
 import type { PlotsPanel } from '../../src/webviews/plotsPanel';
 import type { HostToWebview } from '../../src/webviews/protocol';
-import { registerWebviews } from '../../src/webviews/index';
 import type { FaultMode, FaultServer } from '../support/faultServer';
-import { api, requireShared, useTrackingUri, waitFor } from './helpers';
+import { api, useTrackingUri, waitFor } from './helpers';
 
 const RUN = '96c4b9c30fed4b0f8eb24a6fbbb4f592'; // baseline-logreg in the v3 transcripts
 const KEY = 'loss';
@@ -60,7 +59,6 @@ const describeMsgs = (ms: HostToWebview[]) =>
 describe('plot faults: run details and metric plots against a misbehaving tracking server', function () {
   this.timeout(120000);
   let srv: FaultServer | undefined;
-  let own: vscode.Disposable[] = [];
   let details: PanelController;
   let plots: PlotsPanel;
   let rd: ReturnType<typeof recorder>;
@@ -69,15 +67,12 @@ describe('plot faults: run details and metric plots against a misbehaving tracki
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
   before(async function () {
-    requireShared(this);
     process.on('unhandledRejection', onUnhandled);
     const { startFaultServer } = await import('../support/faultServer');
     srv = await startFaultServer({ mode: 'healthy', slowMs: 30_000 });
     await setRequestTimeout(REQUEST_TIMEOUT_S);
     const a = await useTrackingUri(srv.url);
     assert.strictEqual(a.services.connections.all()[0].state.name, 'connected');
-    const cmds = await vscode.commands.getCommands(true);
-    if (!cmds.includes('mlflow.openRunDetails')) own = registerWebviews((await api()).services);
   });
 
   after(async () => {
@@ -85,8 +80,6 @@ describe('plot faults: run details and metric plots against a misbehaving tracki
     rd?.dispose();
     rp?.dispose();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    own.forEach((d) => d.dispose());
-    own = [];
     await srv?.close();
     await setRequestTimeout(undefined);
     await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);

@@ -11,14 +11,15 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { detectShellKind, quoteForShell, type ShellKind } from '../../src/cli/quote';
-import { registerModelCommands, type CommandResult } from '../../src/models';
+import type { CommandResult } from '../../src/models';
 import { TEST_PROMPTER, type Prompter } from '../../src/models/prompter';
 import type { Node } from '../../src/views/nodes';
 import type { PanelController } from '../../src/webviews/panel';
 import { HOSTILE, writeHostileStore, type HostileStore } from '../support/hostileStore';
-import { EXTENSION_ID, api, copyToTemp, sharedMlflow, useTrackingUri, waitFor } from './helpers';
+import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
+import { api, copyToTemp, fakeMlflowCli, useTrackingUri, waitFor } from './helpers';
 
-// ---- shared fixtures ---------------------------------------------------------------------------------
+// ---- fixtures -----------------------------------------------------------------------------------------------------
 
 interface Rec {
   argv: string[];
@@ -29,7 +30,6 @@ interface Rec {
 let tmp: string;
 let recordFile: string;
 let wrapper: string;
-let own: vscode.Disposable[] = [];
 
 function records(): Rec[] {
   if (!fs.existsSync(recordFile)) return [];
@@ -114,19 +114,13 @@ function hashDir(dir: string): Record<string, string> {
 describe('security', function () {
   before(async function () {
     this.timeout(60000);
-    if (!sharedMlflow()) return;
     const a = await api();
     // Options remembered by earlier suites (e.g. --workers 3) would be added to the argv checked here.
     const ws = a.services.context.workspaceState;
     for (const k of ws.keys()) if (k.startsWith('mlflow.models.')) await ws.update(k, undefined);
-    const cmds = await vscode.commands.getCommands(true);
-    if (!cmds.includes('mlflow.serveModel')) own.push(...registerModelCommands(a.services));
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-sec-'));
     recordFile = path.join(tmp, 'record.jsonl');
-    const fake = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test', 'fixtures', 'fake-mlflow', 'mlflow');
-    fs.mkdirSync(path.join(tmp, 'bin'));
-    wrapper = path.join(tmp, 'bin', 'mlflow');
-    fs.writeFileSync(wrapper, `#!/bin/sh\nFAKE_MLFLOW_RECORD='${recordFile}' exec '${process.execPath}' '${fake}' "$@"\n`, { mode: 0o755 });
+    wrapper = fakeMlflowCli(tmp, recordFile);
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', wrapper, vscode.ConfigurationTarget.Workspace);
     (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER] = scripted;
   });
@@ -134,7 +128,6 @@ describe('security', function () {
   after(async () => {
     delete (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER];
     for (const e of vscode.tasks.taskExecutions) if (e.task.definition.type === 'mlflow') e.terminate();
-    own.forEach((d) => d.dispose());
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);
@@ -149,9 +142,7 @@ describe('security', function () {
     let connKey: string;
 
     before(async function () {
-      const shared = sharedMlflow();
-      if (!shared) this.skip();
-      hs = writeHostileStore(fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-hostile-')), shared);
+      hs = writeHostileStore(fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-hostile-')));
       const a = await useTrackingUri(hs.storeDir);
       const conn = a.services.connections.all()[0];
       assert.equal(conn.state.name, 'connected', stateText(conn.state));
@@ -255,14 +246,12 @@ describe('security', function () {
     let watched: string[];
 
     before(async function () {
-      const shared = sharedMlflow();
-      if (!shared) this.skip();
       ws = vscode.workspace.workspaceFolders![0].uri.fsPath;
       // the store itself lives at a hostile path (gc gets it as --backend-store-uri)
       const parent = path.join(tmp, `store ${META}`);
       fs.mkdirSync(parent, { recursive: true });
       storePath = path.join(parent, 'mlruns');
-      fs.cpSync(path.join(shared!, 'stores', 'v3', 'mlruns'), storePath, { recursive: true });
+      fs.cpSync(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'), storePath, { recursive: true });
       const conn = (await useTrackingUri(storePath)).services.connections.all()[0];
       assert.equal(conn.state.name, 'connected', stateText(conn.state));
       watched = [ws, tmp, parent, os.homedir(), process.cwd()];
@@ -365,7 +354,6 @@ describe('security', function () {
     const inputs: string[] = [];
 
     before(async function () {
-      if (!sharedMlflow()) this.skip();
       const a = await api();
       // spy on everything logged and every message shown
       const log = a.services.log as unknown as Record<string, (...x: unknown[]) => unknown>;
@@ -511,9 +499,7 @@ describe('security', function () {
     this.timeout(90000);
 
     it('mlflow.deleteRun deletes nothing without confirmation, then deletes after "Delete"', async function () {
-      const shared = sharedMlflow();
-      if (!shared) this.skip();
-      const store = copyToTemp(path.join(shared!, 'stores', 'v3', 'mlruns'));
+      const store = copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'));
       const a = await useTrackingUri(store);
       const nodes = await allNodes(a, 1);
       const runNode = nodes.find((n) => (n as { type: string }).type === 'run') as Node & { run: { info: { runId: string; experimentId: string } } };
@@ -537,9 +523,7 @@ describe('security', function () {
     });
 
     it('a full session on a SQLite store (tree, details, plots, compare) leaves its files byte-identical', async function () {
-      const shared = sharedMlflow();
-      if (!shared) this.skip();
-      const dir = copyToTemp(path.join(shared!, 'stores', 'v3', 'sqlite'));
+      const dir = copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'sqlite'));
       const before = hashDir(dir);
       const a = await useTrackingUri(`sqlite:///${path.join(dir, 'mlflow.db')}`);
       const conn = a.services.connections.all()[0];

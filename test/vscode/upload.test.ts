@@ -7,17 +7,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { registerUpload, type LogArtifactFailure, type LogArtifactResult } from '../../src/upload';
+import type { LogArtifactFailure, LogArtifactResult } from '../../src/upload';
 import { startArtifactServer, type ArtifactServer } from '../unit/upload/artifactServer';
-import { api, copyToTemp, requireShared, useTrackingUri, waitFor } from './helpers';
-
-let extra: vscode.Disposable[] = [];
-/** activate() of a build with the lead's wiring registers these; a build without it gets them here. */
-async function ensureRegistered(): Promise<void> {
-  const a = await api();
-  if (extra.length || (await vscode.commands.getCommands(true)).includes('mlflow.logToRun')) return;
-  extra = registerUpload(a.services);
-}
+import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
+import { api, copyToTemp, useTrackingUri, waitFor } from './helpers';
 
 const STILL_RUNNING = 'ed1e40def8014a6db30bcd09260be51a';
 const DELETED = 'ca11930773dd40ec9c8b833bb827b068';
@@ -50,8 +43,7 @@ describe('log artifact from VS Code (upload)', function () {
   let src: string;
 
   before(async function () {
-    requireShared(this);
-    await ensureRegistered();
+    await api();
     ws = vscode.workspace.workspaceFolders![0].uri.fsPath;
     src = path.join(ws, 'upload-src');
     fs.mkdirSync(path.join(src, 'plots', 'eval'), { recursive: true });
@@ -62,8 +54,6 @@ describe('log artifact from VS Code (upload)', function () {
   });
 
   after(async () => {
-    extra.forEach((d) => d.dispose());
-    extra = [];
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);
   });
@@ -71,8 +61,7 @@ describe('log artifact from VS Code (upload)', function () {
   describe('into a copy of the v3 file store', () => {
     let mlruns: string;
     before(async function () {
-      const shared = requireShared(this);
-      mlruns = copyToTemp(path.join(shared, 'stores', 'v3', 'mlruns'));
+      mlruns = copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'));
       await useTrackingUri(mlruns);
     });
 

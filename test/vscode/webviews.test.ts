@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import type { PanelController } from '../../src/webviews/panel';
 import type { PlotsPanel } from '../../src/webviews/plotsPanel';
 import type { HostToWebview, WebviewToHost } from '../../src/webviews/protocol';
-import { registerWebviews } from '../../src/webviews/index';
-import { api, childByLabel, copyToTemp, requireShared, useTrackingUri, waitFor } from './helpers';
+import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
+import { api, childByLabel, copyToTemp, useTrackingUri, waitFor } from './helpers';
 
 const EXP = '358387156804898222';
 const BASELINE = '85c2cd0244ac4908817c29c853d5c0eb';
@@ -27,15 +27,6 @@ function received<T extends WebviewToHost['type']>(c: PanelController, type: T):
   return c.history.filter((r) => r.dir === 'fromWebview' && r.type === type).map((r) => r.msg as In<T>)[0];
 }
 
-let own: vscode.Disposable[] = [];
-
-/** The extension's own registration once the lead wired registerWebviews into activate; until then, this suite's. */
-async function ensureCommands(): Promise<void> {
-  const a = await api();
-  const cmds = await vscode.commands.getCommands(true);
-  if (!cmds.includes('mlflow.openRunDetails')) own = registerWebviews(a.services);
-}
-
 async function closeAll(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
@@ -45,15 +36,11 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
   let connKey: string;
 
   before(async function () {
-    const shared = requireShared(this);
-    const a = await useTrackingUri(path.join(shared, 'stores', 'v3', 'mlruns'));
+    const a = await useTrackingUri(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'));
     connKey = a.services.connections.all()[0].key;
-    await ensureCommands();
   });
   after(async () => {
     await closeAll();
-    own.forEach((d) => d.dispose());
-    own = [];
   });
 
   it('opens run details: ready handshake, then the run, its git link, lineage and artifacts', async () => {
@@ -162,16 +149,12 @@ describe('webviews: live plots of a RUNNING run', function () {
   let connKey: string;
 
   before(async function () {
-    const shared = requireShared(this);
-    dir = copyToTemp(path.join(shared, 'stores', 'v3', 'mlruns'));
+    dir = copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'));
     const a = await useTrackingUri(dir);
     connKey = a.services.connections.all()[0].key;
-    await ensureCommands();
   });
   after(async () => {
     await closeAll();
-    own.forEach((d) => d.dispose());
-    own = [];
   });
 
   it('polls while running, appends only new points, and stops when the run ends', async () => {

@@ -1,4 +1,4 @@
-// Workspaces for the UI tests, built from the real MLflow stores in ../shared/mlflow.
+// Workspaces for the UI tests, built from the real MLflow stores in test/fixtures/mlflow.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,13 +6,12 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const SHARED = process.env.MLFLOW_FIXTURES ?? path.resolve(ROOT, '..', 'shared', 'mlflow');
-export const HAVE_SHARED = fs.existsSync(path.join(SHARED, 'stores'));
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'mlflow');
 
 /** A temp workspace holding a copy of stores/<ver>/<sub> at <name> (built synchronously, at import time). */
 export function workspaceWithStore(ver, sub, name, extraFiles = {}) {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-ui-ws-'));
-  if (HAVE_SHARED) fs.cpSync(path.join(SHARED, 'stores', ver, sub), path.join(ws, name), { recursive: true });
+  fs.cpSync(path.join(FIXTURES, 'stores', ver, sub), path.join(ws, name), { recursive: true });
   for (const [f, text] of Object.entries(extraFiles)) fs.writeFileSync(path.join(ws, f), text);
   return ws;
 }
@@ -22,7 +21,6 @@ export async function startReplay(dirs) {
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'test/support/replay-server-cli.ts'), ...dirs, '--lenient'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, MLFLOW_FIXTURES: SHARED },
   });
   const url = await new Promise((resolve, reject) => {
     let out = '';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { columnIsNumeric, csvReadPlan, CSV_PREVIEW_BYTES, decodeUtf8Head, delimiterFor, parseCsv, parseRecords, sortRows } from '../../../src/artifacts/csv';
-import { HAVE_SHARED, storePath, VERSIONS } from '../../support/fixtures';
+import { storePath, VERSIONS } from '../../support/fixtures';
 
 describe('CSV parsing for the artifact table', () => {
   it('splits plain rows and names the header', () => {
@@ -94,7 +94,7 @@ describe('CSV parsing for the artifact table', () => {
     assert.deepEqual(sortRows(text, 0, false).map((i) => text[i][0]), ['a9', 'a10', 'b', 'B']);
   });
 
-  (HAVE_SHARED ? describe : describe.skip)('on the real predictions.csv', () => {
+  describe('on the real predictions.csv', () => {
     for (const ver of VERSIONS) {
       it(`${ver}: header and every row of baseline-logreg's predictions.csv`, () => {
         const summary = JSON.parse(fs.readFileSync(storePath(ver, 'summary-file.json'), 'utf8'));

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CONFIRM_DOWNLOAD_BYTES, describePlan, needsConfirmation, planDownload, safeDest } from '../../../src/artifacts/downloadPlan';
 import { listLocalArtifacts } from '../../../src/tracking/localArtifacts';
 import type { ArtifactFile } from '../../../src/tracking/types';
-import { HAVE_SHARED, storePath, VERSIONS } from '../../support/fixtures';
+import { storePath, VERSIONS } from '../../support/fixtures';
 
 const DEST = path.resolve('/tmp/dl');
 
@@ -53,7 +53,7 @@ describe('download planning', () => {
     await assert.rejects(planDownload(async () => [], { path: 'd', isDir: true }, DEST, ac.signal), /cancelled/);
   });
 
-  (HAVE_SHARED ? describe : describe.skip)('on the real baseline-logreg artifacts', () => {
+  describe('on the real baseline-logreg artifacts', () => {
     for (const ver of VERSIONS) {
       it(`${ver}: every file of the run, nested and unicode names included, with the sizes on disk`, async () => {
         const summary = JSON.parse(fs.readFileSync(storePath(ver, 'summary-file.json'), 'utf8'));

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeType, parseMlmodel, parseRequirements } from '../../../src/artifacts/mlmodel';
-import { HAVE_SHARED, SHARED_MLFLOW } from '../../support/fixtures';
+import { MLFLOW_FIXTURES_DIR } from '../../support/fixtures';
 
 function findMlmodels(dir: string): string[] {
   const out: string[] = [];
@@ -15,14 +15,14 @@ function findMlmodels(dir: string): string[] {
 }
 
 describe('MLmodel summary', () => {
-  (HAVE_SHARED ? describe : describe.skip)('every real MLmodel in ../shared/mlflow/stores', () => {
-    const files = HAVE_SHARED ? findMlmodels(path.join(SHARED_MLFLOW, 'stores')) : [];
+  describe('every real MLmodel in the fixture stores', () => {
+    const files = findMlmodels(path.join(MLFLOW_FIXTURES_DIR, 'stores'));
     it('there are MLmodel files of both versions and all three layouts', () => {
       assert.ok(files.length >= 12, files.join('\n'));
       for (const v of ['v2', 'v3']) for (const layout of ['mlruns', 'sqlite', 'server']) assert.ok(files.some((f) => f.includes(`/${v}/${layout}/`)), `${v}/${layout}`);
     });
     for (const f of files) {
-      const rel = path.relative(path.join(SHARED_MLFLOW, 'stores'), f);
+      const rel = path.relative(path.join(MLFLOW_FIXTURES_DIR, 'stores'), f);
       it(rel, () => {
         const s = parseMlmodel(fs.readFileSync(f, 'utf8'));
         assert.deepEqual(s.flavors.map((x) => x.name).sort(), ['python_function', 'sklearn']);

@@ -1,14 +1,13 @@
-// Reads the real `--help` output of MLflow (../shared/mlflow/cli-help/<ver>/*.txt) into option tables, and parses
+// Reads the real `--help` output of MLflow (test/fixtures/mlflow/cli-help/<ver>/*.txt) into option tables, and parses
 // an argv the way click would with those tables (enough to check that what the builders emit is accepted).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SHARED_MLFLOW, Ver } from '../../support/fixtures';
+import { MLFLOW_FIXTURES_DIR, Ver } from '../../support/fixtures';
 import { CommandId } from '../../../src/cli/options';
 
-export const HELP_DIR = path.join(SHARED_MLFLOW, 'cli-help');
-export const CHECKS_DIR = path.join(SHARED_MLFLOW, 'cli-checks');
-export const HAVE_HELP = fs.existsSync(HELP_DIR);
+export const HELP_DIR = path.join(MLFLOW_FIXTURES_DIR, 'cli-help');
+export const CHECKS_DIR = path.join(MLFLOW_FIXTURES_DIR, 'cli-checks');
 
 export const HELP_FILE: Record<CommandId, string> = {
   serve: 'models-serve.txt',

@@ -24,7 +24,7 @@ import {
   resolveSpec,
 } from '../../../src/cli/options';
 import { parseVersionString } from '../../../src/cli/version';
-import { HAVE_HELP, HelpOption, helpOptions, helpVersion, parseWithHelp, recordedRuns } from './helpFiles';
+import { HelpOption, helpOptions, helpVersion, parseWithHelp, recordedRuns } from './helpFiles';
 
 const INVOCATION = { kind: 'mlflow' as const, path: '/venv/bin/mlflow' };
 
@@ -135,10 +135,6 @@ const METAVAR_KINDS: Record<string, OptionSpec['kind'][]> = {
 };
 
 describe('CLI option catalogue vs the real --help of MLflow', function () {
-  before(function () {
-    if (!HAVE_HELP) this.skip();
-  });
-
   for (const ver of VERSIONS) {
     for (const command of COMMAND_IDS) {
       describe(`${ver} mlflow ${COMMAND_WORDS[command].join(' ')}`, () => {
@@ -222,10 +218,6 @@ describe('CLI option catalogue vs the real --help of MLflow', function () {
 });
 
 describe('builders reproduce the recorded real CLI runs (cli-checks RESULTS.txt)', function () {
-  before(function () {
-    if (!HAVE_HELP) this.skip();
-  });
-
   const SUB: Record<string, CommandId> = {
     'models serve': 'serve',
     'models predict': 'predict',

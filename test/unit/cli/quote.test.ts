@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { QuoteError, ShellKind, detectShellKind, quoteForShell, quoteWindowsArg, tryQuoteForShell } from '../../../src/cli/quote';
 import { ARGV_PRINTER_SH, readArgvRecords } from './argvRecords';
+import { requirePrerequisite } from '../../support/prerequisite';
 
 // Strings that break naive quoting. Commands that would create CANARY (in the shell's cwd) if ever executed.
 const HOSTILE: string[] = [
@@ -156,12 +157,12 @@ describe('quoteForShell in real shells', function () {
   }
 
   for (const sh of REAL_SHELLS) {
-    const available = which(sh.exe) !== undefined;
+    const missing = which(sh.exe) === undefined ? `${sh.exe} is not installed (apt-get install ${sh.exe})` : undefined;
     const cases = () => HOSTILE.filter((h) => sh.kind !== 'sh' || !HAS_CONTROL.test(h));
     for (const interactive of [false, true]) {
       const mode = interactive ? 'interactive (stdin)' : '-c';
       it(`${sh.exe} ${mode}: every hostile argument arrives intact, one per command line`, function () {
-        if (!available) this.skip();
+        requirePrerequisite(this, missing);
         const argvs = cases().map((h) => [printer, 'BEGIN', h, 'END']);
         const script = argvs.map((a) => quoteForShell(a, sh.kind)).join('\n');
         const { stderr } = run(sh, script, interactive);
@@ -171,7 +172,7 @@ describe('quoteForShell in real shells', function () {
         assert.ok(!fs.existsSync(path.join(dir, 'CANARY')), 'an injected command ran');
       });
       it(`${sh.exe} ${mode}: all hostile arguments in one command`, function () {
-        if (!available) this.skip();
+        requirePrerequisite(this, missing);
         const argv = [printer, ...cases()];
         const { stderr } = run(sh, quoteForShell(argv, sh.kind), interactive);
         const got = readRecords();
@@ -181,7 +182,7 @@ describe('quoteForShell in real shells', function () {
       });
     }
     it(`${sh.exe}: a real mlflow-like command line (python -m mlflow … with an --env value)`, function () {
-      if (!available) this.skip();
+      requirePrerequisite(this, missing);
       const argv = [printer, '-m', 'mlflow', 'models', 'predict', '--model-uri', 'runs:/abc/my model', '--env', 'A=$(touch CANARY)', '--input-path=-weird.csv'];
       run(sh, quoteForShell(argv, sh.kind), false);
       assert.deepEqual(readRecords()[0], argv.slice(1));

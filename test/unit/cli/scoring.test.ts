@@ -17,7 +17,7 @@ import {
   requestFromFile,
   waitForPing,
 } from '../../../src/cli/scoring';
-import { HAVE_SHARED, SHARED_MLFLOW, VERSIONS, Ver, storePath } from '../../support/fixtures';
+import { MLFLOW_FIXTURES_DIR, VERSIONS, Ver, storePath } from '../../support/fixtures';
 
 interface ServeEntry {
   name: string;
@@ -31,7 +31,7 @@ interface ServeEntry {
 }
 
 function transcript(ver: Ver): ServeEntry[] {
-  return JSON.parse(fs.readFileSync(path.join(SHARED_MLFLOW, 'cli-checks', ver, 'serve-transcript.json'), 'utf8')) as ServeEntry[];
+  return JSON.parse(fs.readFileSync(path.join(MLFLOW_FIXTURES_DIR, 'cli-checks', ver, 'serve-transcript.json'), 'utf8')) as ServeEntry[];
 }
 
 /** Python json.dumps style (", " and ": " separators), which the scoring server uses. */
@@ -56,7 +56,7 @@ interface FakeServer {
  * `pingFailures`: how many /ping calls answer 503 before the model "is loaded".
  */
 async function startFake(ver: Ver, opts: { pingFailures?: number; port?: number; delayListenMs?: number } = {}): Promise<FakeServer> {
-  const entries = HAVE_SHARED ? transcript(ver) : [];
+  const entries = transcript(ver);
   const version = entries.find((e) => e.name === 'version')?.response_body ?? '3.6.1.dev0';
   let pingFailures = opts.pingFailures ?? 0;
   const requests: FakeServer['requests'] = [];
@@ -193,7 +193,6 @@ describe('scoring helpers', function () {
   describe('replaying the recorded scoring-server answers', () => {
     for (const ver of VERSIONS) {
       it(`${ver}: every recorded request gets its recorded answer, read correctly`, async function () {
-        if (!HAVE_SHARED) this.skip();
         const fake = await startFake(ver);
         try {
           for (const e of transcript(ver)) {
@@ -254,7 +253,6 @@ describe('scoring helpers', function () {
 
     for (const ver of VERSIONS) {
       it(`${ver}: serving_input_example.json as is, else input_example.json wrapped per MLmodel; the fake server accepts both`, async function () {
-        if (!HAVE_SHARED) this.skip();
         const dirs = modelDirs(ver);
         assert.ok(dirs.length >= 1);
         const fake = await startFake(ver);

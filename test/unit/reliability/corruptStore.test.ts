@@ -1,39 +1,65 @@
 // A corrupt run in a file store is skipped and reported while the other runs still show: garbage
 // meta.yaml, garbage lines in a metric file, an unreadable (chmod 000) params folder — on a copy of
-// the real v3 store. Root ignores file permissions, so when the tests run as root the chmod case
-// runs in a child process as the unprivileged user `nobody` (uid 65534); it is skipped when that is
-// not possible.
+// the real v3 store. Root ignores file permissions, so when the tests run as root the chmod cases
+// run in a child process as the unprivileged user `nobody` (uid 65534); where root cannot start such
+// a process they are skipped, saying why (and fail under CI=true).
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileStore } from '../../../src/tracking/file/fileStore';
-import { FIXTURE_PREFIX, HAVE_SHARED, PROJECT_ROOT, storePath } from '../../support/fixtures';
+import { FIXTURE_PREFIX, storePath } from '../../support/fixtures';
+import { requirePrerequisite } from '../../support/prerequisite';
 import {
   EXP_ID,
   GARBAGE_META_RUN,
   GARBAGE_METRIC_RUN,
   UNREADABLE_PARAMS_RUN,
   damagedStore,
+  healProbe,
   probe,
   type DamagedStore,
+  type HealResult,
   type ProbeResult,
 } from './corruptStore';
 
 const NOBODY = 65534;
 
-function runAsNobody(mlruns: string): ProbeResult | string {
-  const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'corruptStore.ts'), mlruns], {
-    cwd: PROJECT_ROOT,
+const IS_ROOT = process.getuid?.() === 0;
+
+/**
+ * The probe as one plain .js file beside the store copy: the unprivileged child then needs nothing
+ * from the project folder, which it may not be allowed to enter (a clone under /root, a 0700 folder).
+ */
+function bundleProbe(dir: string): string {
+  const out = path.join(dir, 'probe.js');
+  buildSync({
+    entryPoints: [path.join(__dirname, 'corruptStore.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: out,
+    logLevel: 'silent',
+  });
+  fs.chmodSync(out, 0o644);
+  return out;
+}
+
+/** Runs the probe (or the heal probe) as uid nobody; a string when such a process cannot be started. */
+function runAsNobody<T = ProbeResult>(mlruns: string, mode: 'probe' | 'heal' = 'probe'): T | string {
+  const { NODE_OPTIONS: _, ...env } = process.env;
+  const r = spawnSync(process.execPath, [bundleProbe(path.dirname(mlruns)), mlruns, mode], {
+    cwd: path.dirname(mlruns),
     uid: NOBODY,
     gid: NOBODY,
     encoding: 'utf8',
     timeout: 60000,
-    env: { ...process.env, HOME: '/tmp' },
+    env: { ...env, HOME: '/tmp' },
   });
-  if (r.error) return `cannot run as uid ${NOBODY}: ${r.error.message}`;
-  if (r.status !== 0) return `child failed (${r.status}): ${r.stderr.slice(0, 500)}`;
-  return JSON.parse(r.stdout) as ProbeResult;
+  if (r.error) return `running as root, and a process as uid ${NOBODY} cannot be started: ${r.error.message}`;
+  assert.equal(r.status, 0, `the probe as uid ${NOBODY} failed: ${r.stderr.slice(0, 500)}`);
+  return JSON.parse(r.stdout) as T;
 }
 
 function checkCommon(r: ProbeResult, mlruns: string): void {
@@ -60,7 +86,7 @@ function checkCommon(r: ProbeResult, mlruns: string): void {
   assert.match(metricProblem.message, /Metric file has 8 unreadable line\(s\); they were skipped\./);
 }
 
-(HAVE_SHARED ? describe : describe.skip)('reliability: a corrupt run in a file store', function () {
+describe('reliability: a corrupt run in a file store', function () {
   this.timeout(60000);
   let store: DamagedStore | undefined;
 
@@ -94,20 +120,9 @@ function checkCommon(r: ProbeResult, mlruns: string): void {
 
   it('an unreadable (chmod 000) params folder: the run still shows, without parameters', async function () {
     store = damagedStore({ chmodParams: true });
-    const isRoot = process.getuid?.() === 0;
-    let r: ProbeResult;
-    if (!isRoot) {
-      r = await probe(store.mlruns);
-    } else {
-      const child = runAsNobody(store.mlruns);
-      if (typeof child === 'string') {
-        // root ignores file permissions; without a way to drop privileges this case cannot be made
-        this.test!.title += ` (skipped: running as root; ${child})`;
-        return this.skip();
-      }
-      r = child;
-      assert.equal(r.uid, NOBODY);
-    }
+    const r = IS_ROOT ? runAsNobody(store.mlruns) : await probe(store.mlruns);
+    if (typeof r === 'string') return requirePrerequisite(this, r);
+    if (IS_ROOT) assert.equal(r.uid, NOBODY);
     checkCommon(r, store.mlruns);
     const failed = r.runs.find((x) => x.id === UNREADABLE_PARAMS_RUN);
     assert.ok(failed, 'the run with the unreadable params folder still shows');
@@ -117,11 +132,8 @@ function checkCommon(r: ProbeResult, mlruns: string): void {
 
   it('an unreadable params folder is reported in store.problems, naming the folder and the error', async function () {
     store = damagedStore({ chmodParams: true });
-    const r = process.getuid?.() === 0 ? runAsNobody(store.mlruns) : await probe(store.mlruns);
-    if (typeof r === 'string') {
-      this.test!.title += ` (skipped: running as root; ${r})`;
-      return this.skip();
-    }
+    const r = IS_ROOT ? runAsNobody(store.mlruns) : await probe(store.mlruns);
+    if (typeof r === 'string') return requirePrerequisite(this, r);
     const p = r.problems.find((x) => x.path === path.join(store!.mlruns, EXP_ID, UNREADABLE_PARAMS_RUN, 'params'));
     assert.ok(p, JSON.stringify(r.problems));
     assert.match(p.message, new RegExp(`^The params of run ${UNREADABLE_PARAMS_RUN} could not be read: EACCES\\.`));
@@ -136,11 +148,8 @@ function checkCommon(r: ProbeResult, mlruns: string): void {
 
   it('an unreadable metric file: reported, and getMetricHistory rejects with invalidData naming the file', async function () {
     store = damagedStore({ chmodMetric: true });
-    const r = process.getuid?.() === 0 ? runAsNobody(store.mlruns) : await probe(store.mlruns);
-    if (typeof r === 'string') {
-      this.test!.title += ` (skipped: running as root; ${r})`;
-      return this.skip();
-    }
+    const r = IS_ROOT ? runAsNobody(store.mlruns) : await probe(store.mlruns);
+    if (typeof r === 'string') return requirePrerequisite(this, r);
     const file = path.join(store.mlruns, EXP_ID, UNREADABLE_PARAMS_RUN, 'metrics', 'loss');
     const failed = r.runs.find((x) => x.id === UNREADABLE_PARAMS_RUN);
     assert.ok(failed, 'the run still shows');
@@ -156,18 +165,13 @@ function checkCommon(r: ProbeResult, mlruns: string): void {
   });
 
   it('a params folder that becomes readable again: its problem is cleared', async function () {
-    if (process.getuid?.() === 0) return this.skip(); // root reads it anyway; covered by the cases above
     store = damagedStore({ chmodParams: true });
-    const fsStore = new FileStore(store.mlruns);
-    try {
-      await fsStore.searchRuns({ experimentIds: [EXP_ID] });
-      assert.ok(fsStore.problems.some((p) => p.path.endsWith(path.join(UNREADABLE_PARAMS_RUN, 'params'))));
-      fs.chmodSync(path.join(store.mlruns, EXP_ID, UNREADABLE_PARAMS_RUN, 'params'), 0o755);
-      const run = await fsStore.getRun(UNREADABLE_PARAMS_RUN);
-      assert.deepEqual(run.data.params.map((x) => x.key).sort(), ['C', 'max_iter']);
-      assert.ok(!fsStore.problems.some((p) => p.path.endsWith(path.join(UNREADABLE_PARAMS_RUN, 'params'))));
-    } finally {
-      fsStore.dispose();
-    }
+    // as root, the unprivileged child owns the folder so that it can make it readable again itself
+    if (IS_ROOT) fs.chownSync(path.join(store.mlruns, EXP_ID, UNREADABLE_PARAMS_RUN, 'params'), NOBODY, NOBODY);
+    const r = IS_ROOT ? runAsNobody<HealResult>(store.mlruns, 'heal') : await healProbe(store.mlruns);
+    if (typeof r === 'string') return requirePrerequisite(this, r);
+    assert.ok(r.problemBefore, 'the unreadable params folder is reported first');
+    assert.deepEqual(r.paramsAfter, ['C', 'max_iter']);
+    assert.ok(!r.problemAfter, 'its problem is cleared once it reads');
   });
 });

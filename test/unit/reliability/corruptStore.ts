@@ -1,7 +1,7 @@
-// A copy of the real v3 file store (../shared/mlflow/stores/v3/mlruns) with damage done to it, and a
+// A copy of the real v3 file store (test/fixtures/mlflow/stores/v3/mlruns) with damage done to it, and a
 // probe that reads it through FileStore the way the explorer does. Used by corruptStore.test.ts,
 // in-process and (for the chmod 000 case when the tests run as root) in a child process running as
-// an unprivileged user:  node -r tsx/cjs test/unit/reliability/corruptStore.ts <mlruns>  → JSON.
+// an unprivileged user:  node -r tsx/cjs test/unit/reliability/corruptStore.ts <mlruns> [probe|heal]  → JSON.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isTrackingError } from '../../../src/tracking/errors';
@@ -96,8 +96,30 @@ export async function probe(mlruns: string): Promise<ProbeResult> {
   }
 }
 
+export interface HealResult {
+  problemBefore: boolean;
+  paramsAfter: string[];
+  problemAfter: boolean;
+}
+
+/** Reads the store with failed-run's params folder unreadable, makes it readable (chmod 755), reads again. */
+export async function healProbe(mlruns: string): Promise<HealResult> {
+  const params = path.join(mlruns, EXP_ID, UNREADABLE_PARAMS_RUN, 'params');
+  const reported = (s: FileStore) => s.problems.some((p) => p.path === params);
+  const store = new FileStore(mlruns);
+  try {
+    await store.searchRuns({ experimentIds: [EXP_ID] });
+    const problemBefore = reported(store);
+    fs.chmodSync(params, 0o755);
+    const run = await store.getRun(UNREADABLE_PARAMS_RUN);
+    return { problemBefore, paramsAfter: run.data.params.map((x) => x.key).sort(), problemAfter: reported(store) };
+  } finally {
+    store.dispose();
+  }
+}
+
 if (require.main === module) {
-  probe(process.argv[2]).then(
+  (process.argv[3] === 'heal' ? healProbe(process.argv[2]) : probe(process.argv[2])).then(
     (r) => process.stdout.write(JSON.stringify(r)),
     (e: unknown) => {
       process.stderr.write(String(e instanceof Error ? e.stack : e));

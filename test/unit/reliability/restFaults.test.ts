@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { isTrackingError, type TrackingError, type TrackingErrorKind } from '../../../src/tracking/errors';
 import { RestStore, testConnection, type RestOptions } from '../../../src/tracking/rest/restStore';
 import { startFaultServer, type FaultMode, type FaultServer } from '../../support/faultServer';
-import { HAVE_SHARED } from '../../support/fixtures';
 
 const RUN_ID = '96c4b9c30fed4b0f8eb24a6fbbb4f592'; // baseline-logreg in the v3 transcripts
 const TIMEOUT_MS = 400;
@@ -68,7 +67,7 @@ const EXPECTED: Record<Exclude<FaultMode, 'healthy' | 'repeatToken' | 'huge'>, E
   malformed: { kind: 'server', message: /incomplete or invalid JSON answer/, attempts: 1 },
 };
 
-(HAVE_SHARED ? describe : describe.skip)('reliability: REST client against the fault server', function () {
+describe('reliability: REST client against the fault server', function () {
   this.timeout(30000);
   let srv: FaultServer;
   const stores: RestStore[] = [];

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { buildGcCommand, buildGenerateDockerfileCommand, buildPredictCommand, buildServeCommand, type BuildResult } from '../../../src/cli/commands';
 import { quoteForShell, type ShellKind } from '../../../src/cli/quote';
 import { ARGV_PRINTER_SH, readArgvRecords } from '../cli/argvRecords';
+import { requirePrerequisite } from '../../support/prerequisite';
 
 export const NASTY = [
   '$(touch CANARY)',
@@ -91,7 +92,7 @@ describe('security: copied command lines run exactly their argv in every shell',
 
   for (const sh of SHELLS) {
     it(`${sh.exe}: serve, predict, generate-dockerfile and gc lines, pasted interactively`, function () {
-      if (!which(sh.exe)) this.skip();
+      requirePrerequisite(this, which(sh.exe) ? undefined : `${sh.exe} is not installed (apt-get install ${sh.exe})`);
       fs.rmSync(out, { force: true });
       const list = argvs(sh.kind);
       const script = list.map((a) => quoteForShell(a, sh.kind)).join('\n') + '\nexit\n';

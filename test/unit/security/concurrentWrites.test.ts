@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileStore } from '../../../src/tracking/file/fileStore';
 import { parseYamlLoose } from '../../../src/tracking/file/metaYaml';
+import { storePath } from '../../support/fixtures';
 
-const SHARED = process.env.MLFLOW_FIXTURES ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'mlflow');
-const SRC = path.join(SHARED, 'stores', 'v3', 'mlruns');
+const SRC = storePath('v3', 'mlruns');
 const EXP = '981334808011999333';
 const RUN = '5fedf966d25941dca6aa2a0c001a0cc1';
 const OPS = 500;
@@ -92,10 +92,6 @@ describe('security: two writers on the same file-store run', function () {
   let tmp: string;
   let root: string;
   let originalKeys: string[];
-
-  before(function () {
-    if (!fs.existsSync(SRC)) this.skip();
-  });
 
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-writers-'));

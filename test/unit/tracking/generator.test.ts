@@ -1,5 +1,5 @@
 // The benchmark generator (test/bench/generateStore.ts) must write stores that look exactly like what
-// real MLflow 3.x writes: checked here against the real stores in ../shared/mlflow/stores/v3.
+// real MLflow 3.x writes: checked here against the real stores in test/fixtures/mlflow/stores/v3.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +10,7 @@ import { dumpYaml, generateStore, pyFloat, readSchemaSql, yamlStr, type Generate
 import { FileStore } from '../../../src/tracking/file';
 import { SqliteStore } from '../../../src/tracking/sqlite';
 import type { Run, TrackingStore } from '../../../src/tracking/types';
-import { HAVE_SHARED, storePath } from '../../support/fixtures';
+import { storePath } from '../../support/fixtures';
 
 const RUN_ID = /^[0-9a-f]{32}$/;
 
@@ -89,7 +89,7 @@ describe('bench generator: store layout matches real MLflow 3.x', function () {
   });
 
   describe('file store', () => {
-    (HAVE_SHARED ? it : it.skip)('run folders hold the same entries as a real v3 run with artifacts', () => {
+    it('run folders hold the same entries as a real v3 run with artifacts', () => {
       const realSets = new Set(runDirs(storePath('v3', 'mlruns')).filter(isRealRun).map((d) => fs.readdirSync(d).sort().join(',')));
       for (const d of runDirs(gen.mlrunsDir)) {
         const names = fs.readdirSync(d).sort().join(',');
@@ -97,7 +97,7 @@ describe('bench generator: store layout matches real MLflow 3.x', function () {
       }
     });
 
-    (HAVE_SHARED ? it : it.skip)('run meta.yaml has the key set, order and value format of real v3 runs', () => {
+    it('run meta.yaml has the key set, order and value format of real v3 runs', () => {
       const real = runDirs(storePath('v3', 'mlruns')).filter(isRealRun);
       const realByStatus = new Map<string, string[]>();
       for (const d of real) {
@@ -119,7 +119,7 @@ describe('bench generator: store layout matches real MLflow 3.x', function () {
       assert.ok(sawRunning, 'some runs are RUNNING (end_time: null)');
     });
 
-    (HAVE_SHARED ? it : it.skip)('experiment meta.yaml matches the real format', () => {
+    it('experiment meta.yaml matches the real format', () => {
       const realShape = metaShape(fs.readFileSync(storePath('v3', 'mlruns', '358387156804898222', 'meta.yaml'), 'utf8'));
       for (const id of ['0', gen.file.experimentId, gen.file.historyExperimentId]) {
         const text = fs.readFileSync(path.join(gen.mlrunsDir, id, 'meta.yaml'), 'utf8');
@@ -129,7 +129,7 @@ describe('bench generator: store layout matches real MLflow 3.x', function () {
       assert.deepEqual(fs.readFileSync(path.join(gen.mlrunsDir, '0', 'meta.yaml'), 'utf8').split('\n').map((l) => l.split(':')[0]), fs.readFileSync(storePath('v3', 'mlruns', '0', 'meta.yaml'), 'utf8').split('\n').map((l) => l.split(':')[0]));
     });
 
-    (HAVE_SHARED ? it : it.skip)('dumpYaml reproduces every real run and experiment meta.yaml byte for byte', () => {
+    it('dumpYaml reproduces every real run and experiment meta.yaml byte for byte', () => {
       const files: string[] = [];
       const root = storePath('v3', 'mlruns');
       for (const exp of fs.readdirSync(root).filter((e) => /^\d+$/.test(e))) {
@@ -144,7 +144,7 @@ describe('bench generator: store layout matches real MLflow 3.x', function () {
       }
     });
 
-    (HAVE_SHARED ? it : it.skip)('params, tags and metric files are written like real ones', () => {
+    it('params, tags and metric files are written like real ones', () => {
       const realTags = new Set<string>();
       for (const d of runDirs(storePath('v3', 'mlruns'))) if (fs.existsSync(path.join(d, 'tags'))) for (const t of listFiles(path.join(d, 'tags'))) realTags.add(t);
       const metricLine = /^\d{13} -?(\d+\.\d+(e[-+]\d\d)?|\d+e[-+]\d\d|nan|inf) -?\d+$/;
@@ -167,7 +167,7 @@ describe('bench generator: store layout matches real MLflow 3.x', function () {
       for (const line of real.trimEnd().split('\n')) assert.match(line, metricLine);
     });
 
-    (HAVE_SHARED ? it : it.skip)('pyFloat matches every value token in the real metric files', () => {
+    it('pyFloat matches every value token in the real metric files', () => {
       let n = 0;
       for (const d of runDirs(storePath('v3', 'mlruns'))) {
         if (!fs.existsSync(path.join(d, 'metrics'))) continue;
@@ -224,7 +224,7 @@ describe('bench generator: store layout matches real MLflow 3.x', function () {
       return r ? r.values : [];
     };
 
-    (HAVE_SHARED ? it : it.skip)('has exactly the tables, columns, indexes and alembic revision of the real v3 DB', () => {
+    it('has exactly the tables, columns, indexes and alembic revision of the real v3 DB', () => {
       const real = new SQL.Database(fs.readFileSync(storePath('v3', 'sqlite', 'mlflow.db')));
       try {
         const master = 'SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name';
@@ -270,7 +270,7 @@ describe('bench generator: store layout matches real MLflow 3.x', function () {
       assert.deepEqual(rows(db, 'SELECT DISTINCT source_type FROM runs'), [['UNKNOWN']]);
     });
 
-    (HAVE_SHARED ? it : it.skip)('runs rows look like the real ones (same NULLs and empty strings)', () => {
+    it('runs rows look like the real ones (same NULLs and empty strings)', () => {
       const real = new SQL.Database(fs.readFileSync(storePath('v3', 'sqlite', 'mlflow.db')));
       try {
         const shape = (d: Database) =>

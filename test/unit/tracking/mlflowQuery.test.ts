@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { HAVE_SHARED, PROJECT_ROOT, storePath } from '../../support/fixtures';
+import { PROJECT_ROOT, storePath } from '../../support/fixtures';
 
 const SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'mlflow-query.mjs');
 
@@ -11,7 +11,7 @@ function query(...args: string[]): { code: number | null; out: string; err: stri
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-(HAVE_SHARED ? describe : describe.skip)('scripts/mlflow-query.mjs', function () {
+describe('scripts/mlflow-query.mjs', function () {
   this.timeout(30_000);
 
   it('lists experiments of a file store and pages runs of a SQLite store in REST shape', () => {

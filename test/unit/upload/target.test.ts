@@ -12,7 +12,7 @@ import { isTrackingError } from '../../../src/tracking/errors';
 import type { ArtifactOwner, TrackingStore } from '../../../src/tracking/types';
 import { parentDirs, planUpload, type LocalSource } from '../../../src/upload/plan';
 import { copyAtomically, existingEntries, sendFiles, uploadTarget, walkFolder } from '../../../src/upload/target';
-import { HAVE_SHARED, storePath } from '../../support/fixtures';
+import { storePath } from '../../support/fixtures';
 import { startArtifactServer, type ArtifactServer } from './artifactServer';
 
 async function readAll(store: TrackingStore, owner: ArtifactOwner, p: string): Promise<Buffer> {
@@ -56,7 +56,6 @@ describe('upload: copying into local artifact roots', function () {
   const ids = () => JSON.parse(fs.readFileSync(storePath('v3', 'summary-file.json'), 'utf8')).runs as Record<string, { run_id: string; experiment_id: string }>;
 
   before(function () {
-    if (!HAVE_SHARED) this.skip();
     root = path.join(tmpDir('mlflow-upload-fs-'), 'mlruns');
     fs.cpSync(storePath('v3', 'mlruns'), root, { recursive: true });
     store = new FileStore(root);
@@ -143,7 +142,6 @@ describe('upload: copying into local artifact roots', function () {
 describe('upload: a SQLite store\'s local root (the database stays untouched)', function () {
   this.timeout(30000);
   it('copies into the run folder next to the database; mlflow.db keeps its bytes', async function () {
-    if (!HAVE_SHARED) this.skip();
     const dir = path.join(tmpDir('mlflow-upload-sq-'), 'sqlite');
     fs.cpSync(storePath('v3', 'sqlite'), dir, { recursive: true });
     const db = path.join(dir, 'mlflow.db');
@@ -172,7 +170,6 @@ describe('upload: through a tracking server\'s proxied artifact service', functi
   const RUN = '96c4b9c30fed4b0f8eb24a6fbbb4f592'; // baseline-logreg, mlflow-artifacts:/1/<run>/artifacts
 
   before(async function () {
-    if (!HAVE_SHARED) this.skip();
     srv = await startArtifactServer();
     store = new RestStore({ uri: srv.url, env: {}, timeoutMs: 10000 });
   });

@@ -5,7 +5,7 @@ import { SqliteStore } from '../../../src/tracking/sqlite';
 import type { Metric, SampledHistoryQuery, TrackingStore } from '../../../src/tracking/types';
 import { MetricLoader } from '../../../src/webviews/metricLoader';
 import { buildRunDetails, findSourceFile, modelRows, paramRows } from '../../../src/webviews/runDetailsModel';
-import { HAVE_SHARED, storePath } from '../../support/fixtures';
+import { storePath } from '../../support/fixtures';
 import { toColumns } from '../../../src/webviews/series';
 
 const LONG = '53eb9c6de8824834a1781bdfe12d6492';
@@ -15,7 +15,6 @@ const BASELINE = '85c2cd0244ac4908817c29c853d5c0eb';
 describe('webview metric loader on the real v3 file store', function () {
   let store: FileStore;
   before(function () {
-    if (!HAVE_SHARED) this.skip();
     store = new FileStore(storePath('v3', 'mlruns'));
   });
   after(() => store?.dispose());
@@ -85,10 +84,6 @@ describe('webview metric loader: the columnar read of local stores', function ()
     }
     return compared;
   }
-
-  before(function () {
-    if (!HAVE_SHARED) this.skip();
-  });
 
   it('file store: every metric of every run gives the same sorted columns as getMetricHistory', async () => {
     const store = new FileStore(storePath('v3', 'mlruns'));

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseMetricColumns, parseMetricHistory } from '../../../../src/tracking/file/metricFile';
-import { HAVE_SHARED, storePath, VERSIONS } from '../../../support/fixtures';
+import { storePath, VERSIONS } from '../../../support/fixtures';
 
 function same(bytes: Buffer, label: string): void {
   const h = parseMetricHistory(bytes.toString('utf8'), { key: 'k', kind: 'run' });
@@ -82,7 +82,6 @@ describe('file store metric files as columns', () => {
 
   for (const ver of VERSIONS) {
     it(`agrees with the object read on every run metric file of the real ${ver} store`, function () {
-      if (!HAVE_SHARED) this.skip();
       const root = storePath(ver, 'mlruns');
       let files = 0;
       const walk = (dir: string, inMetrics: boolean): void => {

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { isTrackingError, type TrackingError } from '../../../../src/tracking/errors';
 import { authorizationHeader, redactUri } from '../../../../src/tracking/rest/auth';
 import { RestStore, testConnection } from '../../../../src/tracking/rest/restStore';
-import { HAVE_SHARED, transcript } from '../../../support/fixtures';
+import { transcript } from '../../../support/fixtures';
 import { startReplayServer, type ReplayServer } from '../../../support/replayServer';
 
 async function failure(p: Promise<unknown>): Promise<TrackingError> {
@@ -31,7 +31,7 @@ for (const [dir, adminPassword] of [
   ['v2-auth', 'password'],
   ['v3-auth', 'password1234'],
 ] as const) {
-  (HAVE_SHARED ? describe : describe.skip)(`RestStore with basic auth (${dir})`, () => {
+  describe(`RestStore with basic auth (${dir})`, () => {
     let srv: ReplayServer;
     const logs: string[] = [];
     const stores: RestStore[] = [];

@@ -9,7 +9,6 @@ import { proxiedFileUrl, proxiedRoot } from '../../../../src/tracking/rest/artif
 import { parseJsonLenient, retryAfterMs } from '../../../../src/tracking/rest/httpClient';
 import { matchesNoProxy, proxyFor } from '../../../../src/tracking/rest/proxy';
 import { RestStore, testConnection, type RestOptions } from '../../../../src/tracking/rest/restStore';
-import { HAVE_SHARED } from '../../../support/fixtures';
 import { startReplayServer } from '../../../support/replayServer';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string, n: number) => void;
@@ -377,7 +376,7 @@ describe('RestStore paging guards and sampling', function () {
   });
 });
 
-(HAVE_SHARED ? describe : describe.skip)('RestStore artifacts with non-ASCII names (replayed v3)', () => {
+describe('RestStore artifacts with non-ASCII names (replayed v3)', () => {
   it('goes to /get-artifact for runs instead of the proxied route that fails on real servers', async () => {
     const srv = await startReplayServer(['v3']);
     try {

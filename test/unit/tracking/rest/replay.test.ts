@@ -9,7 +9,8 @@
 // Transcripts the store cannot produce are still exercised: 'lenient' ones are store calls whose
 // only difference is the max_results the store always sends (matched ignoring it); 'raw' ones are
 // sent verbatim through the store's HTTP client (same classification code); 'local' ones are
-// rejected by the store before sending; 'skip' ones are listed with the reason.
+// rejected by the store before sending; 'notApplicable' ones (nothing the store sends) are listed with
+// the reason and not registered as tests. A transcript with no plan and no store call fails.
 // The writes (from runs-delete on) are replayed in recorded order in a second table.
 
 import * as assert from 'node:assert/strict';
@@ -26,11 +27,11 @@ import {
   toWireRegisteredModel,
   toWireRun,
 } from '../../../../src/tracking/wire';
-import { HAVE_SHARED, transcripts, type Transcript } from '../../../support/fixtures';
+import { transcripts, type Transcript } from '../../../support/fixtures';
 import { startReplayServer, type ReplayServer } from '../../../support/replayServer';
 
 type Json = Record<string, unknown>;
-type Mode = 'store' | 'lenient' | 'raw' | 'local' | 'skip';
+type Mode = 'store' | 'lenient' | 'raw' | 'local' | 'notApplicable' | 'unplanned';
 
 interface Plan {
   mode: Mode;
@@ -258,9 +259,9 @@ const PLANS: Record<string, Partial<Plan>> = {
   'experiments-restore': { mode: 'raw', why: 'experiment writes are not part of TrackingStore (sent raw so the replayed state advances)' },
   'experiments-delete': { mode: 'raw', why: 'experiment writes are not part of TrackingStore (sent raw so the replayed state advances)' },
   'unknown-endpoint': { mode: 'raw', why: 'checks the 404 HTML classification' },
-  'graphql-get-run': { mode: 'skip', why: 'GraphQL is not used' },
+  'graphql-get-run': { mode: 'notApplicable', why: 'GraphQL is not used' },
   'cors-origin-vscode-webview': { mode: 'store', storeOpts: { headers: { Origin: 'vscode-webview://abcdef' } } },
-  'cors-preflight-vscode-webview': { mode: 'skip', why: 'browser preflight; the store never sends OPTIONS' },
+  'cors-preflight-vscode-webview': { mode: 'notApplicable', why: 'browser preflight; the store never sends OPTIONS' },
   'cors-origin-localhost': { mode: 'store', storeOpts: { headers: { Origin: 'http://localhost:3000' } } },
   'host-header-foreign': { mode: 'store', storeOpts: { headers: { Host: 'evil.example.com' } } },
 };
@@ -273,7 +274,7 @@ function planFor(t: Transcript): Plan {
   const p = PLANS[nameOf(t)] ?? {};
   const mode = p.mode ?? 'store';
   const call = mode === 'store' || mode === 'lenient' || mode === 'local' ? storeCall(t) : undefined;
-  if ((mode === 'store' || mode === 'lenient' || mode === 'local') && !call) return { mode: 'skip', why: `no store method for ${t.method} ${t.path}` };
+  if ((mode === 'store' || mode === 'lenient' || mode === 'local') && !call) return { mode: 'unplanned', why: `no store method for ${t.method} ${t.path}` };
   return { ...p, mode, call, bytes: isArtifactBody(t) };
 }
 
@@ -340,13 +341,13 @@ async function runRaw(store: RestStore, t: Transcript): Promise<unknown> {
 
 const DIRS = ['v2', 'v3', 'v2-filestore', 'v3-filestore'];
 
-(HAVE_SHARED ? describe : describe.skip)('RestStore replaying recorded MLflow transcripts', function () {
+describe('RestStore replaying recorded MLflow transcripts', function () {
   this.timeout(20000);
   for (const dir of DIRS) {
     describe(dir, () => {
       let strict: ReplayServer;
       let lenient: ReplayServer;
-      const all = HAVE_SHARED ? transcripts(dir) : [];
+      const all = transcripts(dir);
       const firstWrite = all.findIndex((t) => nameOf(t) === 'runs-delete');
       const reads = all.slice(0, firstWrite);
       const writes = all.slice(firstWrite);
@@ -432,8 +433,9 @@ const DIRS = ['v2', 'v3', 'v2-filestore', 'v3-filestore'];
         for (const t of reads) {
           const plan = planFor(t);
           const label = `${t.file} ${t.method} ${t.path} -> ${t.status ?? 'no response'} [${plan.mode}${plan.why ? `: ${plan.why}` : ''}]`;
-          if (plan.mode === 'skip') {
-            it.skip(label);
+          if (plan.mode === 'notApplicable') continue;
+          if (plan.mode === 'unplanned') {
+            it(label, () => assert.fail(`${t.file}: ${plan.why}; give it a store call or a PLANS entry with the reason`));
             continue;
           }
           if (plan.mode === 'raw' && elided(t)) {
@@ -454,8 +456,9 @@ const DIRS = ['v2', 'v3', 'v2-filestore', 'v3-filestore'];
         for (const t of writes) {
           const plan = planFor(t);
           const label = `${t.file} ${t.method} ${t.path} -> ${t.status ?? 'no response'} [${plan.mode}${plan.why ? `: ${plan.why}` : ''}]`;
-          if (plan.mode === 'skip') {
-            it.skip(label);
+          if (plan.mode === 'notApplicable') continue;
+          if (plan.mode === 'unplanned') {
+            it(label, () => assert.fail(`${t.file}: ${plan.why}; give it a store call or a PLANS entry with the reason`));
             continue;
           }
           it(label, () => exercise(t, strict));

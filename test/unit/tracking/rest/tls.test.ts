@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RestStore } from '../../../../src/tracking/rest';
 import { isTrackingError } from '../../../../src/tracking/errors';
+import { requirePrerequisite } from '../../../support/prerequisite';
 
 function haveOpenssl(): boolean {
   try {
@@ -26,7 +27,7 @@ describe('REST over HTTPS', function () {
   let url: string;
 
   before(function () {
-    if (!haveOpenssl()) this.skip();
+    requirePrerequisite(this, haveOpenssl() ? undefined : 'openssl is not installed (apt-get install openssl)');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-tls-'));
     const o = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
     o('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Test MLflow CA');
@@ -36,7 +37,6 @@ describe('REST over HTTPS', function () {
   });
 
   before(function (done) {
-    if (!dir) return this.skip();
     server = https.createServer({ key: fs.readFileSync(path.join(dir, 'server.key')), cert: fs.readFileSync(path.join(dir, 'server.pem')) }, (req, res) => {
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify({ experiments: [{ experiment_id: '0', name: 'Default', artifact_location: 'mlflow-artifacts:/0', lifecycle_stage: 'active' }] }));

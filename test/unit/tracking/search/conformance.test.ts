@@ -18,7 +18,7 @@ import {
 } from '../../../../src/tracking/search';
 import type { Experiment, LoggedModel, ModelVersion, RegisteredModel, Run } from '../../../../src/tracking/types';
 import { parseExperiment, parseLoggedModel, parseModelVersion, parseRegisteredModel, parseRun } from '../../../../src/tracking/wire';
-import { HAVE_SHARED, transcripts, type Transcript } from '../../../support/fixtures';
+import { transcripts, type Transcript } from '../../../support/fixtures';
 
 const DIRS = ['v2', 'v3', 'v2-filestore', 'v3-filestore'] as const;
 
@@ -53,7 +53,7 @@ function expectInvalid(fn: () => unknown, messageStart?: string): string {
 /** The part of MLflow's message before a Python set repr (whose order is random). */
 const beforeSet = (msg: string) => msg.split("'{")[0];
 
-(HAVE_SHARED ? describe : describe.skip)('search grammar conformance with recorded MLflow answers', () => {
+describe('search grammar conformance with recorded MLflow answers', () => {
   for (const dir of DIRS) {
     describe(dir, () => {
       const all = transcripts(dir);

@@ -10,7 +10,7 @@ import { SqliteStore } from '../../../../src/tracking/sqlite';
 import { applyWal, loadSqlJs } from '../../../../src/tracking/sqlite/database';
 import { walOf } from './walFile';
 import type { Run } from '../../../../src/tracking/types';
-import { HAVE_SHARED, storePath, transcript, VERSIONS } from '../../../support/fixtures';
+import { storePath, transcript, VERSIONS } from '../../../support/fixtures';
 
 const MAX_DOUBLE = 1.7976931348623157e308;
 
@@ -33,7 +33,6 @@ const params = (r: Run) => r.data.params.map((p) => `${p.key}=${p.value}`).sort(
 const metrics = (r: Run) => r.data.metrics.map((m) => `${m.key}@${m.step}=${Number.isNaN(m.value) ? 'NaN' : m.value}`).sort();
 
 describe('SqliteStore', function () {
-  if (!HAVE_SHARED) return;
 
   for (const ver of VERSIONS) {
     describe(`${ver}: local-client sqlite/mlflow.db matches the server database`, () => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectDefaultStore, detectLocalStores, nodeLocalFs, resolveTrackingUri } from '../../../../src/tracking/uri';
-import { HAVE_SHARED, storePath } from '../../../support/fixtures';
+import { storePath } from '../../../support/fixtures';
 import { fakeFs } from './fakeFs';
 
 const WS = '/ws';
@@ -100,7 +100,7 @@ describe('tracking/uri: detectLocalStores', () => {
     assert.deepEqual(detectLocalStores(WS, fakeFs(['/ws/README.md'])), []);
   });
 
-  (HAVE_SHARED ? it : it.skip)('recognizes the real v3 stores on disk (node fs)', () => {
+  it('recognizes the real v3 stores on disk (node fs)', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'detect-'));
     try {
       fs.mkdirSync(path.join(tmp, 'proj', 'mlruns', '0'), { recursive: true });
