@@ -1,6 +1,6 @@
 // Rows of MLflow's SQL schema -> domain objects. Column lists are built from what the table really
 // has (older schemas lack some columns; a missing one reads as NULL).
-import type { SqlValue } from 'sql.js';
+import type { SqlValue } from './engine';
 import { parseLoggedModelStatus, parseRunStatus } from '../wire';
 import type { Experiment, LifecycleStage, LoggedModel, Metric, ModelVersion, ModelVersionStatus, RunInfo, RunStatus } from '../types';
 import type { Db, Row } from './database';

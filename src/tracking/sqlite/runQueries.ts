@@ -1,6 +1,6 @@
 // Runs and metric histories from MLflow's SQL schema (runs, params, tags, latest_metrics, metrics,
 // datasets/inputs/input_tags).
-import type { SqlValue } from 'sql.js';
+import type { SqlValue } from './engine';
 import { notFound } from '../errors';
 import { checkMaxResults, decodeOffsetToken } from '../paging';
 import type { DatasetInput, Metric, Page, Run, SearchRunsQuery, ViewType } from '../types';
