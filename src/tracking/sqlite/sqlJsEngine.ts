@@ -136,6 +136,9 @@ function ownedView(bytes: Uint8Array): Uint8Array {
   return v;
 }
 
+/** The largest file the sql.js engine reads into memory (WASM memory and the host's heap are the limit). */
+export const SQLJS_MAX_BYTES = 2 ** 30;
+
 /** What users of hosts without node:sqlite are told when they try to change a SQLite store. */
 export const SQLJS_WRITE_BLOCKER =
   "this VS Code's extension host has no node:sqlite (it needs Node 22.16 or newer: VS Code 1.101 or newer), so the store is read from a snapshot that must never be written back";
@@ -149,6 +152,13 @@ export class SqlJsEngine implements SqlEngine {
   private constructor(private readonly db: SqlJsDatabase) {}
 
   static async open(dbPath: string, uri: string, wasmPath?: string): Promise<SqlJsEngine> {
+    const size = await fs.promises.stat(dbPath).then((st) => st.size, () => 0);
+    if (size > SQLJS_MAX_BYTES) {
+      throw new TrackingError('unsupported', `${dbPath} is ${(size / 2 ** 30).toFixed(1)} GB: this VS Code's extension host has no node:sqlite (Node 22.16 or newer), and without it a SQLite store is read whole into memory, which works up to ${SQLJS_MAX_BYTES / 2 ** 30} GB.`, {
+        uri,
+        hint: 'Update VS Code, or serve the store with `mlflow server --backend-store-uri sqlite:///…` and connect to that server.',
+      });
+    }
     const [SQL, bytes] = await Promise.all([loadSqlJs(wasmPath), readSnapshot(dbPath, uri)]);
     const raw = new SQL.Database(ownedView(bytes));
     try {
