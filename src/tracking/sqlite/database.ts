@@ -62,6 +62,7 @@ async function openEngine(dbPath: string, uri: string, choice: EngineChoice, was
 /** A database with cached prepared statements and schema knowledge. */
 export class Db {
   private tableCache: Set<string> | undefined;
+  private indexCache: Set<string> | undefined;
   private readonly columnCache = new Map<string, Set<string>>();
   private readonly emptyCache = new Map<string, boolean>();
   private inTransaction = false;
@@ -96,9 +97,15 @@ export class Db {
     return this.tableCache;
   }
 
+  hasIndex(name: string): boolean {
+    if (!this.indexCache) this.indexCache = new Set(this.rows("SELECT name FROM sqlite_master WHERE type = 'index'").map((r) => String(r[0])));
+    return this.indexCache.has(name);
+  }
+
   /** Forget what was learnt about the schema and empty tables (the file changed). */
   invalidate(): void {
     this.tableCache = undefined;
+    this.indexCache = undefined;
     this.columnCache.clear();
     this.emptyCache.clear();
   }
