@@ -6,7 +6,7 @@
 //
 // unit       mocha (.mocharc.json: test/unit/**/*.test.ts via tsx), exact counts via a summary reporter
 // node24     the SQLite store's unit tests again under code-server's Node 24 (CS_HOME), where node:sqlite
-//            exists: conformance, writes and concurrency on the engine VS Code hosts with Node 22.16+ use
+//            exists: conformance, writes and concurrency on the engine VS Code hosts with Node 22.13+ use
 // typecheck  tsc -p . --noEmit; counts as one test
 // vscode     build, then mocha INSIDE code-server's real extension host (test/harness/ext-host.js)
 // ui         build + package dist/mlflow-vscode.vsix if missing/stale, then node --test test/ui/*.test.mjs

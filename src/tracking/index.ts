@@ -50,7 +50,7 @@ export async function createTrackingStore(resolved: ResolvedUri, deps: CreateSto
         'info',
         store.engine === 'node:sqlite'
           ? `[sqlite] ${resolved.display}: read in place and edited through node:sqlite (Node ${process.versions.node})`
-          : `[sqlite] ${resolved.display}: Node ${process.versions.node} has no node:sqlite (22.16+): read from an in-memory snapshot (sql.js), edits unavailable`,
+          : `[sqlite] ${resolved.display}: Node ${process.versions.node} has no node:sqlite (22.13+): read from an in-memory snapshot (sql.js), edits unavailable`,
       );
       return store;
     }

@@ -5,7 +5,7 @@
 // measured in the same run when MLFLOW_E2E_PYTHON names a Python with MLflow, else the figures of
 // issue 14. One JSON line per measurement (scripts/bench.mjs); exits 1 when a target is missed.
 //
-// node:sqlite needs Node 22.16+: under an older Node this file runs itself again with code-server's
+// node:sqlite needs Node 22.13+: under an older Node this file runs itself again with code-server's
 // Node 24 (CS_HOME, as npm test does) or MLFLOW_NODE24.
 //
 //   node -r tsx/cjs test/bench/sqlite.bench.ts            (add --no-large to skip the 2 GB store)

@@ -1,11 +1,11 @@
 // A large MLflow 3.6 SQLite store for the SQLite benchmarks: 5,000 runs in one experiment, each with
 // 10 params, 7 tags and 5 metrics of 800 steps (20 million metric rows, > 2 GB), plus one run with a
-// 100,000-point metric in a second experiment. Written by node:sqlite (Node 22.16+) mostly in SQL
+// 100,000-point metric in a second experiment. Written by node:sqlite (Node 22.13+) mostly in SQL
 // itself: the metric rows come from one INSERT … SELECT over recursive CTEs in the primary key's order,
 // and index_metrics_run_uuid is built after the rows (a sort instead of 20 million random inserts).
 // Cached under .bench/ (reused while the manifest matches).
 //
-//   node -r tsx/cjs test/bench/sqliteLargeStore.ts [--runs 5000] [--steps 800] [--force]   (Node 22.16+)
+//   node -r tsx/cjs test/bench/sqliteLargeStore.ts [--runs 5000] [--steps 800] [--force]   (Node 22.13+)
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -58,7 +58,7 @@ export function generateLargeSqliteStore(opts: { runs?: number; steps?: number; 
     // (re)generate
   }
   const mod = nodeSqlite();
-  if (!mod) throw new Error(`generating the large SQLite store needs node:sqlite (Node 22.16+); this is Node ${process.versions.node}`);
+  if (!mod) throw new Error(`generating the large SQLite store needs node:sqlite (Node 22.13+); this is Node ${process.versions.node}`);
   const t0 = Date.now();
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });

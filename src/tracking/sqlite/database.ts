@@ -46,7 +46,7 @@ export function sameSignature(a: FileSignature | undefined, b: FileSignature): b
   return a !== undefined && a.db === b.db && a.wal === b.wal;
 }
 
-async function openEngine(dbPath: string, uri: string, choice: EngineChoice, wasmPath?: string): Promise<SqlEngine> {
+async function openEngine(dbPath: string, uri: string, choice: EngineChoice, wasmPath?: string, objectRows?: boolean): Promise<SqlEngine> {
   const name = choice === 'auto' ? autoEngine() : choice;
   if (name === 'sql.js') return SqlJsEngine.open(dbPath, uri, wasmPath);
   // node:sqlite would create a missing file: look first
@@ -56,7 +56,7 @@ async function openEngine(dbPath: string, uri: string, choice: EngineChoice, was
     const code = (e as NodeJS.ErrnoException).code;
     throw new TrackingError(code === 'ENOENT' ? 'notFound' : 'unreachable', `Cannot read the SQLite database ${dbPath}: ${(e as Error).message}`, { uri, cause: e });
   }
-  return NodeSqliteEngine.open(dbPath);
+  return NodeSqliteEngine.open(dbPath, { objectRows });
 }
 
 /** A database with cached prepared statements and schema knowledge. */
@@ -69,10 +69,10 @@ export class Db {
 
   constructor(readonly engine: SqlEngine) {}
 
-  static async open(dbPath: string, uri: string, options: { engine?: EngineChoice; wasmPath?: string } = {}): Promise<Db> {
+  static async open(dbPath: string, uri: string, options: { engine?: EngineChoice; wasmPath?: string; objectRows?: boolean } = {}): Promise<Db> {
     let engine: SqlEngine;
     try {
-      engine = await openEngine(dbPath, uri, options.engine ?? 'auto', options.wasmPath);
+      engine = await openEngine(dbPath, uri, options.engine ?? 'auto', options.wasmPath, options.objectRows);
     } catch (e) {
       if (e instanceof TrackingError) throw e;
       throw new TrackingError('invalidData', `${dbPath} is not a readable SQLite database: ${(e as Error).message}`, { uri, cause: e });

@@ -20,27 +20,22 @@ interface NodeSqlite {
 
 let loaded: NodeSqlite | null | undefined;
 
-/**
- * node:sqlite, or undefined when this runtime has none we can use: Node < 22.13 has none without
- * --experimental-sqlite, and before 22.16 statements cannot return rows as arrays (rows as objects
- * lose duplicate and reorder numeric column names), so those runtimes read through sql.js.
- */
+/** node:sqlite, or undefined when this runtime has none (Node < 22.13 has it only behind --experimental-sqlite). */
 export function nodeSqlite(): NodeSqlite | undefined {
   if (loaded === undefined) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require('node:sqlite') as NodeSqlite;
-      const probe = new mod.DatabaseSync(':memory:');
-      try {
-        loaded = typeof probe.prepare('SELECT 1').setReturnArrays === 'function' ? mod : null;
-      } finally {
-        probe.close();
-      }
+      loaded = require('node:sqlite') as NodeSqlite;
     } catch {
       loaded = null;
     }
   }
   return loaded ?? undefined;
+}
+
+/** Whether statements can hand rows over as arrays (Node 24; Node 22 gives objects keyed by column name). */
+function arraysSupported(db: DatabaseSync): boolean {
+  return typeof db.prepare('SELECT 1').setReturnArrays === 'function';
 }
 
 /** Milliseconds SQLite itself waits for a lock before answering SQLITE_BUSY (the caller then retries asynchronously). */
@@ -51,17 +46,25 @@ export class NodeSqliteEngine implements SqlEngine {
   readonly live = true;
   private readonly statements = new Map<string, StatementSync>();
 
-  private constructor(private readonly db: DatabaseSync) {}
+  private constructor(
+    private readonly db: DatabaseSync,
+    /**
+     * Rows arrive as objects (Node 22): their values are taken in key order, which is the column order
+     * as long as a query's column names are unique and not integers; every query of this backend keeps
+     * to that (selectList aliases its NULLs), and the conformance suite runs in this mode too.
+     */
+    private readonly objectRows: boolean,
+  ) {}
 
   /** Opens `file` (which must exist: the caller checks, SQLite would create it). Throws node:sqlite's errors. */
-  static open(file: string): NodeSqliteEngine {
+  static open(file: string, options: { objectRows?: boolean } = {}): NodeSqliteEngine {
     const mod = nodeSqlite();
     if (!mod) throw new Error('node:sqlite is not available in this runtime');
     const db = new mod.DatabaseSync(file);
     try {
       // Same LIKE semantics as MLflow (it sets this pragma on every session).
       db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}; PRAGMA case_sensitive_like = true;`);
-      return new NodeSqliteEngine(db);
+      return new NodeSqliteEngine(db, options.objectRows === true || !arraysSupported(db));
     } catch (e) {
       db.close();
       throw e;
@@ -73,14 +76,15 @@ export class NodeSqliteEngine implements SqlEngine {
     if (!st) {
       if (this.statements.size >= 256) this.statements.clear();
       st = this.db.prepare(sql);
-      st.setReturnArrays!(true);
+      if (!this.objectRows) st.setReturnArrays!(true);
       this.statements.set(sql, st);
     }
     return st;
   }
 
   all(sql: string, params: readonly SqlValue[]): Row[] {
-    return this.statement(sql).all(...params) as Row[];
+    const rows = this.statement(sql).all(...params);
+    return this.objectRows ? (rows as Record<string, SqlValue>[]).map((r) => Object.values(r)) : (rows as Row[]);
   }
 
   each(sql: string, params: readonly SqlValue[], fn: (row: Row) => void): void {

@@ -7,7 +7,7 @@ import type { Db, Row } from './database';
 
 /** `t.col` when the table has it, else NULL (so row positions stay fixed). */
 export function selectList(db: Db, table: string, alias: string, cols: readonly string[]): string {
-  return cols.map((c) => (db.hasColumn(table, c) ? `${alias}."${c}"` : 'NULL')).join(', ');
+  return cols.map((c) => (db.hasColumn(table, c) ? `${alias}."${c}"` : `NULL AS "${c}"`)).join(', ');
 }
 
 export const str = (v: SqlValue | undefined): string | undefined => (v === null || v === undefined ? undefined : typeof v === 'string' ? v : String(v));

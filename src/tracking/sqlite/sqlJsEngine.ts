@@ -141,7 +141,7 @@ export const SQLJS_MAX_BYTES = 2 ** 30;
 
 /** What users of hosts without node:sqlite are told when they try to change a SQLite store. */
 export const SQLJS_WRITE_BLOCKER =
-  "this VS Code's extension host has no node:sqlite (it needs Node 22.16 or newer: VS Code 1.101 or newer), so the store is read from a snapshot that must never be written back";
+  "this VS Code's extension host has no node:sqlite (it needs Node 22.13 or newer: VS Code 1.101 or newer), so the store is read from a snapshot that must never be written back";
 
 export class SqlJsEngine implements SqlEngine {
   readonly name = 'sql.js' as const;
@@ -154,7 +154,7 @@ export class SqlJsEngine implements SqlEngine {
   static async open(dbPath: string, uri: string, wasmPath?: string): Promise<SqlJsEngine> {
     const size = await fs.promises.stat(dbPath).then((st) => st.size, () => 0);
     if (size > SQLJS_MAX_BYTES) {
-      throw new TrackingError('unsupported', `${dbPath} is ${(size / 2 ** 30).toFixed(1)} GB: this VS Code's extension host has no node:sqlite (Node 22.16 or newer), and without it a SQLite store is read whole into memory, which works up to ${SQLJS_MAX_BYTES / 2 ** 30} GB.`, {
+      throw new TrackingError('unsupported', `${dbPath} is ${(size / 2 ** 30).toFixed(1)} GB: this VS Code's extension host has no node:sqlite (Node 22.13 or newer), and without it a SQLite store is read whole into memory, which works up to ${SQLJS_MAX_BYTES / 2 ** 30} GB.`, {
         uri,
         hint: 'Update VS Code, or serve the store with `mlflow server --backend-store-uri sqlite:///…` and connect to that server.',
       });

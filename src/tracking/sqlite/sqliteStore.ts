@@ -47,6 +47,8 @@ export interface SqliteStoreOptions {
   watchDebounceMs?: number;
   /** Which engine reads (and writes) the file (default 'auto': node:sqlite where the runtime has it). */
   engine?: EngineChoice;
+  /** node:sqlite hands rows over as objects, as Node 22 does (for tests of that path under Node 24). */
+  objectRows?: boolean;
   /** How long a call keeps retrying while another process holds the database locked, ms (default 10,000). */
   lockWaitMs?: number;
 }
@@ -95,7 +97,7 @@ export class SqliteStore implements TrackingStore {
     if (this.reloading) return this.reloading;
     this.reloading = (async () => {
       try {
-        const db = await Db.open(this.dbPath, this.uri, { engine: this.options.engine, wasmPath: this.options.wasmPath });
+        const db = await Db.open(this.dbPath, this.uri, { engine: this.options.engine, wasmPath: this.options.wasmPath, objectRows: this.options.objectRows });
         // the file may have changed while it was read: keep the signature from before the read,
         // so the next call reloads again if so
         if (this.disposed) {

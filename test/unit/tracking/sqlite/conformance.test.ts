@@ -332,12 +332,14 @@ function readTranscripts(ver: string): Transcript[] {
 
 describe('SqliteStore conformance with recorded MLflow server answers', function () {
   if (!HAVE_SHARED) return;
-  for (const engine of availableEngines())
+  // node:sqlite twice: rows as arrays (Node 24) and as objects (what Node 22's node:sqlite gives)
+  const variants = availableEngines().flatMap((engine): { engine: 'node:sqlite' | 'sql.js'; objectRows: boolean }[] => (engine === 'node:sqlite' ? [{ engine, objectRows: false }, { engine, objectRows: true }] : [{ engine, objectRows: false }]));
+  for (const { engine, objectRows } of variants)
   for (const ver of VERSIONS) {
-    describe(`${ver} server/mlflow.db through ${engine}`, () => {
+    describe(`${ver} server/mlflow.db through ${engine}${objectRows ? ' (rows as objects, as on Node 22)' : ''}`, () => {
       let store: SqliteStore;
       before(async () => {
-        store = await SqliteStore.open(storePath(ver, 'server', 'mlflow.db'), { engine });
+        store = await SqliteStore.open(storePath(ver, 'server', 'mlflow.db'), { engine, objectRows });
         assert.equal(store.engine, engine);
       });
       after(() => store?.dispose());

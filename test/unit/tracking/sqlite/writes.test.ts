@@ -1,6 +1,6 @@
 // Run edits on a copy of the real MLflow 3.6 SQLite store through node:sqlite: the rows they leave
 // are the ones MLflow's SQLAlchemy store leaves (checked against the real MLflow client on a second
-// copy when MLFLOW_E2E_PYTHON names a Python with MLflow). Needs node:sqlite (Node 22.16+; `npm test`
+// copy when MLFLOW_E2E_PYTHON names a Python with MLflow). Needs node:sqlite (Node 22.13+; `npm test`
 // runs this file under code-server's Node 24 too).
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
