@@ -88,8 +88,9 @@ export class SqliteStore implements TrackingStore {
     if (this.reloading) return this.reloading;
     const sig = await fileSignature(this.dbPath);
     if (this.db && sameSignature(this.signature, sig)) return this.db;
-    if (this.db?.engine.live) {
+    if (this.db?.engine.live && this.signature?.db.split(':')[2] === sig.db.split(':')[2]) {
       // reads see the new data by themselves; only what we learnt about the schema may be stale
+      // (a file replaced by another, new inode, is opened afresh below)
       this.db.invalidate();
       this.signature = sig;
       return this.db;

@@ -186,7 +186,7 @@ describe('SqliteStore', function () {
           ['deleteRunTag', () => store.deleteRunTag(run, 'k')],
         ];
         for (const [name, call] of calls) {
-          await assert.rejects(call(), (e: unknown) => isTrackingError(e, 'unsupported') && /Node 22\.16/.test(e.message) && /Update VS Code/.test(e.hint ?? ''), name);
+          await assert.rejects(call(), (e: unknown) => isTrackingError(e, 'unsupported') && /Node 22\.13/.test(e.message) && /Update VS Code/.test(e.hint ?? ''), name);
         }
         assert.equal((await store.capabilities()).writes, false);
       } finally {
