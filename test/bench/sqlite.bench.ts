@@ -60,18 +60,38 @@ async function time<T>(f: () => Promise<T>): Promise<[number, T]> {
   return [Number(process.hrtime.bigint() - t0) / 1e9, r];
 }
 
-/** The first call in this process (cold), then the median of REPEATS more; each call opens its own store. */
-async function measure<T>(f: () => Promise<T>): Promise<{ cold: number; median: number; samples: number[]; last: T }> {
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/**
+ * The first call in this process (cold), then the median of REPEATS more; each call opens its own
+ * store. `cpu`: the median CPU seconds of this process per call, which other load on the machine
+ * hardly changes (wall-clock figures on a shared, busy machine do).
+ */
+async function measure<T>(f: () => Promise<T>): Promise<{ cold: number; median: number; cpu: number; samples: number[]; last: T }> {
   const [cold, first] = await time(f);
   const samples: number[] = [];
+  const cpus: number[] = [];
   let last = first;
   for (let i = 0; i < REPEATS; i++) {
+    const c0 = cpuNow();
     const [s, r] = await time(f);
+    cpus.push(cpuNow() - c0);
     samples.push(s);
     last = r;
   }
-  return { cold, median: median(samples), samples, last };
+  return { cold, median: median(samples), cpu: median(cpus), samples, last };
 }
+
+const load = () => {
+  try {
+    return `load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${require('node:os').cpus().length} cores`;
+  } catch {
+    return '';
+  }
+};
 
 async function opened<T>(dbPath: string, f: (s: SqliteStore) => Promise<T>): Promise<T> {
   const s = await SqliteStore.open(dbPath, { engine: 'node:sqlite' });
@@ -170,7 +190,7 @@ async function smallStore(): Promise<void> {
     emit({
       bench: 'sqlite',
       id: `small.${id}`,
-      label: `${mb.toFixed(0)} MB store: ${label} → ${m.last} (warm: ${(warm * 1000).toFixed(1)} ms, ${round(mlflowWarm / warm, 1)}× MLflow's warm ${(mlflowWarm * 1000).toFixed(0)} ms${py ? '' : ' from TABLE.md'})`,
+      label: `${mb.toFixed(0)} MB store: ${label} → ${m.last} (CPU ${(m.cpu * 1000).toFixed(0)} ms; warm: ${(warm * 1000).toFixed(1)} ms, ${round(mlflowWarm / warm, 1)}× MLflow's warm ${(mlflowWarm * 1000).toFixed(0)} ms${py ? '' : ' from TABLE.md'})`,
       seconds: round(m.median),
       cold: round(m.cold),
       samples: m.samples.map((x) => round(x)),
@@ -178,7 +198,7 @@ async function smallStore(): Promise<void> {
       ratio: round(ratio, 1),
       target: '≥5× faster',
       pass: ratio >= 5,
-      note: py ? "MLflow's client in this run (MLFLOW_E2E_PYTHON), new client per call" : "MLflow's figures from issue 14 (set MLFLOW_E2E_PYTHON to measure them in this run)",
+      note: `${py ? "MLflow's client in this run (MLFLOW_E2E_PYTHON), new client per call" : "MLflow's figures from issue 14 (set MLFLOW_E2E_PYTHON to measure them in this run)"}; ${load()}`,
     });
   }
 }
@@ -224,7 +244,8 @@ async function large(): Promise<void> {
     emit({
       bench: 'sqlite',
       id: `large.${id}`,
-      label: `${(store.bytes / 1024 ** 3).toFixed(1)} GB store: ${label} → ${m.last}${read === undefined ? '' : ` (${read.toFixed(1)} MB read per call)`}`,
+      label: `${(store.bytes / 1024 ** 3).toFixed(1)} GB store: ${label} → ${m.last} (CPU ${(m.cpu * 1000).toFixed(0)} ms${read === undefined ? '' : `, ${read.toFixed(1)} MB read`} per call)`,
+      note: load(),
       seconds: round(m.median),
       cold: round(m.cold),
       samples: m.samples.map((x) => round(x)),

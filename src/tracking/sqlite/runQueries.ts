@@ -4,7 +4,7 @@ import type { SqlValue } from './engine';
 import { notFound } from '../errors';
 import { checkMaxResults, decodeOffsetToken } from '../paging';
 import type { DatasetInput, Metric, Page, Run, SearchRunsQuery, ViewType } from '../types';
-import { chunks, type Db, placeholders } from './database';
+import { chunks, type Db, placeholders, type Row } from './database';
 import { metricFromRow, metricValue, num, RUN_COLS, runInfoFromRow, selectList, str } from './rows';
 import { parseFilter } from '../search/parser';
 import { RUN_SEARCH_KEYS, runIdentifier } from '../search/runFilter';
@@ -308,15 +308,33 @@ function metricRowsOf(db: Db): string {
   return db.hasIndex('index_metrics_run_uuid') ? 'FROM metrics WHERE run_uuid = ? AND +key = ?' : 'FROM metrics WHERE run_uuid = ? AND key = ?';
 }
 
+/**
+ * The rows of `sql` in ORDER BY `cols` (column indexes, ascending, numeric columns). A run's points
+ * come from its index in the order they were logged, which is almost always time order already: an
+ * O(n) check replaces SQLite's sort of 100,000 points (a third of a history's cost); a stable sort
+ * handles the rest.
+ */
+function orderedRows(db: Db, sql: string, params: SqlValue[], cols: readonly number[]): Row[] {
+  const rows = db.rows(sql, params);
+  const cmp = (a: Row, b: Row): number => {
+    for (const c of cols) {
+      const d = Number(a[c]) - Number(b[c]);
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
+  for (let i = 1; i < rows.length; i++) {
+    if (cmp(rows[i - 1], rows[i]) > 0) return rows.sort(cmp);
+  }
+  return rows;
+}
+
 // Histories can have 100k+ points: the key is not selected (decoding it per row is the dearest part).
 const pointOf = (key: string, r: SqlValue[]): Metric => ({ key, value: metricValue(r[0], r[3]), timestamp: num(r[1]) ?? 0, step: num(r[2]) ?? 0 });
 
 export function getMetricHistory(db: Db, runId: string, key: string): Metric[] {
-  const out: Metric[] = [];
-  db.each(`SELECT value, timestamp, step, is_nan ${metricRowsOf(db)} ORDER BY timestamp, step, value`, [runId, key], (r) =>
-    out.push(pointOf(key, r)),
-  );
-  return out;
+  // ORDER BY timestamp, step, value
+  return orderedRows(db, `SELECT value, timestamp, step, is_nan ${metricRowsOf(db)}`, [runId, key], [1, 2, 0]).map((r) => pointOf(key, r));
 }
 
 /**
@@ -330,7 +348,8 @@ export function getMetricColumns(db: Db, runId: string, key: string): { steps: F
   let steps = new Float64Array(cap);
   let values = new Float64Array(cap);
   let timestamps = new Float64Array(cap);
-  db.each(`SELECT value, timestamp, step, is_nan ${metricRowsOf(db)} ORDER BY step, timestamp, value`, [runId, key], (r) => {
+  // ORDER BY step, timestamp, value
+  for (const r of orderedRows(db, `SELECT value, timestamp, step, is_nan ${metricRowsOf(db)}`, [runId, key], [2, 1, 0])) {
     if (n === cap) {
       cap *= 2;
       const grow = (a: Float64Array) => {
@@ -346,12 +365,11 @@ export function getMetricColumns(db: Db, runId: string, key: string): { steps: F
     timestamps[n] = num(r[1]) ?? 0;
     steps[n] = num(r[2]) ?? 0;
     n++;
-  });
+  }
   return { steps: steps.slice(0, n), values: values.slice(0, n), timestamps: timestamps.slice(0, n) };
 }
 
 export function getMetricHistoryInSteps(db: Db, runId: string, key: string, startStep?: number, endStep?: number): Metric[] {
-  const out: Metric[] = [];
   let sql = `SELECT value, timestamp, step, is_nan ${metricRowsOf(db)}`;
   const params: SqlValue[] = [runId, key];
   if (startStep !== undefined) {
@@ -362,6 +380,6 @@ export function getMetricHistoryInSteps(db: Db, runId: string, key: string, star
     sql += ' AND step <= ?';
     params.push(endStep);
   }
-  db.each(sql + ' ORDER BY step, timestamp', params, (r) => out.push(pointOf(key, r)));
-  return out;
+  // ORDER BY step, timestamp
+  return orderedRows(db, sql, params, [2, 1]).map((r) => pointOf(key, r));
 }
