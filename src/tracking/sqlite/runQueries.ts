@@ -283,7 +283,9 @@ export function searchRuns(db: Db, q: SearchRunsQuery): Page<Run> {
       datasets: toKeySel(needs.datasets) !== undefined,
     };
     if (all.length && (sel.params || sel.tags || sel.metrics || sel.datasets)) {
-      loadRunData(db, byId, { sub: `SELECT r.run_uuid FROM runs r WHERE ${candidates}`, params: candidateParams }, sel);
+      // narrowed candidates by id: a sub-select would evaluate the narrowing again per table
+      const scope: RunScope = narrow.sql ? { ids: [...byId.keys()] } : { sub: `SELECT r.run_uuid FROM runs r WHERE ${where}`, params: whereParams };
+      loadRunData(db, byId, scope, sel);
     }
     const kept = filter ? all.filter(matches) : all;
     kept.sort(order);
