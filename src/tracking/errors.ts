@@ -56,10 +56,3 @@ export function notFound(what: string, uri?: string): TrackingError {
 export function invalidRequest(message: string, uri?: string): TrackingError {
   return new TrackingError('invalidRequest', message, { uri, errorCode: 'INVALID_PARAMETER_VALUE', status: 400 });
 }
-
-export function readOnly(uri: string, what: string): TrackingError {
-  return new TrackingError('unsupported', `${what} is not possible on ${uri}: the extension never writes to a SQLite store.`, {
-    uri,
-    hint: 'Serve the store with `mlflow server --backend-store-uri sqlite:///…` and connect to that server to make changes.',
-  });
-}

@@ -45,7 +45,14 @@ export async function createTrackingStore(resolved: ResolvedUri, deps: CreateSto
         });
       }
       const { SqliteStore } = require('./sqlite') as typeof import('./sqlite');
-      return SqliteStore.open(db, { uri: resolved.uri, wasmPath: deps.wasmPath });
+      const store = await SqliteStore.open(db, { uri: resolved.uri, wasmPath: deps.wasmPath });
+      deps.rest?.log?.(
+        'info',
+        store.engine === 'node:sqlite'
+          ? `[sqlite] ${resolved.display}: read in place and edited through node:sqlite (Node ${process.versions.node})`
+          : `[sqlite] ${resolved.display}: Node ${process.versions.node} has no node:sqlite (22.13+): read from an in-memory snapshot (sql.js), edits unavailable`,
+      );
+      return store;
     }
     default: {
       const kind: never = resolved.kind;

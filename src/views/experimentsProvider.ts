@@ -85,7 +85,8 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     const kind = node.conn.resolved?.kind;
     const ctx = {
       primaryMetric: settings.primaryMetric,
-      writable: kind === 'rest' || kind === 'file',
+      // SQLite stores offer edits too: without node:sqlite the store refuses them saying what is needed
+      writable: kind === 'rest' || kind === 'file' || kind === 'sqlite',
       http: kind === 'rest',
       groupCount: node.type === 'group' ? groupCount(node, settings.showSystemTags) : undefined,
     };

@@ -9,6 +9,13 @@ export function noteUri(connKey: string, runId: string, runName: string): vscode
   return vscode.Uri.from({ scheme: NOTE_SCHEME, path: `/${runId}/${safe} note.md`, query: new URLSearchParams({ conn: connKey }).toString() });
 }
 
+/** A number that changes when the bytes do (FNV-1a). */
+function contentStamp(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+}
+
 /** A run's note (the tag mlflow.note.content) as a markdown document: saving it sets the tag. */
 export class NoteFileSystem implements vscode.FileSystemProvider {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
@@ -31,7 +38,9 @@ export class NoteFileSystem implements vscode.FileSystemProvider {
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     const text = await this.readFile(uri);
-    return { type: vscode.FileType.File, ctime: 0, mtime: Date.now(), size: text.byteLength };
+    // mtime must stay put while the note does: VS Code refuses to save over a file whose mtime moved
+    // since it was opened ("the content of the file is newer"), so derive it from the content
+    return { type: vscode.FileType.File, ctime: 0, mtime: contentStamp(text), size: text.byteLength };
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {

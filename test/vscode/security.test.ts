@@ -495,7 +495,7 @@ describe('security', function () {
 
   // ---- 4. destructive actions and read-only stores -----------------------------------------------------------
 
-  describe('security: destructive actions ask first; SQLite stores are never written', function () {
+  describe('security: destructive actions ask first; browsing a SQLite store never writes to it', function () {
     this.timeout(90000);
 
     it('mlflow.deleteRun deletes nothing without confirmation, then deletes after "Delete"', async function () {

@@ -53,6 +53,7 @@ import {
   filterNeeds,
 } from './searchApi';
 import { StoreWatcher, type WatchTargets } from './watcher';
+import { checkRunName, checkTag } from '../writeRules';
 
 export type { Problem } from './runReader';
 
@@ -65,7 +66,6 @@ export interface FileStoreOptions {
   watchDebounceMs?: number;
 }
 
-const MAX_TAG_VALUE = 8000;
 const DEFAULT_EXPERIMENT_ORDER = ['creation_time DESC', 'experiment_id ASC'];
 const DEFAULT_MODEL_VERSION_ORDER = ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'];
 const PROMPT_TAG = 'mlflow.prompt.is_prompt';
@@ -546,8 +546,7 @@ export class FileStore implements TrackingStore {
 
   async renameRun(runId: string, name: string, options?: CallOptions): Promise<void> {
     checkCancelled(options?.signal);
-    if (typeof name !== 'string' || name.trim() === '') throw invalidRequest('A run name must not be empty.', this.uri);
-    if (name.length > MAX_TAG_VALUE) throw invalidRequest(`A run name may be at most ${MAX_TAG_VALUE} characters long.`, this.uri);
+    checkRunName(name, this.uri);
     const m = this.requireRun(runId);
     this.requireActive(m);
     writeRunTag(m.dir, RUN_NAME_TAG, name);
@@ -557,9 +556,7 @@ export class FileStore implements TrackingStore {
 
   async setRunTag(runId: string, key: string, value: string, options?: CallOptions): Promise<void> {
     checkCancelled(options?.signal);
-    validateKey(key);
-    if (typeof value !== 'string') throw invalidRequest("Missing value for required parameter 'value'.", this.uri);
-    if (value.length > MAX_TAG_VALUE) throw invalidRequest(`Tag value for '${key}' is ${value.length} characters long; the maximum is ${MAX_TAG_VALUE}.`, this.uri);
+    checkTag(key, value, this.uri);
     const m = this.requireRun(runId);
     this.requireActive(m);
     writeRunTag(m.dir, key, value);

@@ -1,7 +1,7 @@
 // Model registry: registered_models(+_tags, _aliases), model_versions(+_tags). Soft-deleted versions
 // (current_stage 'Deleted_Internal') are invisible. There is no model_id column: it is derived from
 // a `models:/m-…` source.
-import type { SqlValue } from 'sql.js';
+import type { SqlValue } from './engine';
 import { invalidRequest, notFound } from '../errors';
 import { checkMaxResults, decodeOffsetToken } from '../paging';
 import type { ModelVersion, Page, RegisteredModel, SearchModelVersionsQuery, SearchRegisteredModelsQuery } from '../types';

@@ -1,13 +1,13 @@
 // Rows of MLflow's SQL schema -> domain objects. Column lists are built from what the table really
 // has (older schemas lack some columns; a missing one reads as NULL).
-import type { SqlValue } from 'sql.js';
+import type { SqlValue } from './engine';
 import { parseLoggedModelStatus, parseRunStatus, storedDouble } from '../wire';
 import type { Experiment, LifecycleStage, LoggedModel, Metric, ModelVersion, ModelVersionStatus, RunInfo, RunStatus } from '../types';
 import type { Db, Row } from './database';
 
 /** `t.col` when the table has it, else NULL (so row positions stay fixed). */
 export function selectList(db: Db, table: string, alias: string, cols: readonly string[]): string {
-  return cols.map((c) => (db.hasColumn(table, c) ? `${alias}."${c}"` : 'NULL')).join(', ');
+  return cols.map((c) => (db.hasColumn(table, c) ? `${alias}."${c}"` : `NULL AS "${c}"`)).join(', ');
 }
 
 export const str = (v: SqlValue | undefined): string | undefined => (v === null || v === undefined ? undefined : typeof v === 'string' ? v : String(v));

@@ -1,9 +1,11 @@
-// TrackingStore over an MLflow SQLite database file, read-only, through sql.js (WASM).
-// The file is read into memory; before each call a cheap stat notices a changed file (or -wal) and
-// reloads. Nothing is ever written to the user's database.
+// TrackingStore over an MLflow SQLite database file. With node:sqlite (engine.ts) the file is read in
+// place, each call in one read transaction, and run edits are written in write transactions under
+// SQLite's locks; a locked database is retried (short busy timeout, then asynchronous back-off) rather
+// than reported. With sql.js (hosts without node:sqlite) the file is read into memory, reloaded when a
+// cheap stat notices a changed file (or -wal), and never written: edits are refused with the reason.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readOnly, TrackingError } from '../errors';
+import { TrackingError } from '../errors';
 import { listLocalArtifacts, localArtifactSize, normalizeArtifactPath, readLocalArtifact } from '../localArtifacts';
 import { downsampleMetrics } from '../sampling';
 import type {
@@ -26,8 +28,11 @@ import type {
   StoreCapabilities,
   TrackingStore,
 } from '../types';
+import { checkRunName, checkTag } from '../writeRules';
 import { localArtifactRoot } from './artifactRoots';
 import { Db, fileSignature, type FileSignature, sameSignature } from './database';
+import { type EngineChoice, type EngineName, isBusy, isReadOnlyFile } from './engine';
+import * as writes from './runWrites';
 import * as experiments from './experimentQueries';
 import * as loggedModels from './loggedModelQueries';
 import * as registry from './registryQueries';
@@ -40,7 +45,15 @@ export interface SqliteStoreOptions {
   wasmPath?: string;
   /** Debounce for change notifications from the file watcher, ms (default 300). */
   watchDebounceMs?: number;
+  /** Which engine reads (and writes) the file (default 'auto': node:sqlite where the runtime has it). */
+  engine?: EngineChoice;
+  /** node:sqlite hands rows over as objects, as Node 22 does (for tests of that path under Node 24). */
+  objectRows?: boolean;
+  /** How long a call keeps retrying while another process holds the database locked, ms (default 10,000). */
+  lockWaitMs?: number;
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class SqliteStore implements TrackingStore {
   readonly kind = 'sqlite' as const;
@@ -75,10 +88,17 @@ export class SqliteStore implements TrackingStore {
     if (this.reloading) return this.reloading;
     const sig = await fileSignature(this.dbPath);
     if (this.db && sameSignature(this.signature, sig)) return this.db;
+    if (this.db?.engine.live && this.signature?.db.split(':')[2] === sig.db.split(':')[2]) {
+      // reads see the new data by themselves; only what we learnt about the schema may be stale
+      // (a file replaced by another, new inode, is opened afresh below)
+      this.db.invalidate();
+      this.signature = sig;
+      return this.db;
+    }
     if (this.reloading) return this.reloading;
     this.reloading = (async () => {
       try {
-        const db = await Db.open(this.dbPath, this.uri, this.options.wasmPath);
+        const db = await Db.open(this.dbPath, this.uri, { engine: this.options.engine, wasmPath: this.options.wasmPath, objectRows: this.options.objectRows });
         // the file may have changed while it was read: keep the signature from before the read,
         // so the next call reloads again if so
         if (this.disposed) {
@@ -96,9 +116,56 @@ export class SqliteStore implements TrackingStore {
     return this.reloading;
   }
 
-  private async with<T>(options: CallOptions | undefined, fn: (db: Db) => T): Promise<T> {
+  /** Which engine this store reads through. */
+  get engine(): EngineName | undefined {
+    return this.db?.engine.name;
+  }
+
+  /** `fn` on the current database, retried while another process holds it locked. */
+  private async locked<T>(options: CallOptions | undefined, fn: (db: Db) => T): Promise<T> {
+    const deadline = Date.now() + (this.options.lockWaitMs ?? 10_000);
+    for (let attempt = 0; ; attempt++) {
+      const db = await this.current(options?.signal);
+      try {
+        return fn(db);
+      } catch (e) {
+        if (!isBusy(e)) throw e;
+        if (Date.now() >= deadline) {
+          throw new TrackingError('unreachable', `The SQLite database ${this.dbPath} stayed locked by another process for ${Math.round((this.options.lockWaitMs ?? 10_000) / 1000)} s.`, {
+            uri: this.uri,
+            cause: e,
+            hint: 'A long write (a migration, a big import) may be running; try again when it is done.',
+          });
+        }
+        await sleep(Math.min(10 * 2 ** attempt, 250));
+      }
+    }
+  }
+
+  /** A read: one consistent snapshot of the file for the whole call. */
+  private with<T>(options: CallOptions | undefined, fn: (db: Db) => T): Promise<T> {
+    return this.locked(options, (db) => db.read(() => fn(db)));
+  }
+
+  /** An edit, done only through an engine that takes SQLite's locks; listeners hear of it at once. */
+  private async write(what: string, options: CallOptions | undefined, fn: (db: Db) => void): Promise<void> {
+    if (options?.signal?.aborted) throw new TrackingError('cancelled', 'The operation was cancelled.', { uri: this.uri });
     const db = await this.current(options?.signal);
-    return fn(db);
+    if (db.engine.writeBlocker) {
+      throw new TrackingError('unsupported', `${what} is not possible on ${this.uri} in this VS Code: ${db.engine.writeBlocker}.`, {
+        uri: this.uri,
+        hint: `Update VS Code (its extension host runs Node ${process.versions.node}), or serve the store with \`mlflow server --backend-store-uri sqlite:///…\` and connect to that server.`,
+      });
+    }
+    try {
+      await this.locked(options, fn);
+    } catch (e) {
+      if (isReadOnlyFile(e)) {
+        throw new TrackingError('unsupported', `${what} is not possible: ${this.dbPath} (or its folder) is read-only.`, { uri: this.uri, cause: e, hint: 'Check the file\'s permissions.' });
+      }
+      throw e;
+    }
+    if (!this.watcher) for (const l of [...this.listeners]) l();
   }
 
   onDidChange(listener: () => void): () => void {
@@ -162,7 +229,7 @@ export class SqliteStore implements TrackingStore {
   // ---- reads ----
 
   capabilities(options?: CallOptions): Promise<StoreCapabilities> {
-    return this.with(options, (db) => ({ writes: false, registry: db.hasTable('registered_models'), loggedModels: loggedModels.hasLoggedModels(db) }));
+    return this.with(options, (db) => ({ writes: !db.engine.writeBlocker, registry: db.hasTable('registered_models'), loggedModels: loggedModels.hasLoggedModels(db) }));
   }
 
   searchExperiments(query: SearchExperimentsQuery, options?: CallOptions): Promise<Page<Experiment>> {
@@ -261,25 +328,27 @@ export class SqliteStore implements TrackingStore {
     return this.with(options, (db) => loggedModels.getLoggedModel(db, modelId, this.uri));
   }
 
-  // ---- writes: never ----
+  // ---- writes (node:sqlite only) ----
 
-  deleteRun(): Promise<void> {
-    return Promise.reject(readOnly(this.uri, 'Deleting a run'));
+  deleteRun(runId: string, options?: CallOptions): Promise<void> {
+    return this.write('Deleting a run', options, (db) => writes.deleteRun(db, runId, this.uri));
   }
 
-  restoreRun(): Promise<void> {
-    return Promise.reject(readOnly(this.uri, 'Restoring a run'));
+  restoreRun(runId: string, options?: CallOptions): Promise<void> {
+    return this.write('Restoring a run', options, (db) => writes.restoreRun(db, runId, this.uri));
   }
 
-  renameRun(): Promise<void> {
-    return Promise.reject(readOnly(this.uri, 'Renaming a run'));
+  async renameRun(runId: string, name: string, options?: CallOptions): Promise<void> {
+    checkRunName(name, this.uri);
+    return this.write('Renaming a run', options, (db) => writes.renameRun(db, runId, name, this.uri));
   }
 
-  setRunTag(): Promise<void> {
-    return Promise.reject(readOnly(this.uri, 'Setting a tag'));
+  async setRunTag(runId: string, key: string, value: string, options?: CallOptions): Promise<void> {
+    checkTag(key, value, this.uri);
+    return this.write('Setting a tag', options, (db) => writes.setRunTag(db, runId, key, value, this.uri));
   }
 
-  deleteRunTag(): Promise<void> {
-    return Promise.reject(readOnly(this.uri, 'Deleting a tag'));
+  async deleteRunTag(runId: string, key: string, options?: CallOptions): Promise<void> {
+    return this.write('Deleting a tag', options, (db) => writes.deleteRunTag(db, runId, key, this.uri));
   }
 }

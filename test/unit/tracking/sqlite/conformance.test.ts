@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { isTrackingError, type TrackingErrorKind } from '../../../../src/tracking/errors';
 import { SqliteStore } from '../../../../src/tracking/sqlite';
+import { availableEngines } from '../../../../src/tracking/sqlite/database';
 import type { ArtifactOwner, ViewType } from '../../../../src/tracking/types';
 import {
   toWireArtifactFile,
@@ -339,11 +340,15 @@ function readTranscripts(ver: string): Transcript[] {
 }
 
 describe('SqliteStore conformance with recorded MLflow server answers', function () {
+  // node:sqlite twice: rows as arrays (Node 24) and as objects (what Node 22's node:sqlite gives)
+  const variants = availableEngines().flatMap((engine): { engine: 'node:sqlite' | 'sql.js'; objectRows: boolean }[] => (engine === 'node:sqlite' ? [{ engine, objectRows: false }, { engine, objectRows: true }] : [{ engine, objectRows: false }]));
+  for (const { engine, objectRows } of variants)
   for (const ver of VERSIONS) {
-    describe(`${ver} server/mlflow.db`, () => {
+    describe(`${ver} server/mlflow.db through ${engine}${objectRows ? ' (rows as objects, as on Node 22)' : ''}`, () => {
       let store: SqliteStore;
       before(async () => {
-        store = await SqliteStore.open(storePath(ver, 'server', 'mlflow.db'));
+        store = await SqliteStore.open(storePath(ver, 'server', 'mlflow.db'), { engine, objectRows });
+        assert.equal(store.engine, engine);
       });
       after(() => store?.dispose());
 
@@ -372,11 +377,11 @@ describe('SqliteStore conformance with recorded MLflow server answers', function
         it('2.x database: no logged models (empty search, unsupported get, capabilities say so)', async () => {
           assert.deepEqual(await store.searchLoggedModels({ experimentIds: ['1'] }), { items: [] });
           await expectKind(store.getLoggedModel('m-00000000000000000000000000000000'), 'unsupported', 'getLoggedModel');
-          assert.deepEqual(await store.capabilities(), { writes: false, registry: true, loggedModels: false });
+          assert.deepEqual(await store.capabilities(), { writes: engine === 'node:sqlite', registry: true, loggedModels: false });
         });
       } else {
         it('3.x database: capabilities', async () => {
-          assert.deepEqual(await store.capabilities(), { writes: false, registry: true, loggedModels: true });
+          assert.deepEqual(await store.capabilities(), { writes: engine === 'node:sqlite', registry: true, loggedModels: true });
         });
       }
     });

@@ -1,0 +1,52 @@
+// The two ways the SQLite store talks to a database file, behind one small interface:
+//   node:sqlite  Node's built-in SQLite (Node 22.13+; VS Code's extension host from the version that
+//                ships it, code-server's Node 24). Reads the file in place, page by page, with SQLite's
+//                own locking and WAL handling; the only engine that may write.
+//   sql.js       SQLite compiled to WASM, for hosts without node:sqlite (Node 20: VS Code ≤ 1.100). It
+//                reads a snapshot of the whole file into memory and never writes.
+
+export type SqlValue = number | string | Uint8Array | bigint | null;
+export type Row = SqlValue[];
+
+export type EngineName = 'node:sqlite' | 'sql.js';
+/** 'auto': node:sqlite where the runtime has it, else sql.js. */
+export type EngineChoice = 'auto' | EngineName;
+
+export interface SqlEngine {
+  readonly name: EngineName;
+  /**
+   * True: the engine reads the file itself (other processes' commits are seen by the next
+   * transaction). False: it holds a snapshot that must be reopened when the file changes.
+   */
+  readonly live: boolean;
+  /** Why this engine cannot write (a sentence for the user), or undefined when it writes with SQLite's locks. */
+  readonly writeBlocker?: string;
+  /** Every row of `sql` as an array of column values. */
+  all(sql: string, params: readonly SqlValue[]): Row[];
+  /** Calls `fn` with each row; the array may be reused between calls (copy what you keep). */
+  each(sql: string, params: readonly SqlValue[], fn: (row: Row) => void): void;
+  /** Runs a statement; returns the number of rows it changed. */
+  run(sql: string, params: readonly SqlValue[]): number;
+  /** Runs one or more statements without results (BEGIN, COMMIT, PRAGMA …). */
+  exec(sql: string): void;
+  close(): void;
+}
+
+/** SQLITE_BUSY / SQLITE_LOCKED (also their extended codes): another connection holds a lock; retrying helps. */
+export function isBusy(e: unknown): boolean {
+  const code = (e as { errcode?: unknown })?.errcode;
+  if (typeof code === 'number') return (code & 0xff) === 5 || (code & 0xff) === 6;
+  return /database (table )?is locked|SQLITE_BUSY/i.test(String((e as Error)?.message ?? ''));
+}
+
+/** SQLITE_READONLY: the file (or its folder) cannot be written. */
+export function isReadOnlyFile(e: unknown): boolean {
+  const code = (e as { errcode?: unknown })?.errcode;
+  return typeof code === 'number' ? (code & 0xff) === 8 : /readonly database/i.test(String((e as Error)?.message ?? ''));
+}
+
+/** SQLITE_NOTADB / SQLITE_CORRUPT. */
+export function isNotADatabase(e: unknown): boolean {
+  const code = (e as { errcode?: unknown })?.errcode;
+  return typeof code === 'number' ? (code & 0xff) === 26 || (code & 0xff) === 11 : /not a database|malformed/i.test(String((e as Error)?.message ?? ''));
+}
