@@ -15,6 +15,35 @@ const FILTER_EXAMPLES = [
   'attributes.start_time > 0',
 ];
 
+/**
+ * A quick pick whose typed text is kept: its first item becomes what was typed, so Enter returns the typed
+ * text (validated by the caller); picking a suggestion returns its value.
+ */
+function pickOrType(items: (vscode.QuickPickItem & { value?: string })[], title: string, placeholder: string): Promise<string | undefined> {
+  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { value?: string }>();
+  qp.title = title;
+  qp.placeholder = placeholder;
+  qp.items = items;
+  const [typeItem, ...rest] = items;
+  qp.onDidChangeValue((v) => {
+    const typed = v.trim();
+    qp.items = [typed ? { label: `$(edit) ${typed}`, description: 'the filter you typed', value: typed, alwaysShow: true } : typeItem, ...rest];
+  });
+  return new Promise((resolve) => {
+    let result: string | undefined;
+    qp.onDidAccept(() => {
+      const pick = qp.selectedItems[0] ?? qp.activeItems[0];
+      result = pick?.value ?? qp.value.trim();
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      qp.dispose();
+      resolve(result);
+    });
+    qp.show();
+  });
+}
+
 /** Refresh, filter, sort, deleted toggle, reveal by id, log and settings. */
 export function registerViewCommands(s: Services): vscode.Disposable[] {
   const { log, experiments, connections, context } = s;
@@ -42,9 +71,9 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
           ...recent.map((f) => ({ label: f, description: 'recent', value: f })),
           ...FILTER_EXAMPLES.filter((f) => !recent.includes(f)).map((f) => ({ label: f, description: 'example', value: f })),
         ];
-        const pick = await vscode.window.showQuickPick(items, { title: 'Filter Runs (MLflow search syntax)', placeHolder: 'Pick a recent filter or type a new one' });
-        if (!pick) throw new CancelledByUser();
-        if (pick.value !== undefined) initial = pick.value;
+        const chosen = await pickOrType(items, 'Filter Runs (MLflow search syntax)', 'Pick a recent filter or type a new one');
+        if (chosen === undefined) throw new CancelledByUser();
+        if (chosen) initial = chosen;
       }
       const filter = await vscode.window.showInputBox({
         title: 'Filter Runs',

@@ -1,0 +1,57 @@
+// Issue 16: what a new user tripped over in a walk through every view, against the real v3 file store.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { requireShared, useTrackingUri } from './helpers';
+
+async function lensesOn(doc: vscode.TextDocument, linePrefix: string): Promise<vscode.CodeLens[]> {
+  const line = doc.getText().split('\n').findIndex((l) => l.trim().startsWith(linePrefix));
+  assert.ok(line >= 0, `no line starting with ${linePrefix}`);
+  const all = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100)) ?? [];
+  return all.filter((l) => l.range.start.line === line);
+}
+
+describe('issue 16: walk-through defects (real v3 file store)', function () {
+  this.timeout(60000);
+  let store: string;
+
+  before(async function () {
+    store = path.join(requireShared(this), 'stores', 'v3', 'mlruns');
+    await useTrackingUri(store);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('2: "Open Latest Run" above start_run(run_name=…) opens the latest run of that name; nested, a child of the latest parent', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    // The v3 store's sweep was written by gen-data.py: parent-sweep with children child-C-<C>.
+    const file = path.join(folder, 'gen-data.py');
+    fs.writeFileSync(file, [
+      'import mlflow',
+      'mlflow.set_experiment("iris-classification")',
+      'with mlflow.start_run(run_name="parent-sweep"):',
+      '    for c in [0.01, 0.1, 1.0]:',
+      '        with mlflow.start_run(run_name=f"child-C-{c}", nested=True):',
+      '            mlflow.log_param("C", c)',
+      'with mlflow.start_run(run_name="never-ran"):',
+      '    pass',
+      '',
+    ].join('\n'));
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    const [parent] = await lensesOn(doc, 'with mlflow.start_run(run_name="parent-sweep")');
+    assert.match(parent.command?.title ?? '', /^\$\(history\) Open Latest Run \(parent-sweep, finished\)$/);
+    assert.deepEqual(parent.command?.arguments?.[0]?.runId, '4b2e0b02521f4d8f8bd73da05a4152a2');
+    const [child] = await lensesOn(doc, 'with mlflow.start_run(run_name=f"child-C-');
+    assert.match(child.command?.title ?? '', /^\$\(history\) Open Latest Run \(child-C-[\d.]+, \w+\) · in parent-sweep$/);
+    const childId = child.command?.arguments?.[0]?.runId;
+    const parentTag = fs.readFileSync(path.join(store, '358387156804898222', childId, 'tags', 'mlflow.parentRunId'), 'utf8').trim();
+    assert.equal(parentTag, '4b2e0b02521f4d8f8bd73da05a4152a2', 'the child lens opens a child of parent-sweep');
+    const [never] = await lensesOn(doc, 'with mlflow.start_run(run_name="never-ran")');
+    assert.equal(never.command?.title, '$(history) no run named never-ran from this file yet');
+    assert.equal(never.command?.command, '', 'names no other run and opens nothing');
+  });
+});
