@@ -3,7 +3,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { requireShared, useTrackingUri } from './helpers';
+import type { PlotsPanel } from '../../src/webviews/plotsPanel';
+import { api, childByLabel, requireShared, useTrackingUri } from './helpers';
 
 async function lensesOn(doc: vscode.TextDocument, linePrefix: string): Promise<vscode.CodeLens[]> {
   const line = doc.getText().split('\n').findIndex((l) => l.trim().startsWith(linePrefix));
@@ -53,5 +54,22 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
     const [never] = await lensesOn(doc, 'with mlflow.start_run(run_name="never-ran")');
     assert.equal(never.command?.title, '$(history) no run named never-ran from this file yet');
     assert.equal(never.command?.command, '', 'names no other run and opens nothing');
+  });
+
+  it('6: Compare Runs… on a right-clicked run outside the selection compares it with the selection', async () => {
+    const a = await api();
+    const exp = await childByLabel(a, undefined, 'iris-classification');
+    const selected = await childByLabel(a, exp, 'baseline-logreg');
+    const clicked = await childByLabel(a, exp, 'tuned-logreg');
+    await a.services.experimentsView.reveal(selected, { select: true, focus: true });
+    assert.deepEqual(a.services.experimentsView.selection.map((n) => n.id), [selected.id]);
+    // A context-menu entry on an item outside the selection gets that item only.
+    const opened = vscode.commands.executeCommand<PlotsPanel>('mlflow.compareRuns', clicked);
+    const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000));
+    const panel = await Promise.race([opened, timeout]);
+    if (!panel) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.ok(panel, 'the comparison opened at once (no picker, no silence)');
+    assert.deepEqual([...panel.args.runIds].sort(), [(selected as { run: { info: { runId: string } } }).run.info.runId, (clicked as { run: { info: { runId: string } } }).run.info.runId].sort());
+    panel.dispose();
   });
 });
