@@ -3,7 +3,7 @@ import { readSettings } from '../config';
 import { toTrackingError, type Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import type { Log } from '../log';
-import type { Experiment, Run, TrackingStore } from '../tracking/types';
+import { NOTE_TAG, type Experiment, type Run, type TrackingStore } from '../tracking/types';
 import type { Node, NodeOf } from './nodes';
 import { collectPages } from '../tracking/paging';
 import { buildRunForest, parentRunId } from './runForest';
@@ -84,7 +84,7 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     const settings = readSettings(node.conn.folder?.uri);
     const kind = node.conn.resolved?.kind;
     const ctx = {
-      primaryMetric: settings.primaryMetric,
+      primaryMetric: settings.primaryMetric || (node.type === 'run' ? this.runList(node.conn, node.experiment.experimentId).primaryMetric() ?? '' : ''),
       writable: kind === 'rest' || kind === 'file',
       http: kind === 'rest',
       groupCount: node.type === 'group' ? groupCount(node, settings.showSystemTags) : undefined,
@@ -278,14 +278,15 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     const list = this.runList(node.conn, node.experiment.experimentId);
     const run = list.find(node.run.info.runId) ?? node.run;
     const forest = buildRunForest(list.runs);
-    const children: Node[] = (forest.children.get(run.info.runId) ?? []).map((r) => this.runNode(node, r));
     const showSystem = readSettings(node.conn.folder?.uri).showSystemTags;
     const group = (g: NodeOf<'group'>['group']): Node => ({ type: 'group', id: `${node.id}|${g}`, conn: node.conn, parent: node, run, group: g });
-    children.push(group('params'), group('metrics'));
-    if (run.data.tags.some((t) => !showSystem || !t.key.startsWith('mlflow.'))) children.push(group('tags'));
+    // The run's own groups first: after the child runs they would read as the last child's.
+    const children: Node[] = [group('params'), group('metrics')];
+    if (tagsOf(run, 'tags', showSystem).length) children.push(group('tags'));
     if (showSystem) children.push(group('systemTags'));
     if (run.inputs.datasetInputs.length) children.push(group('datasets'));
     children.push(group('artifacts'));
+    children.push(...(forest.children.get(run.info.runId) ?? []).map((r) => this.runNode(node, r)));
     return children;
   }
 
@@ -303,9 +304,8 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
       }
       case 'tags':
       case 'systemTags': {
-        const system = node.group === 'systemTags';
         const showSystem = readSettings(conn.folder?.uri).showSystemTags;
-        return sortByKey(run.data.tags.filter((t) => (t.key.startsWith('mlflow.') ? system || !showSystem : !system))).map((item) => ({
+        return sortByKey(tagsOf(run, node.group, showSystem)).map((item) => ({
           ...base,
           type: 'tag' as const,
           id: `${node.id}|${item.key}`,
@@ -451,6 +451,14 @@ function sortByKey<T extends { key: string }>(items: T[]): T[] {
   return [...items].sort((a, b) => a.key.localeCompare(b.key));
 }
 
+/**
+ * The tags a group lists: user tags, or MLflow's (mlflow.*) when those get their own group. The note is
+ * not a tag here (Edit Note, Run Details show it), so every view counts the same tags.
+ */
+function tagsOf(run: Run, group: 'tags' | 'systemTags', showSystem: boolean): Run['data']['tags'] {
+  return run.data.tags.filter((t) => t.key !== NOTE_TAG && (t.key.startsWith('mlflow.') ? group === 'systemTags' || !showSystem : group === 'tags'));
+}
+
 function groupCount(node: NodeOf<'group'>, showSystem: boolean): number | undefined {
   const r = node.run;
   switch (node.group) {
@@ -459,9 +467,8 @@ function groupCount(node: NodeOf<'group'>, showSystem: boolean): number | undefi
     case 'metrics':
       return r.data.metrics.length;
     case 'tags':
-      return r.data.tags.filter((t) => !showSystem || !t.key.startsWith('mlflow.')).length;
     case 'systemTags':
-      return r.data.tags.filter((t) => t.key.startsWith('mlflow.')).length;
+      return tagsOf(r, node.group, showSystem).length;
     case 'datasets':
       return r.inputs.datasetInputs.length;
     default:

@@ -4,7 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PlotsPanel } from '../../src/webviews/plotsPanel';
-import { api, childByLabel, requireShared, useTrackingUri } from './helpers';
+import type { PanelController } from '../../src/webviews/panel';
+import type { NodeOf } from '../../src/views/nodes';
+import { api, childByLabel, label, requireShared, useTrackingUri, waitFor } from './helpers';
 
 async function lensesOn(doc: vscode.TextDocument, linePrefix: string): Promise<vscode.CodeLens[]> {
   const line = doc.getText().split('\n').findIndex((l) => l.trim().startsWith(linePrefix));
@@ -71,5 +73,33 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
     assert.ok(panel, 'the comparison opened at once (no picker, no silence)');
     assert.deepEqual([...panel.args.runIds].sort(), [(selected as { run: { info: { runId: string } } }).run.info.runId, (clicked as { run: { info: { runId: string } } }).run.info.runId].sort());
     panel.dispose();
+  });
+
+  it('9: a parent run lists its own groups before its children; one primary metric per experiment; one tag count everywhere', async () => {
+    const a = await api();
+    const tree = a.services.experiments;
+    const exp = await childByLabel(a, undefined, 'iris-classification');
+    const parent = await childByLabel(a, exp, 'parent-sweep');
+    const kinds = (await tree.getChildren(parent)).map((n) => n.type);
+    assert.ok(kinds.includes('run') && kinds.includes('group'), kinds.join(','));
+    assert.ok(kinds.lastIndexOf('group') < kinds.indexOf('run'), `Parameters…Artifacts come before the child runs: ${kinds.join(',')}`);
+
+    const runs = (await tree.getChildren(exp)).filter((n): n is NodeOf<'run'> => n.type === 'run');
+    const shown = new Set(runs.map((r) => /^(\S+) [-\d.e+∞NaN]+ · /.exec(String(tree.getTreeItem(r).description))?.[1]).filter(Boolean));
+    assert.equal(shown.size, 1, `the same metric beside every run: ${[...shown].join(', ')}`);
+
+    const noted = await childByLabel(a, exp, 'tuned-logreg'); // has a note
+    const groups = await tree.getChildren(noted);
+    let listed = 0;
+    for (const g of groups.filter((n) => n.type === 'group' && /Tags$/.test(label(n, a)))) {
+      const tags = await tree.getChildren(g);
+      assert.equal(String(tree.getTreeItem(g).description), String(tags.length), `${label(g, a)}: the count says what is listed`);
+      assert.ok(!tags.some((t) => label(t, a) === 'mlflow.note.content'), 'the note is not a tag');
+      listed += tags.length;
+    }
+    const details = (await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', noted))!;
+    const d = (await waitFor('runDetails posted', () => details.history.find((r) => r.dir === 'toWebview' && r.type === 'runDetails')?.msg as { details: { tags: unknown[] } } | undefined)).details;
+    assert.equal(listed, d.tags.length, 'the tree lists as many tags as Run Details');
+    details.dispose();
   });
 });
