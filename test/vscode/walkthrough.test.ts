@@ -1,11 +1,13 @@
 // Issue 16: what a new user tripped over in a walk through every view, against the real v3 file store.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PlotsPanel } from '../../src/webviews/plotsPanel';
 import type { PanelController } from '../../src/webviews/panel';
 import type { NodeOf } from '../../src/views/nodes';
+import { TEST_PROMPTER, type Prompter } from '../../src/models/prompter';
 import { api, childByLabel, label, requireShared, useTrackingUri, waitFor } from './helpers';
 
 async function lensesOn(doc: vscode.TextDocument, linePrefix: string): Promise<vscode.CodeLens[]> {
@@ -101,5 +103,40 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
     const d = (await waitFor('runDetails posted', () => details.history.find((r) => r.dir === 'toWebview' && r.type === 'runDetails')?.msg as { details: { tags: unknown[] } } | undefined)).details;
     assert.equal(listed, d.tags.length, 'the tree lists as many tags as Run Details');
     details.dispose();
+  });
+
+  it('4: Build Docker Image without Docker and without MLflow offers what gets MLflow (pip install into the interpreter), no dead end', async () => {
+    assert.ok(!vscode.extensions.getExtension('ms-python.python'), 'this test assumes no Python extension');
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-nomlflow-'));
+    const record = path.join(bin, 'argv.txt');
+    fs.writeFileSync(path.join(bin, 'python3'), `#!/bin/sh\necho "$@" >> '${record}'\n`, { mode: 0o755 });
+    const saved = { PATH: process.env.PATH, DOCKER_HOST: process.env.DOCKER_HOST };
+    const notes: { id: string; message: string; actions: string[] }[] = [];
+    (globalThis as Record<symbol, unknown>)[TEST_PROMPTER] = {
+      notify: async (_kind, message, opts, ...actions) => {
+        notes.push({ id: opts.id, message, actions });
+        return actions.includes('Install MLflow') ? 'Install MLflow' : undefined;
+      },
+    } satisfies Partial<Prompter>;
+    try {
+      process.env.PATH = bin; // no docker, no mlflow; a python3 to install into
+      process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
+      await vscode.workspace.getConfiguration('mlflow').update('cliPath', undefined, vscode.ConfigurationTarget.Workspace);
+      const r = await vscode.commands.executeCommand<{ status: string }>('mlflow.buildDocker', { modelUri: 'models:/iris-classifier/1', noPrompt: true });
+      assert.equal(r?.status, 'blocked');
+      const shown = await waitFor('a message', () => notes[0]);
+      assert.match(shown.message, /docker/i);
+      assert.match(shown.message, /MLflow was not found/);
+      assert.ok(!shown.actions.includes('Generate Dockerfile Instead'), `no step that needs MLflow: ${shown.actions.join(' | ')}`);
+      assert.ok(!shown.actions.includes('Select Python Interpreter'), `no step that needs the Python extension: ${shown.actions.join(' | ')}`);
+      assert.equal(shown.actions[0], 'Install MLflow');
+      const argv = await waitFor('pip install run in a terminal', () => (fs.existsSync(record) ? fs.readFileSync(record, 'utf8').trim() : undefined), 20000);
+      assert.equal(argv, '-m pip install mlflow');
+    } finally {
+      delete (globalThis as Record<symbol, unknown>)[TEST_PROMPTER];
+      process.env.PATH = saved.PATH;
+      if (saved.DOCKER_HOST === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved.DOCKER_HOST;
+    }
   });
 });
