@@ -185,3 +185,48 @@ export function tickLabels(splits: readonly (number | null)[], incr: number): st
     return Math.abs(v) >= 1000 && decimals === 0 ? Number(s).toLocaleString('en-US') : s;
   });
 }
+
+/** Tick increments of a step axis: whole steps only (1, 2, 5, 10, 20, 50…). */
+export const STEP_INCRS: number[] = Array.from({ length: 16 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
+
+/** Tick increments of a wall-time axis in seconds: whole seconds and up (no ":14.500" ticks). */
+export const WALL_INCRS: number[] = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 91 * 86400, 182 * 86400, 365 * 86400];
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** A wall-time tick (seconds since the epoch, local time): 14:03:20 below a minute apart, 14:03 below a day, else Mar 5. */
+export function wallTickLabel(v: number, incr: number): string {
+  const d = new Date(v * 1000);
+  if (Number.isNaN(d.getTime())) return '';
+  if (incr < 60) return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  if (incr < 86400) return `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+  return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
+}
+
+/** Title of the x axis. */
+export function xAxisTitle(axis: 'step' | 'wall' | 'relative'): string {
+  return axis === 'step' ? 'Step' : axis === 'wall' ? 'Wall time' : 'Time since the run started';
+}
+
+/** Legend entries for the non-finite markers a chart draws (in this order). */
+export function nonFiniteLegend(values: Iterable<number>): ('NaN' | '+∞' | '−∞')[] {
+  let nan = false;
+  let pos = false;
+  let neg = false;
+  for (const v of values) {
+    if (Number.isNaN(v)) nan = true;
+    else if (v === Infinity) pos = true;
+    else if (v === -Infinity) neg = true;
+  }
+  return [...(nan ? (['NaN'] as const) : []), ...(pos ? (['+∞'] as const) : []), ...(neg ? (['−∞'] as const) : [])];
+}
+
+/** The value a hover shows for one series at cursor x: the nearest point, or none when x lies outside the series. */
+export function pointAtCursor(xs: ArrayLike<number>, x: number): number {
+  if (!xs.length || x < xs[0] || x > xs[xs.length - 1]) {
+    // a half-gap of slack at the ends, so the first and last points stay reachable
+    const gap = xs.length > 1 ? (xs[xs.length - 1] - xs[0]) / (xs.length - 1) / 2 : 0.5;
+    if (!xs.length || x < xs[0] - gap || x > xs[xs.length - 1] + gap) return -1;
+  }
+  return nearestIndex(xs, x);
+}
