@@ -4,7 +4,7 @@
 // every chart has a data-table alternative.
 import uPlot from 'uplot';
 import type { HostToWebview, ParamRow, PlotOptions, PlotRun, SeriesPayload } from '../src/webviews/protocol';
-import { STEP_INCRS, WALL_INCRS, alignSeries, ema, exactValue, formatSeconds, nearestIndex, nonFiniteLegend, pointAtCursor, robustRange, runStyle, sortByX, tickLabels, wallTickLabel, xAxisTitle, xValues } from '../src/webviews/plotMath';
+import { STEP_INCRS, WALL_INCRS, alignSeries, ema, ensureContrast, exactValue, formatSeconds, nearestIndex, nonFiniteLegend, pointAtCursor, robustRange, runStyle, sortByX, tickLabels, wallTickLabel, xAxisTitle, xValues } from '../src/webviews/plotMath';
 import { append, button, clear, cssVar, h, onThemeChange } from './lib/dom';
 import { getState, onMessage, post, setState } from './lib/host';
 
@@ -91,7 +91,8 @@ function optionsChanged(): void {
 
 function runColor(i: number): { stroke: string; dash: number[] } {
   const s = runStyle(i);
-  return { stroke: cssVar(s.cssVar, '#3794ff'), dash: s.dash };
+  // Theme chart colours can sit too close to the editor background (orange on dark): at least 3:1 (WCAG, graphics).
+  return { stroke: ensureContrast(cssVar(s.cssVar, '#3794ff'), cssVar('--vscode-editor-background', '#1e1e1e'), 3), dash: s.dash };
 }
 
 function runById(id: string): PlotRun | undefined {
@@ -207,7 +208,7 @@ function renderLegend(): void {
   clear(legend);
   for (const r of st.runs) {
     const c = runColor(r.colorIndex);
-    const sw = h('canvas', { class: 'swatch', width: 28, height: 10, 'aria-hidden': 'true' });
+    const sw = h('canvas', { class: 'swatch', width: 28, height: 10, 'aria-hidden': 'true', 'data-color': c.stroke });
     const ctx = sw.getContext('2d');
     if (ctx) {
       ctx.strokeStyle = c.stroke;
@@ -520,7 +521,7 @@ function renderChartKey(view: ChartView): void {
   clear(view.key);
   const fg = cssVar('--vscode-foreground', '#888');
   for (const e of chartKeyEntries(view)) {
-    const sw = h('canvas', { class: 'swatch', width: 28, height: 12, 'aria-hidden': 'true' });
+    const sw = h('canvas', { class: 'swatch', width: 28, height: 12, 'aria-hidden': 'true', 'data-color': e.line?.stroke });
     const ctx = sw.getContext('2d');
     if (ctx) drawKeyGlyph(ctx, 0, 6, 1, e, fg);
     view.key.append(h('span', { class: 'legend-item', role: 'listitem', 'data-marker': e.marker ?? '' }, sw, e.label));

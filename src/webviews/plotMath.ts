@@ -230,3 +230,48 @@ export function pointAtCursor(xs: ArrayLike<number>, x: number): number {
   }
   return nearestIndex(xs, x);
 }
+
+type RGB = [number, number, number];
+
+/** #rgb, #rrggbb, #rrggbbaa, rgb(…) or rgba(…) → [r, g, b] (alpha ignored), or undefined. */
+export function parseColor(c: string): RGB | undefined {
+  const s = c.trim().toLowerCase();
+  let m = /^#([0-9a-f]{3,4})$/.exec(s);
+  if (m) return [0, 1, 2].map((i) => parseInt(m![1][i] + m![1][i], 16)) as RGB;
+  m = /^#([0-9a-f]{6})(?:[0-9a-f]{2})?$/.exec(s);
+  if (m) return [0, 2, 4].map((i) => parseInt(m![1].slice(i, i + 2), 16)) as RGB;
+  m = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/.exec(s);
+  if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
+  return undefined;
+}
+
+function luminance([r, g, b]: RGB): number {
+  const lin = (v: number) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** WCAG contrast ratio of two colours (1–21); undefined when either cannot be read. */
+export function contrastRatio(a: string, b: string): number | undefined {
+  const x = parseColor(a);
+  const y = parseColor(b);
+  if (!x || !y) return undefined;
+  const [hi, lo] = [luminance(x), luminance(y)].sort((p, q) => q - p);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The colour, lightened on a dark background or darkened on a light one until it reaches `min` contrast. */
+export function ensureContrast(color: string, background: string, min = 3): string {
+  const fg = parseColor(color);
+  const bg = parseColor(background);
+  if (!fg || !bg || (contrastRatio(color, background) ?? 21) >= min) return color;
+  const target = luminance(bg) < 0.5 ? 255 : 0;
+  for (let t = 0.05; t <= 1; t += 0.05) {
+    const c = fg.map((v) => Math.round(v + (target - v) * t)) as RGB;
+    const hex = '#' + c.map((v) => v.toString(16).padStart(2, '0')).join('');
+    if ((contrastRatio(hex, background) ?? 0) >= min) return hex;
+  }
+  return target ? '#ffffff' : '#000000';
+}

@@ -1,0 +1,26 @@
+import * as assert from 'node:assert/strict';
+import { contrastRatio, ensureContrast, parseColor } from '../../../src/webviews/plotMath';
+
+describe('series colours keep 3:1 contrast with the editor background (issue 16 #7)', () => {
+  it('reads the colour forms computed styles and theme variables use', () => {
+    assert.deepEqual(parseColor('#d18616'), [209, 134, 22]);
+    assert.deepEqual(parseColor('#fff'), [255, 255, 255]);
+    assert.deepEqual(parseColor('#1f1f1fcc'), [31, 31, 31]);
+    assert.deepEqual(parseColor('rgb(31, 31, 31)'), [31, 31, 31]);
+    assert.deepEqual(parseColor('rgba(0 0 0 / 50%)'), [0, 0, 0]);
+    assert.equal(parseColor('var(--x)'), undefined);
+  });
+
+  it('computes WCAG ratios', () => {
+    assert.equal(Math.round(contrastRatio('#000', '#fff')!), 21);
+    assert.equal(contrastRatio('#777', '#777'), 1);
+  });
+
+  it('leaves colours with enough contrast alone and lifts the rest to 3:1, on dark and light', () => {
+    assert.equal(ensureContrast('#3794ff', '#1f1f1f'), '#3794ff');
+    for (const [fg, bg] of [['#5a3a10', '#1f1f1f'], ['#ffd700', '#ffffff'], ['#333333', '#000000'], ['#e0e0e0', '#ffffff']]) {
+      const c = ensureContrast(fg, bg);
+      assert.ok(contrastRatio(c, bg)! >= 3, `${fg} on ${bg} → ${c}: ${contrastRatio(c, bg)}`);
+    }
+  });
+});
