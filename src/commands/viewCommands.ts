@@ -3,6 +3,8 @@ import { ContextKeys } from '../ids';
 import type { Services } from '../services';
 import { validateRunFilter } from '../tracking/search';
 import { TrackingError, isTrackingError } from '../tracking/errors';
+import { collectPages } from '../tracking/paging';
+import type { TrackingStore } from '../tracking/types';
 import { isNode, type Node } from '../views/nodes';
 import { CancelledByUser, registerCommand } from './command';
 
@@ -44,10 +46,27 @@ function pickOrType(items: (vscode.QuickPickItem & { value?: string })[], title:
   });
 }
 
+/** The one run whose ID starts with `prefix` (the 8 characters the extension shows). */
+async function runIdByPrefix(store: TrackingStore, prefix: string): Promise<string> {
+  const exps = await collectPages((t) => store.searchExperiments({ maxResults: 1000, pageToken: t }), (e) => e.experimentId);
+  const ids = new Set<string>();
+  for (let i = 0; i < exps.length; i += 100) {
+    const experimentIds = exps.slice(i, i + 100).map((e) => e.experimentId);
+    const runs = await collectPages((t) => store.searchRuns({ experimentIds, maxResults: 1000, pageToken: t }), (r) => r.info.runId);
+    for (const r of runs) if (r.info.runId.startsWith(prefix)) ids.add(r.info.runId);
+  }
+  if (ids.size > 1) throw new TrackingError('invalidRequest', `${ids.size} runs have IDs starting with ${prefix}: type more characters.`);
+  const [id] = ids;
+  if (!id) throw new TrackingError('notFound', `No run with an ID starting with ${prefix}.`);
+  return id;
+}
+
 /** Refresh, filter, sort, deleted toggle, reveal by id, log and settings. */
 export function registerViewCommands(s: Services): vscode.Disposable[] {
   const { log, experiments, connections, context } = s;
   const setFilterContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.runFilterActive, !!experiments.runQuery.filter);
+
+  setFilterContext(); // a filter restored from the last session
 
   return [
     registerCommand(log, 'mlflow.refresh', () => {
@@ -124,17 +143,18 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
       if (!runId) {
         runId = await vscode.window.showInputBox({
           title: 'Reveal Run by ID',
-          prompt: 'The 32-character run ID',
-          validateInput: (v) => (/^[0-9a-fA-F]{32}$/.test(v.trim()) ? undefined : 'A run ID has 32 hexadecimal characters.'),
+          prompt: 'The run ID, or its first 8 or more characters',
+          validateInput: (v) => (/^[0-9a-fA-F]{8,32}$/.test(v.trim()) ? undefined : 'A run ID has 32 hexadecimal characters; its first 8 or more are enough.'),
         });
         if (!runId) throw new CancelledByUser();
       }
-      runId = runId.trim().toLowerCase();
+      const wanted = runId.trim().toLowerCase();
       let lastError: unknown;
       for (const conn of connections.all()) {
         if (conn.state.name !== 'connected') continue;
         try {
-          const node = await experiments.nodeForRun(conn, runId);
+          const id = wanted.length < 32 && /^[0-9a-f]+$/.test(wanted) ? await runIdByPrefix(conn.state.store, wanted) : wanted;
+          const node = await experiments.nodeForRun(conn, id);
           // A refresh may be under way (a run fetched out of band was just added): retry briefly.
           for (let attempt = 0; ; attempt++) {
             try {
@@ -152,7 +172,7 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
         }
       }
       if (isTrackingError(lastError) && lastError.kind !== 'notFound') throw lastError;
-      throw new TrackingError('notFound', `No run with ID ${runId} in the connected tracking stores.`);
+      throw new TrackingError('notFound', `No run with ID ${wanted}${wanted.length < 32 ? '…' : ''} in the connected tracking stores.`);
     }),
     registerCommand(log, 'mlflow.expandNode', async (node?: Node) => {
       if (isNode(node, 'experiment') || isNode(node, 'run')) await s.experimentsView.reveal(node, { expand: true });

@@ -22,6 +22,15 @@ export interface RunQuery {
   orderBy?: string[];
 }
 
+const RUN_QUERY_KEY = 'mlflow.runQuery';
+
+function parseRunQuery(v: unknown): RunQuery {
+  if (typeof v !== 'object' || v === null) return {};
+  const o = v as Record<string, unknown>;
+  const orderBy = Array.isArray(o.orderBy) && o.orderBy.every((x) => typeof x === 'string') ? (o.orderBy as string[]) : undefined;
+  return { filter: typeof o.filter === 'string' && o.filter ? o.filter : undefined, orderBy };
+}
+
 /** Experiments → runs (nested) → parameters, metrics, tags, artifacts. */
 export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -36,7 +45,10 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
   constructor(
     private readonly connections: Connections,
     private readonly log: Log,
+    /** Where the filter and sort are kept across reloads (the workspace's state). */
+    private readonly state?: vscode.Memento,
   ) {
+    this.query = parseRunQuery(state?.get(RUN_QUERY_KEY));
     this.subs.push(
       connections.onDidChange((c) => {
         if (c) this.clear(c);
@@ -52,6 +64,7 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
 
   setRunQuery(q: RunQuery): void {
     this.query = q;
+    void this.state?.update(RUN_QUERY_KEY, q.filter || q.orderBy?.length ? q : undefined);
     this.lists.clear();
     this.changed.fire(undefined);
   }

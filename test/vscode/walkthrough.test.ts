@@ -7,6 +7,9 @@ import * as vscode from 'vscode';
 import type { PlotsPanel } from '../../src/webviews/plotsPanel';
 import type { PanelController } from '../../src/webviews/panel';
 import type { NodeOf } from '../../src/views/nodes';
+import type { ModelNode } from '../../src/views/modelsProvider';
+import { ExperimentsProvider } from '../../src/views/experimentsProvider';
+import type { Run } from '../../src/tracking/types';
 import { TEST_PROMPTER, type Prompter } from '../../src/models/prompter';
 import { api, childByLabel, label, requireShared, useTrackingUri, waitFor } from './helpers';
 
@@ -138,5 +141,44 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
       if (saved.DOCKER_HOST === undefined) delete process.env.DOCKER_HOST;
       else process.env.DOCKER_HOST = saved.DOCKER_HOST;
     }
+  });
+
+  it('10: Reveal Run by ID accepts the 8-character prefix the extension shows', async () => {
+    const run = await vscode.commands.executeCommand<Run | undefined>('mlflow.revealRun', '85c2cd02');
+    assert.equal(run?.info.runId, '85c2cd0244ac4908817c29c853d5c0eb');
+    assert.equal(run?.info.runName, 'baseline-logreg');
+  });
+
+  it('10: the Models view names a version\'s source run, its ID as the description', async () => {
+    const a = await api();
+    a.services.models.refresh();
+    const child = async (parent: ModelNode | undefined, text: string) => {
+      const kids = await a.services.models.getChildren(parent);
+      const found = kids.find((k) => String(a.services.models.getTreeItem(k).label) === text);
+      assert.ok(found, `no ${text} among ${kids.map((k) => a.services.models.getTreeItem(k).label).join(', ')}`);
+      return found;
+    };
+    const v2 = await child(await child(await child(undefined, 'Registered Models'), 'iris-classifier'), 'Version 2');
+    const src = (await a.services.models.getChildren(v2)).find((k) => k.type === 'sourceRun')!;
+    const item = a.services.models.getTreeItem(src);
+    assert.equal(item.label, 'Source run: tuned-logreg');
+    assert.equal(item.description, 'e6575f48');
+  });
+
+  it('10: the run filter and sort survive a reload (kept per workspace)', async () => {
+    const a = await api();
+    const q = { filter: "attributes.status = 'FAILED'", orderBy: ['attributes.run_name ASC'] };
+    a.services.experiments.setRunQuery(q);
+    try {
+      // What activate() builds after a reload: a provider over the same workspace state.
+      const again = new ExperimentsProvider(a.services.connections, a.services.log, a.services.context.workspaceState);
+      assert.deepEqual(again.runQuery, q);
+      again.dispose();
+    } finally {
+      a.services.experiments.setRunQuery({});
+    }
+    const cleared = new ExperimentsProvider(a.services.connections, a.services.log, a.services.context.workspaceState);
+    assert.ok(!cleared.runQuery.filter && !cleared.runQuery.orderBy, 'a cleared filter stays cleared');
+    cleared.dispose();
   });
 });
