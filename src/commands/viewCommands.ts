@@ -46,6 +46,30 @@ function pickOrType(items: (vscode.QuickPickItem & { value?: string })[], title:
   });
 }
 
+/** The filter box: what it holds is checked at once (also the text carried over from the picker), and again as it changes. */
+function filterInput(initial: string): Promise<string | undefined> {
+  const box = vscode.window.createInputBox();
+  box.title = 'Filter Runs';
+  box.prompt = "MLflow search syntax, e.g. metrics.rmse < 1 and params.model = 'tree'. Empty clears the filter.";
+  box.value = initial;
+  const validate = (v: string) => (box.validationMessage = v.trim() ? validateRunFilter(v.trim()) : undefined);
+  validate(initial);
+  return new Promise((resolve) => {
+    let result: string | undefined;
+    box.onDidChangeValue(validate);
+    box.onDidAccept(() => {
+      if (validate(box.value)) return;
+      result = box.value;
+      box.hide();
+    });
+    box.onDidHide(() => {
+      box.dispose();
+      resolve(result);
+    });
+    box.show();
+  });
+}
+
 /** The one run whose ID starts with `prefix` (the 8 characters the extension shows). */
 async function runIdByPrefix(store: TrackingStore, prefix: string): Promise<string> {
   const exps = await collectPages((t) => store.searchExperiments({ maxResults: 1000, pageToken: t }), (e) => e.experimentId);
@@ -94,12 +118,7 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
         if (chosen === undefined) throw new CancelledByUser();
         if (chosen) initial = chosen;
       }
-      const filter = await vscode.window.showInputBox({
-        title: 'Filter Runs',
-        prompt: "MLflow search syntax, e.g. metrics.rmse < 1 and params.model = 'tree'. Empty clears the filter.",
-        value: initial,
-        validateInput: (v) => (v.trim() ? validateRunFilter(v.trim()) : undefined),
-      });
+      const filter = await filterInput(initial);
       if (filter === undefined) throw new CancelledByUser();
       const f = filter.trim();
       if (f) await context.workspaceState.update(RECENT_FILTERS, [f, ...recent.filter((x) => x !== f)].slice(0, 10));

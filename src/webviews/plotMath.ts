@@ -233,17 +233,36 @@ export function pointAtCursor(xs: ArrayLike<number>, x: number): number {
 
 type RGB = [number, number, number];
 
-/** #rgb, #rrggbb, #rrggbbaa, rgb(…) or rgba(…) → [r, g, b] (alpha ignored), or undefined. */
-export function parseColor(c: string): RGB | undefined {
+/** #rgb(a), #rrggbb(aa), rgb(…) or rgba(…) → [r, g, b, alpha 0–1], or undefined. */
+export function parseColorAlpha(c: string): [number, number, number, number] | undefined {
   const s = c.trim().toLowerCase();
   let m = /^#([0-9a-f]{3,4})$/.exec(s);
-  if (m) return [0, 1, 2].map((i) => parseInt(m![1][i] + m![1][i], 16)) as RGB;
-  m = /^#([0-9a-f]{6})(?:[0-9a-f]{2})?$/.exec(s);
-  if (m) return [0, 2, 4].map((i) => parseInt(m![1].slice(i, i + 2), 16)) as RGB;
-  m = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/.exec(s);
-  if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (m) {
+    const d = [...m[1]].map((x) => parseInt(x + x, 16));
+    return [d[0], d[1], d[2], d.length > 3 ? d[3] / 255 : 1];
+  }
+  m = /^#([0-9a-f]{6})([0-9a-f]{2})?$/.exec(s);
+  if (m) return [parseInt(m[1].slice(0, 2), 16), parseInt(m[1].slice(2, 4), 16), parseInt(m[1].slice(4, 6), 16), m[2] ? parseInt(m[2], 16) / 255 : 1];
+  m = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:\s*[,/]\s*([\d.]+)(%)?)?/.exec(s);
+  if (m) return [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4]) / (m[5] ? 100 : 1)];
   return undefined;
 }
+
+/** [r, g, b] of a colour (alpha dropped), or undefined. */
+export function parseColor(c: string): RGB | undefined {
+  const p = parseColorAlpha(c);
+  return p && [p[0], p[1], p[2]];
+}
+
+/** A colour as drawn over an opaque background: translucent theme colours (charts.orange is 33% opaque) composited. */
+function over(color: string, background: string): RGB | undefined {
+  const f = parseColorAlpha(color);
+  const b = parseColor(background);
+  if (!f || !b) return undefined;
+  return [0, 1, 2].map((i) => Math.round(f[i] * f[3] + b[i] * (1 - f[3]))) as RGB;
+}
+
+const hex = (c: RGB) => '#' + c.map((v) => v.toString(16).padStart(2, '0')).join('');
 
 function luminance([r, g, b]: RGB): number {
   const lin = (v: number) => {
@@ -253,25 +272,28 @@ function luminance([r, g, b]: RGB): number {
   return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
 }
 
-/** WCAG contrast ratio of two colours (1–21); undefined when either cannot be read. */
-export function contrastRatio(a: string, b: string): number | undefined {
-  const x = parseColor(a);
-  const y = parseColor(b);
+/** WCAG contrast ratio of a colour (as drawn over the background) and the background (1–21); undefined when either cannot be read. */
+export function contrastRatio(color: string, background: string): number | undefined {
+  const x = over(color, background);
+  const y = parseColor(background);
   if (!x || !y) return undefined;
   const [hi, lo] = [luminance(x), luminance(y)].sort((p, q) => q - p);
   return (hi + 0.05) / (lo + 0.05);
 }
 
-/** The colour, lightened on a dark background or darkened on a light one until it reaches `min` contrast. */
+/**
+ * An opaque colour for lines on `background`: the colour as it would be drawn there, lightened on a dark
+ * background or darkened on a light one until it reaches `min` contrast.
+ */
 export function ensureContrast(color: string, background: string, min = 3): string {
-  const fg = parseColor(color);
+  const fg = over(color, background);
   const bg = parseColor(background);
-  if (!fg || !bg || (contrastRatio(color, background) ?? 21) >= min) return color;
+  if (!fg || !bg) return color;
+  if ((contrastRatio(hex(fg), background) ?? 21) >= min) return parseColorAlpha(color)![3] === 1 ? color : hex(fg);
   const target = luminance(bg) < 0.5 ? 255 : 0;
   for (let t = 0.05; t <= 1; t += 0.05) {
-    const c = fg.map((v) => Math.round(v + (target - v) * t)) as RGB;
-    const hex = '#' + c.map((v) => v.toString(16).padStart(2, '0')).join('');
-    if ((contrastRatio(hex, background) ?? 0) >= min) return hex;
+    const c = hex(fg.map((v) => Math.round(v + (target - v) * t)) as RGB);
+    if ((contrastRatio(c, background) ?? 0) >= min) return c;
   }
   return target ? '#ffffff' : '#000000';
 }

@@ -16,6 +16,15 @@ describe('series colours keep 3:1 contrast with the editor background (issue 16 
     assert.equal(contrastRatio('#777', '#777'), 1);
   });
 
+  it('composites translucent theme colours (charts.orange is 33% opaque: dark brown on a dark editor)', () => {
+    const orange = 'rgba(234, 92, 0, 0.33)';
+    assert.ok(contrastRatio(orange, 'rgb(31, 31, 31)')! < 3, 'drawn as it is, it fails');
+    const c = ensureContrast(orange, 'rgb(31, 31, 31)');
+    assert.match(c, /^#[0-9a-f]{6}$/, 'an opaque colour comes back');
+    assert.ok(contrastRatio(c, 'rgb(31, 31, 31)')! >= 3);
+    assert.ok(contrastRatio(ensureContrast(orange, '#ffffff'), '#ffffff')! >= 3);
+  });
+
   it('leaves colours with enough contrast alone and lifts the rest to 3:1, on dark and light', () => {
     assert.equal(ensureContrast('#3794ff', '#1f1f1f'), '#3794ff');
     for (const [fg, bg] of [['#5a3a10', '#1f1f1f'], ['#ffd700', '#ffffff'], ['#333333', '#000000'], ['#e0e0e0', '#ffffff']]) {
