@@ -282,11 +282,12 @@ export function contrastRatio(color: string, background: string): number | undef
 }
 
 /**
- * An opaque colour for lines on `background`: the colour as it would be drawn there, lightened on a dark
- * background or darkened on a light one until it reaches `min` contrast.
+ * An opaque colour for lines on `background`: the colour's own hue at full opacity (a translucent theme colour,
+ * like charts.orange at 33%, draws a muddy line), lightened on a dark background or darkened on a light one
+ * until it reaches `min` contrast.
  */
 export function ensureContrast(color: string, background: string, min = 3): string {
-  const fg = over(color, background);
+  const fg = parseColor(color);
   const bg = parseColor(background);
   if (!fg || !bg) return color;
   if ((contrastRatio(hex(fg), background) ?? 21) >= min) return parseColorAlpha(color)![3] === 1 ? color : hex(fg);
