@@ -106,7 +106,8 @@ if (webviewEntries.length) {
 }
 
 // 3. Extension-host test suite (dev builds only): the run() entry and each *.test.ts as its own file
-//    so index.js can hand them to mocha.addFile (mocha sets up describe/it per file).
+//    so index.js can hand them to mocha.addFile (mocha sets up describe/it per file); *.bench.ts are
+//    run() entries of their own for `npm run bench` (not loaded by index.js).
 const testDir = path.join(ROOT, 'test/vscode');
 if (withTests && fs.existsSync(path.join(testDir, 'index.ts'))) {
   fs.rmSync(path.join(ROOT, 'out/test/vscode'), { recursive: true, force: true }); // no stale suites
@@ -114,7 +115,7 @@ if (withTests && fs.existsSync(path.join(testDir, 'index.ts'))) {
     name: 'vscode-tests',
     options: {
       ...common,
-      entryPoints: [path.join(testDir, 'index.ts'), ...walk(testDir, n => n.endsWith('.test.ts'))],
+      entryPoints: [path.join(testDir, 'index.ts'), ...walk(testDir, n => n.endsWith('.test.ts') || n.endsWith('.bench.ts'))],
       outbase: testDir,
       outdir: path.join(ROOT, 'out/test/vscode'),
       platform: 'node',

@@ -202,7 +202,10 @@ function curve(r, n, { start, end, noise, every = 1, t0 }) {
   return out;
 }
 
-/** Writes `<workspace>/mlruns` and `<workspace>/train.py`. Returns { runningRunDir } for the live demo. */
+/**
+ * Writes `<workspace>/mlruns` and `<workspace>/train.py`. Returns { runningRunDir } for the live demo and
+ * { experiments }: the names of the experiments written (what the explorer lists).
+ */
 export function writeDemoStore(workspace, { now = Date.now() } = {}) {
   const r = rng(42);
   const root = path.join(workspace, 'mlruns');
@@ -340,7 +343,7 @@ with mlflow.start_run(run_name="lr-sweep"):
                 mlflow.log_metric("val_accuracy", 1 - 0.5 / (epoch + 1), step=epoch)
 `,
   );
-  return { runningRunDir: path.join(mnist, running) };
+  return { runningRunDir: path.join(mnist, running), experiments: ['Default', 'mnist-cnn', 'house-prices'] };
 }
 
 /** The step after the last one in a metric file (`<ts> <value> <step>` lines), 0 for none. */

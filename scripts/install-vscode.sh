@@ -6,6 +6,18 @@
 # Idempotent: about a second when everything is present.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+
+# Run from an npm script (`npm start`, `npm test`), this shell inherits the outer npm's settings as
+# npm_config_* (user_agent "npm/11 node/v20…", node_gyp, prefix, cache …) plus npm_package_*,
+# npm_lifecycle_*, INIT_CWD, npm_execpath, npm_node_execpath and NODE. A nested npm reads them back as
+# its own config and hands them to lifecycle scripts: code-server's postinstall then reads "node/v20"
+# from npm_config_user_agent and refuses to install. The installs below belong to another Node
+# (24), so they start from none of the outer npm's variables.
+for v in $(compgen -e); do
+  case "$v" in
+    npm_config_* | npm_package_* | npm_lifecycle_* | INIT_CWD | npm_execpath | npm_node_execpath | npm_command | NODE) unset "$v" ;;
+  esac
+done
 CS_VERSION="${CS_VERSION:-4.139.1}"
 NODE_VERSION="${NODE_VERSION:-24.21.0}"
 CS_HOME="${CS_HOME:-$ROOT/.vscode-test/code-server}"

@@ -273,15 +273,20 @@ function withToken(body, page, listKey) {
   return o;
 }
 
+// No process.exit: stdout to a pipe is written asynchronously, and exiting would cut it off (at 64 KiB).
+// The process ends by itself once the output is flushed: every store's dispose() releases what it holds.
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (e) => {
     if (e && e.usage) {
       process.stderr.write(`error: ${e.message}\n`);
-      process.exit(2);
+      process.exitCode = 2;
+      return;
     }
     const msg = e && e.name === 'TrackingError' ? e.userMessage : e instanceof Error ? (process.env.DEBUG ? e.stack : e.message) : String(e);
     process.stderr.write(`error: ${msg}\n`);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );

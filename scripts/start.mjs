@@ -7,10 +7,14 @@
 //      .vsix installed, prints the URL, and stays in the foreground until Ctrl-C, then stops cleanly.
 // Options: --link   load the extension unpackaged from this folder (dev build) instead of the .vsix
 //          --keep   keep the demo workspace as it is (default: re-create it)
+//          --smoke  non-interactive check (CI): the same steps with the demo in a temp folder and a free
+//                   port, then chromium (scripts/start-smoke.mjs) checks that the MLflow view lists the
+//                   demo's experiments; stops code-server and exits 0, or non-zero saying what failed
 // Works without ../shared.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,6 +24,8 @@ const require = createRequire(import.meta.url);
 const args = new Set(process.argv.slice(2));
 const VSIX = path.join(ROOT, 'dist', 'mlflow-vscode.vsix');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const smoke = args.has('--smoke');
+const t0 = Date.now();
 
 function step(msg) { console.log(`\n▶ ${msg}`); }
 function sh(cmd, argv, opts = {}) {
@@ -57,7 +63,9 @@ if (args.has('--link')) {
 // ---- 3. demo workspace ----
 step('demo workspace');
 const { makeDemoWorkspace } = await import(pathToFileURL(path.join(ROOT, 'scripts', 'make-demo-workspace.mjs')).href);
-const demo = await makeDemoWorkspace(undefined, { fresh: !args.has('--keep') });
+const demo = smoke
+  ? await makeDemoWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-smoke-')), { fresh: true })
+  : await makeDemoWorkspace(undefined, { fresh: !args.has('--keep') });
 console.log(demo.dir);
 
 // ---- 4. code-server ----
@@ -67,9 +75,9 @@ function portFree(port) {
     srv.listen(port, '127.0.0.1');
   });
 }
-const wanted = Number(process.env.PORT || 8080);
+const wanted = smoke ? 0 : Number(process.env.PORT || 8080);
 let port = wanted;
-if (!(await portFree(wanted))) {
+if (!smoke && !(await portFree(wanted))) {
   console.log(`port ${wanted} is in use; using a free port instead`);
   port = 0;
 }
@@ -81,6 +89,25 @@ const cs = await cs$.startCodeServer({
   linkExtensions: args.has('--link') ? [ROOT] : [],
   handleSignals: false, // we stop it ourselves, gracefully
 });
+
+if (smoke) {
+  step(`checking in chromium that the MLflow view lists the demo's experiments (code-server on port ${cs.port})`);
+  let code = 0;
+  try {
+    const { checkExplorer } = await import(pathToFileURL(path.join(ROOT, 'scripts', 'start-smoke.mjs')).href);
+    const { rows, screenshot } = await checkExplorer(cs.url(), demo.store?.experiments ?? ['Default']);
+    console.log(`MLflow view: ${rows.join(', ')}\nscreenshot: ${path.relative(ROOT, screenshot)}`);
+  } catch (e) {
+    code = 1;
+    console.error(`\n✖ smoke: ${e.message}\n  code-server log (${cs.logFile}), last lines:\n${cs.log().split('\n').slice(-15).join('\n')}`);
+  }
+  process.stdout.write('stopping code-server… ');
+  await cs.stop();
+  fs.rmSync(demo.dir, { recursive: true, force: true });
+  console.log('stopped.');
+  console.log(code === 0 ? `\n✔ smoke: npm start works (${((Date.now() - t0) / 1000).toFixed(0)} s)` : `\n✖ smoke failed after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  process.exit(code);
+}
 
 // Live demo: keep appending points to the demo's RUNNING run, so auto-refresh has something to show.
 let live = null;

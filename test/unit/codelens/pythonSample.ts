@@ -137,3 +137,18 @@ export function trainingScript(lines: number, seed = 1): string {
   const all = out.split('\n');
   return all.slice(0, lines).join('\n') + '\n';
 }
+
+/** Deeply nested or repetitive sources that would make a non-linear scanner crawl or overflow its stack. */
+export const PATHOLOGICAL_SOURCES: readonly string[] = [
+  'import mlflow\n' + '('.repeat(200_000),
+  'import mlflow\n' + 'mlflow.log_metric('.repeat(20_000),
+  'import mlflow\n' + 'mlflow.log_metric(mlflow.get_tracking_uri(), '.repeat(10_000) + ')'.repeat(10_000),
+  'import mlflow\nx = ' + 'f"{'.repeat(30_000) + '"}'.repeat(30_000),
+  'import mlflow\nx = f"""' + '{f"""{'.repeat(20_000),
+  'import mlflow\n' + 'mlflow.log_metrics({' + '"k": {'.repeat(20_000),
+  'import mlflow\n' + 'mlflow.log_params(dict(' + 'dict('.repeat(20_000),
+  'from mlflow import *\n' + 'log_metric('.repeat(20_000),
+  'import mlflow\n' + '"\\'.repeat(50_000),
+  'import mlflow\n' + 'mlflow' + '.mlflow'.repeat(50_000) + '()',
+  'import mlflow\nprint(f"{mlflow.get_tracking_uri()}")\n'.repeat(5_000),
+];

@@ -86,16 +86,13 @@ function checkCalls(src: string, calls: MlflowCall[]): void {
 describe('scanPython: fuzzing', function () {
   this.timeout(120_000);
 
-  it('20,000 random and mutated inputs: no exception, sane ranges, deterministic, bounded time', () => {
+  it('20,000 random and mutated inputs: no exception, sane ranges, deterministic (time per case: fuzz-python-scanner in npm run bench)', () => {
     const r = rng(12345);
-    let worst = 0;
-    let total = 0;
     let found = 0;
     const N = 20_000;
     for (let i = 0; i < N; i++) {
       const src = i % 4 === 0 ? randomText(r) : mutate(SEEDS[i % SEEDS.length], r);
       const opts = i % 7 === 0 ? { assumeImported: true } : i % 11 === 0 ? { preamble: SEEDS[1] } : {};
-      const t0 = process.hrtime.bigint();
       let calls: MlflowCall[];
       try {
         calls = scanPython(src, opts);
@@ -103,15 +100,10 @@ describe('scanPython: fuzzing', function () {
       } catch (err) {
         assert.fail(`threw on ${JSON.stringify(src)}: ${(err as Error).stack}`);
       }
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      worst = Math.max(worst, ms);
-      total += ms;
       found += calls.length;
       checkCalls(src, calls);
       if (i % 97 === 0) assert.deepEqual(scanPython(src, opts), calls, 'same result twice');
     }
     assert.ok(found > N, `found only ${found} calls`); // the mutations leave most calls intact
-    assert.ok(worst < 500, `worst input took ${worst} ms`);
-    assert.ok(total < 20_000, `total ${total} ms`);
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { MlflowCall, Range, ScanOptions, mayContainMlflow, scanPython } from '../../../src/codelens/scanner';
-import { trainingScript } from './pythonSample';
+import { PATHOLOGICAL_SOURCES, trainingScript } from './pythonSample';
 
 const scan = (src: string, opts?: ScanOptions): MlflowCall[] => scanPython(src, opts);
 /** Lines joined with \n — keeps the sources readable. */
@@ -593,26 +593,8 @@ describe('scanPython: broken code', () => {
     assert.equal(scan('import mlflow\nmlflow.log_metric(f"{')[0].dynamicKeys, true);
   });
 
-  it('deeply nested or pathological input stays linear', () => {
-    const cases = [
-      'import mlflow\n' + '('.repeat(200_000),
-      'import mlflow\n' + 'mlflow.log_metric('.repeat(20_000),
-      'import mlflow\n' + 'mlflow.log_metric(mlflow.get_tracking_uri(), '.repeat(10_000) + ')'.repeat(10_000),
-      'import mlflow\nx = ' + 'f"{'.repeat(30_000) + '"}'.repeat(30_000),
-      'import mlflow\nx = f"""' + '{f"""{'.repeat(20_000),
-      'import mlflow\n' + 'mlflow.log_metrics({' + '"k": {'.repeat(20_000),
-      'import mlflow\n' + 'mlflow.log_params(dict(' + 'dict('.repeat(20_000),
-      'from mlflow import *\n' + 'log_metric('.repeat(20_000),
-      'import mlflow\n' + '"\\'.repeat(50_000),
-      'import mlflow\n' + 'mlflow' + '.mlflow'.repeat(50_000) + '()',
-      ('import mlflow\nprint(f"{mlflow.get_tracking_uri()}")\n').repeat(5_000),
-    ];
-    for (const src of cases) {
-      const t0 = process.hrtime.bigint();
-      scan(src);
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      assert.ok(ms < 1500, `${ms} ms for ${JSON.stringify(src.slice(0, 60))}`);
-    }
+  it('deeply nested or pathological input is scanned without a crash (its time: scanner.bench.ts)', () => {
+    for (const src of PATHOLOGICAL_SOURCES) assert.ok(Array.isArray(scan(src)), JSON.stringify(src.slice(0, 60)));
   });
 });
 
@@ -650,12 +632,10 @@ describe('scanPython: a realistic training script', () => {
     }
   });
 
-  it('scans 5,000 lines quickly (the benchmark is test/bench/scanner.bench.ts)', () => {
+  it('scans 5,000 lines to the same calls every time (its time: test/bench/scanner.bench.ts)', () => {
     const big = trainingScript(5000);
-    scan(big);
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < 5; i++) scan(big);
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6 / 5;
-    assert.ok(ms < 100, `${ms} ms`); // generous: machines are shared; the benchmark holds the real limit
+    const first = scan(big);
+    assert.ok(first.length > 1000, `${first.length} calls`);
+    assert.deepEqual(scan(big), first);
   });
 });

@@ -199,10 +199,9 @@ const EXPECTED: Record<Exclude<FaultMode, 'healthy' | 'repeatToken' | 'huge'>, E
     it('metrics/get-history stops after the repeat (2 requests), with a warning', async () => {
       const st = store();
       await srv.setMode('repeatToken');
-      const { value: points, ms } = await timed(st.getMetricHistory(RUN_ID, 'loss'));
+      const points = await st.getMetricHistory(RUN_ID, 'loss');
       assert.equal(srv.count('/metrics/get-history'), 2);
       assert.equal(points.length, 100, 'both pages are kept (the server sent them)');
-      assert.ok(ms < 2000, `${ms} ms`);
       assert.ok(logs.some((l) => /returned page token .* again; stopping/.test(l)), logs.join('\n'));
     });
 
@@ -240,7 +239,7 @@ const EXPECTED: Record<Exclude<FaultMode, 'healthy' | 'repeatToken' | 'huge'>, E
           const st = new RestStore({ uri: big.url, env: {}, timeoutMs: 20000, retries: 2 });
           stores.push(st);
           const rss = rssSampler();
-          const { value: e, ms } = await timed(failure(st.searchExperiments({})));
+          const e = await failure(st.searchExperiments({}));
           const grewMb = rss.stop() / 1e6;
           assert.equal(e.kind, 'server');
           assert.match(e.message, /sent an answer of .*(100 MB|more than 64 MB).*the extension stopped reading it/);
@@ -250,7 +249,6 @@ const EXPECTED: Record<Exclude<FaultMode, 'healthy' | 'repeatToken' | 'huge'>, E
           // without the cap the client read all 100 MB and parsed 284,299 experiments: ~440 MB RSS growth
           const limit = chunked ? 180 : 60;
           assert.ok(grewMb < limit, `RSS grew ${grewMb.toFixed(0)} MB (limit ${limit} MB)`);
-          assert.ok(ms < 10000, `${ms} ms`);
           await new Promise((r) => setTimeout(r, 200));
           assert.ok(big.hugeBytesSent < 100 * 1024 * 1024, `the client stopped reading (${(big.hugeBytesSent / 1e6).toFixed(0)} MB sent)`);
           // GET /version (plain text) has the same cap

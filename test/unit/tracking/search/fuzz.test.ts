@@ -13,6 +13,7 @@ import {
   validateRunFilter,
 } from '../../../../src/tracking/search';
 import type { Run } from '../../../../src/tracking/types';
+import { ADVERSARIAL_FILTERS } from './adversarialFilters';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -69,7 +70,6 @@ describe('search grammar robustness', () => {
   it('100,000 random and mutated filters only ever raise invalidRequest', function () {
     this.timeout(60000);
     const r = rng(20251119);
-    const t0 = Date.now();
     let compiled = 0;
     for (let i = 0; i < 100_000; i++) {
       const s = i % 5 === 0 ? randomString(r) : mutate(SEEDS[i % SEEDS.length], r);
@@ -98,35 +98,17 @@ describe('search grammar robustness', () => {
         assert.ok(v === undefined || typeof v === 'string');
       }
     }
-    const ms = Date.now() - t0;
     assert.ok(compiled > 1000, `only ${compiled} mutated filters were valid: the corpus is too broken to exercise matching`);
-    assert.ok(ms < 20000, `took ${ms} ms`);
   });
 
-  it('stays linear on long adversarial inputs', () => {
-    const big = 200_000;
-    const cases = [
-      "'".repeat(big),
-      "tags.x = '" + "''".repeat(big / 2),
-      "tags.x = '" + "\\'".repeat(big / 2),
-      '`'.repeat(big),
-      '"'.repeat(big + 1),
-      'a.'.repeat(big / 2) + 'b = 1',
-      '('.repeat(big),
-      "run_id IN (" + "'a',".repeat(big / 4) + "'b')",
-      'metrics.x > ' + '9'.repeat(big),
-      'AND '.repeat(big / 4),
-      "params.p LIKE '" + '%a'.repeat(5000) + "b'",
-    ];
+  it('long adversarial inputs compile or raise invalidRequest (their time: adversarialInputs in npm run bench)', () => {
     const long = { ...RUN, data: { ...RUN.data, params: [{ key: 'p', value: 'a'.repeat(20000) }] } };
-    for (const s of cases) {
-      const t0 = Date.now();
+    for (const s of ADVERSARIAL_FILTERS) {
       try {
         compileRunFilter(s)(long);
       } catch (e) {
         assert.ok(isTrackingError(e, 'invalidRequest'), String(e));
       }
-      assert.ok(Date.now() - t0 < 2000, `${s.slice(0, 30)}… took ${Date.now() - t0} ms`);
     }
   });
 });
