@@ -90,7 +90,7 @@ function optionsChanged(): void {
 }
 
 function runColor(i: number): { stroke: string; dash: number[] } {
-  const s = runStyle(i);
+  const s = runStyle(i, document.body.classList.contains('vscode-high-contrast'));
   // Theme chart colours can sit too close to the editor background (orange on dark): at least 3:1 (WCAG, graphics).
   return { stroke: ensureContrast(cssVar(s.cssVar, '#3794ff'), cssVar('--vscode-editor-background', '#1e1e1e'), 3), dash: s.dash };
 }
@@ -208,7 +208,7 @@ function renderLegend(): void {
   clear(legend);
   for (const r of st.runs) {
     const c = runColor(r.colorIndex);
-    const sw = h('canvas', { class: 'swatch', width: 28, height: 10, 'aria-hidden': 'true', 'data-color': c.stroke });
+    const sw = h('canvas', { class: 'swatch', width: 28, height: 10, 'aria-hidden': 'true', 'data-color': c.stroke, 'data-dash': c.dash.join(',') });
     const ctx = sw.getContext('2d');
     if (ctx) {
       ctx.strokeStyle = c.stroke;

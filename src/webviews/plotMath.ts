@@ -131,10 +131,13 @@ export const CHART_COLORS = ['blue', 'orange', 'green', 'red', 'purple', 'yellow
 
 const DASHES: number[][] = [[], [6, 3], [2, 3], [8, 3, 2, 3], [1, 2], [10, 4]];
 
-/** The colour variable and dash pattern of the i-th run: colours first, dashes once colours repeat. */
-export function runStyle(i: number): { cssVar: string; dash: number[] } {
+/**
+ * The colour variable and dash pattern of the i-th run: colours first, dashes once colours repeat. With
+ * `dashEach` (high-contrast themes, whose chart colours are near alike) every run also gets its own dash.
+ */
+export function runStyle(i: number, dashEach = false): { cssVar: string; dash: number[] } {
   const n = CHART_COLORS.length;
-  return { cssVar: `--vscode-charts-${CHART_COLORS[i % n]}`, dash: DASHES[Math.floor(i / n) % DASHES.length] };
+  return { cssVar: `--vscode-charts-${CHART_COLORS[i % n]}`, dash: DASHES[(dashEach ? i : Math.floor(i / n)) % DASHES.length] };
 }
 
 /** x values of a series on the chosen axis: steps, wall time (seconds since epoch, as uPlot's time axes want) or seconds since the run started. */

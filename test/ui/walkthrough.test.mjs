@@ -126,13 +126,15 @@ test('#8 #7 plots: axis titles, whole-step ticks, a NaN/±∞ legend, "no point 
   for (const [theme, cls] of [['Dark Modern', 'vs-dark'], ['Light Modern', 'vs'], ['Default High Contrast', 'hc-black']]) {
     if (cls !== 'vs-dark') await setTheme(theme, cls);
     await frame.locator('.legend .swatch[data-color]').first().waitFor({ timeout: 30000 });
-    const { colors, bg, killed } = await frame.locator('body').evaluate(() => ({
+    const { colors, styles, bg, killed } = await frame.locator('body').evaluate(() => ({
       colors: [...document.querySelectorAll('.legend .swatch[data-color]')].map((e) => e.getAttribute('data-color')),
+      styles: [...document.querySelectorAll('.legend .swatch[data-color]')].map((e) => `${e.getAttribute('data-color')}|${e.getAttribute('data-dash')}`),
       bg: getComputedStyle(document.body).backgroundColor,
       killed: (() => { const k = document.querySelector('.status-killed'); return k ? getComputedStyle(k).color : undefined; })(),
     }));
     assert.equal(colors.length, 3, colors.join(','));
     for (const c of colors) assert.ok(contrast(c, bg) >= 3, `${theme}: series ${c} on ${bg} has ${contrast(c, bg).toFixed(2)}:1`);
+    assert.equal(new Set(styles).size, colors.length, `${theme}: every run has its own colour or dash: ${styles.join(' ')}`);
     assert.ok(killed && contrast(killed, bg) >= 3, `${theme}: killed badge ${killed} on ${bg}`);
     console.log(`# ${theme}: background ${bg}, series ${colors.map((c) => `${c} ${contrast(c, bg).toFixed(1)}:1`).join(', ')}, killed ${killed} ${contrast(killed, bg).toFixed(1)}:1`);
     await wb.screenshot(`issue16-7-contrast-${cls}`);

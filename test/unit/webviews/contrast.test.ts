@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { contrastRatio, ensureContrast, parseColor } from '../../../src/webviews/plotMath';
+import { contrastRatio, ensureContrast, parseColor, runStyle } from '../../../src/webviews/plotMath';
 
 describe('series colours keep 3:1 contrast with the editor background (issue 16 #7)', () => {
   it('reads the colour forms computed styles and theme variables use', () => {
@@ -31,5 +31,11 @@ describe('series colours keep 3:1 contrast with the editor background (issue 16 
       const c = ensureContrast(fg, bg);
       assert.ok(contrastRatio(c, bg)! >= 3, `${fg} on ${bg} → ${c}: ${contrastRatio(c, bg)}`);
     }
+  });
+
+  it('high contrast, whose chart colours are near alike, tells runs apart by dash as well', () => {
+    const dashes = [0, 1, 2].map((i) => runStyle(i, true).dash.join(','));
+    assert.equal(new Set(dashes).size, 3);
+    assert.deepEqual(runStyle(1).dash, [], 'other themes: colour alone for the first six');
   });
 });
