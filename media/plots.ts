@@ -321,6 +321,7 @@ function drawMarkers(view: ChartView) {
     ctx.rect(left, top, width, height);
     ctx.clip();
     const px = Math.max(1, window.devicePixelRatio || 1);
+    ctx.setLineDash([]); // markers are solid whatever dash the series has
     view.prepared.forEach((p, i) => {
       if (!p.markers.length) return;
       ctx.fillStyle = runColor(view.lines[i].colorIndex).stroke;
