@@ -4,13 +4,15 @@
 // every chart has a data-table alternative.
 import uPlot from 'uplot';
 import type { HostToWebview, ParamRow, PlotOptions, PlotRun, SeriesPayload } from '../src/webviews/protocol';
-import { alignSeries, ema, exactValue, formatSeconds, nearestIndex, robustRange, runStyle, sortByX, tickLabels, xValues } from '../src/webviews/plotMath';
+import { STEP_INCRS, WALL_INCRS, alignSeries, ema, ensureContrast, exactValue, formatSeconds, nearestIndex, nonFiniteLegend, pointAtCursor, robustRange, runStyle, sortByX, tickLabels, wallTickLabel, xAxisTitle, xValues } from '../src/webviews/plotMath';
 import { append, button, clear, cssVar, h, onThemeChange } from './lib/dom';
 import { getState, onMessage, post, setState } from './lib/host';
 
 const MIN_CHART_WIDTH = 420;
 const CHART_HEIGHT = 260;
 const TABLE_ROWS = 500;
+/** Half-size of the NaN / ±∞ markers, in CSS pixels. */
+const MARKER = 7;
 
 interface Line {
   label: string;
@@ -28,6 +30,8 @@ interface ChartView {
   fig: HTMLElement;
   plotEl: HTMLElement;
   readout: HTMLElement;
+  /** What each line and marker of this chart is (metric names in an overlay, NaN / ±∞ markers). */
+  key: HTMLElement;
   caption: HTMLElement;
   table: HTMLDetailsElement;
   u?: uPlot;
@@ -86,8 +90,9 @@ function optionsChanged(): void {
 }
 
 function runColor(i: number): { stroke: string; dash: number[] } {
-  const s = runStyle(i);
-  return { stroke: cssVar(s.cssVar, '#3794ff'), dash: s.dash };
+  const s = runStyle(i, document.body.classList.contains('vscode-high-contrast'));
+  // Theme chart colours can sit too close to the editor background (orange on dark): at least 3:1 (WCAG, graphics).
+  return { stroke: ensureContrast(cssVar(s.cssVar, '#3794ff'), cssVar('--vscode-editor-background', '#1e1e1e'), 3), dash: s.dash };
 }
 
 function runById(id: string): PlotRun | undefined {
@@ -203,7 +208,7 @@ function renderLegend(): void {
   clear(legend);
   for (const r of st.runs) {
     const c = runColor(r.colorIndex);
-    const sw = h('canvas', { class: 'swatch', width: 28, height: 10, 'aria-hidden': 'true' });
+    const sw = h('canvas', { class: 'swatch', width: 28, height: 10, 'aria-hidden': 'true', 'data-color': c.stroke, 'data-dash': c.dash.join(',') });
     const ctx = sw.getContext('2d');
     if (ctx) {
       ctx.strokeStyle = c.stroke;
@@ -316,6 +321,7 @@ function drawMarkers(view: ChartView) {
     ctx.rect(left, top, width, height);
     ctx.clip();
     const px = Math.max(1, window.devicePixelRatio || 1);
+    ctx.setLineDash([]); // markers are solid whatever dash the series has
     view.prepared.forEach((p, i) => {
       if (!p.markers.length) return;
       ctx.fillStyle = runColor(view.lines[i].colorIndex).stroke;
@@ -324,7 +330,7 @@ function drawMarkers(view: ChartView) {
       for (const m of p.markers) {
         const x = u.valToPos(m.x, 'x', true);
         if (x < left || x > left + width) continue;
-        const s = 5 * px;
+        const s = MARKER * px;
         ctx.beginPath();
         if (m.v === Infinity) {
           ctx.moveTo(x, top + 1);
@@ -412,13 +418,21 @@ function buildChart(view: ChartView): void {
       {
         stroke: fg,
         font: axisFont(),
+        label: xAxisTitle(axis),
+        labelFont: axisFont(),
+        labelSize: 22,
         grid: { stroke: grid, width: 1 },
         ticks: { stroke: grid },
+        ...(axis === 'step' ? { incrs: STEP_INCRS } : {}),
+        ...(axis === 'wall' ? { incrs: WALL_INCRS, values: (_u: uPlot, vals: (number | null)[], _i: number, _space: number, incr: number) => vals.map((v) => (v === null || v === undefined ? '' : wallTickLabel(v, incr))) } : {}),
         ...(axis === 'relative' ? { values: (_u: uPlot, vals: (number | null)[]) => vals.map((v) => (v === null || v === undefined ? '' : formatSeconds(v))) } : {}),
       },
       {
         stroke: fg,
         font: axisFont(),
+        label: view.keys.length > 1 ? 'Value' : view.keys[0],
+        labelFont: axisFont(),
+        labelSize: 22,
         grid: { stroke: grid, width: 1 },
         ticks: { stroke: grid },
         size: (_u: uPlot, values: string[] | null) => (values?.length ? Math.max(40, 24 + 8 * Math.max(...values.map((v) => v.length))) : 40),
@@ -457,8 +471,62 @@ function buildChart(view: ChartView): void {
     h('span', { class: 'muted' }, ` · ${view.lines.length} ${view.keys.length > 1 ? 'metric' : 'run'}${view.lines.length === 1 ? '' : 's'} · ${sampled ? `${points} of ${total} points (sampled to the chart width)` : `${total} point${total === 1 ? "" : "s"}`}`),
     axis !== st.options.xAxis ? h('span', { class: 'muted' }, ' · no steps: plotted against time') : undefined,
   );
+  renderChartKey(view);
   view.fig.setAttribute('aria-label', describe(view));
   if (view.table.open) fillTable(view);
+}
+
+/** What the chart's lines are (when more than one metric shares it) and what its NaN / ±∞ markers mean. */
+function chartKeyEntries(view: ChartView): { label: string; line?: { stroke: string; dash: number[] }; marker?: 'NaN' | '+∞' | '−∞' }[] {
+  const lines = view.keys.length > 1 ? view.lines.map((l) => ({ label: l.label, line: runColor(l.colorIndex) })) : [];
+  const marks = nonFiniteLegend(view.prepared.flatMap((p) => p.markers.map((m) => m.v)));
+  const meaning = { NaN: 'NaN (not a number)', '+∞': '+∞', '−∞': '−∞' };
+  return [...lines, ...marks.map((m) => ({ label: meaning[m], marker: m }))];
+}
+
+/** Draws a line swatch or a marker glyph at (x, y) = its left centre. */
+function drawKeyGlyph(ctx: CanvasRenderingContext2D, x: number, y: number, scale: number, e: ReturnType<typeof chartKeyEntries>[number], color: string): void {
+  ctx.save();
+  ctx.strokeStyle = e.line?.stroke ?? color;
+  ctx.fillStyle = color;
+  ctx.lineWidth = 2 * scale;
+  if (e.line) {
+    ctx.setLineDash(e.line.dash.map((d) => d * scale));
+    ctx.beginPath();
+    ctx.moveTo(x, y);
+    ctx.lineTo(x + 28 * scale, y);
+    ctx.stroke();
+  } else {
+    const s = 5 * scale;
+    const cx = x + 14 * scale;
+    ctx.beginPath();
+    if (e.marker === 'NaN') {
+      ctx.moveTo(cx - s, y - s);
+      ctx.lineTo(cx + s, y + s);
+      ctx.moveTo(cx + s, y - s);
+      ctx.lineTo(cx - s, y + s);
+      ctx.stroke();
+    } else {
+      const dir = e.marker === '+∞' ? 1 : -1;
+      ctx.moveTo(cx, y - dir * s);
+      ctx.lineTo(cx - s, y + dir * s);
+      ctx.lineTo(cx + s, y + dir * s);
+      ctx.closePath();
+      ctx.fill();
+    }
+  }
+  ctx.restore();
+}
+
+function renderChartKey(view: ChartView): void {
+  clear(view.key);
+  const fg = cssVar('--vscode-foreground', '#888');
+  for (const e of chartKeyEntries(view)) {
+    const sw = h('canvas', { class: 'swatch', width: 28, height: 12, 'aria-hidden': 'true', 'data-color': e.line?.stroke });
+    const ctx = sw.getContext('2d');
+    if (ctx) drawKeyGlyph(ctx, 0, 6, 1, e, fg);
+    view.key.append(h('span', { class: 'legend-item', role: 'listitem', 'data-marker': e.marker ?? '' }, sw, e.label));
+  }
 }
 
 function describe(view: ChartView): string {
@@ -481,10 +549,14 @@ function updateReadout(view: ChartView, u: uPlot): void {
   let head = '';
   const items: HTMLElement[] = [];
   view.prepared.forEach((p, i) => {
-    const j = nearestIndex(p.x, x);
-    if (j < 0) return;
-    if (!head) head = `${view.xAxisUsed === 'step' ? 'step' : view.xAxisUsed === 'wall' ? '' : 'time'} ${fmtX(view.xAxisUsed, p.x[j])}`.trim();
+    const j = pointAtCursor(p.x, x);
     const c = runColor(view.lines[i].colorIndex);
+    if (j < 0) {
+      items.push(h('span', { class: 'ro-item muted' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), `${view.lines[i].label}: no point here`));
+      (items[items.length - 1].firstChild as HTMLElement).dataset.color = c.stroke;
+      return;
+    }
+    if (!head) head = `${view.xAxisUsed === 'step' ? 'step' : view.xAxisUsed === 'wall' ? '' : 'time'} ${fmtX(view.xAxisUsed, p.x[j])}`.trim();
     const smoothed = st.options.smoothing > 0 && p.shown[j] !== null ? ` (smoothed ${exactValue(p.shown[j])})` : '';
     items.push(
       h(
@@ -499,6 +571,7 @@ function updateReadout(view: ChartView, u: uPlot): void {
     );
     (items[items.length - 1].firstChild as HTMLElement).dataset.color = c.stroke;
   });
+  if (!head) head = `${view.xAxisUsed === 'step' ? 'step' : view.xAxisUsed === 'wall' ? '' : 'time'} ${fmtX(view.xAxisUsed, x)}`.trim();
   append(view.readout, h('span', { class: 'ro-x' }, head), ...items);
   // colour dots through the canvas-free route: a border colour set from script is allowed by the CSP (CSSOM)
   view.readout.querySelectorAll<HTMLElement>('.dot').forEach((d) => (d.style.backgroundColor = d.dataset.color ?? ''));
@@ -622,7 +695,8 @@ async function exportPng(view: ChartView): Promise<void> {
   const lineH = 18 * (window.devicePixelRatio || 1);
   const out = document.createElement('canvas');
   out.width = src.width + 2 * pad;
-  out.height = src.height + 2 * pad + lineH * (1 + view.lines.length);
+  const extra = chartKeyEntries(view).filter((e) => e.marker);
+  out.height = src.height + 2 * pad + lineH * (1 + view.lines.length + extra.length);
   const ctx = out.getContext('2d');
   if (!ctx) return;
   ctx.fillStyle = cssVar('--vscode-editor-background', '#fff');
@@ -645,6 +719,12 @@ async function exportPng(view: ChartView): Promise<void> {
     ctx.fillStyle = cssVar('--vscode-foreground', '#000');
     ctx.fillText(l.label, pad + 36, y);
   });
+  const scale = window.devicePixelRatio || 1;
+  extra.forEach((e, i) => {
+    const y = pad + lineH + src.height + lineH * (view.lines.length + i + 0.8);
+    drawKeyGlyph(ctx, pad, y - lineH * 0.25, scale, e, cssVar('--vscode-foreground', '#000'));
+    ctx.fillText(e.label, pad + 36, y);
+  });
   const blob = await new Promise<Blob | null>((r) => out.toBlob(r, 'image/png'));
   if (!blob) return;
   post({ type: 'exportPng', name: view.keys.join('_'), data: new Uint8Array(await blob.arrayBuffer()) });
@@ -657,9 +737,10 @@ function makeView(keys: string[]): ChartView {
   const caption = h('figcaption', {});
   const plotEl = h('div', { class: 'plot' });
   const readout = h('div', { class: 'readout', 'aria-live': 'off' });
+  const key = h('div', { class: 'chart-key', role: 'list', 'aria-label': 'Chart legend' });
   const table = h('details', { class: 'data' }, h('summary', {}, 'Data table'), h('div', { class: 'table-body' }));
   const fig = h('figure', { class: 'chart', tabindex: 0, role: 'group' });
-  const view: ChartView = { id, keys, fig, plotEl, readout, caption, table, lines: [], prepared: [], zoomed: false, requestId: 0, xAxisUsed: 'step' };
+  const view: ChartView = { id, keys, fig, plotEl, readout, key, caption, table, lines: [], prepared: [], zoomed: false, requestId: 0, xAxisUsed: 'step' };
   table.addEventListener('toggle', () => table.open && fillTable(view));
   const tools = h(
     'div',
@@ -668,7 +749,7 @@ function makeView(keys: string[]): ChartView {
     button(`Save ${keys.join(', ')} as a PNG image`, 'PNG', () => void exportPng(view)),
     button(`Export the full history of ${keys.join(', ')} as CSV`, 'CSV', () => post({ type: 'exportCsv', keys })),
   );
-  append(fig, h('div', { class: 'chart-head' }, caption, tools), plotEl, readout, table);
+  append(fig, h('div', { class: 'chart-head' }, caption, tools), plotEl, key, readout, table);
   fig.addEventListener('keydown', (e) => onKey(view, e));
   return view;
 }

@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 
 const STATUS = { RUNNING: 1, FINISHED: 3, FAILED: 4, KILLED: 5 };
@@ -123,6 +124,75 @@ function writeRun(expDir, expId, r, spec) {
   return runId;
 }
 
+const MODEL_FILES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo-model');
+
+/** MLmodel of a scikit-learn model logged with an input example, in the form MLflow 3.6 writes. */
+function mlmodelYaml({ artifactUri, modelId, runId, created }) {
+  return `artifact_path: ${artifactUri}
+flavors:
+  python_function:
+    env:
+      conda: conda.yaml
+      virtualenv: python_env.yaml
+    loader_module: mlflow.sklearn
+    model_path: model.pkl
+    predict_fn: predict
+    python_version: 3.11.2
+  sklearn:
+    code: null
+    pickled_model: model.pkl
+    serialization_format: cloudpickle
+    sklearn_version: 1.2.1
+is_signature_from_type_hint: false
+mlflow_version: 3.6.0
+model_id: ${modelId}
+model_size_bytes: 1701
+model_uuid: ${modelId}
+prompts: null
+run_id: ${runId}
+saved_input_example_info:
+  artifact_path: input_example.json
+  pandas_orient: split
+  serving_input_path: serving_input_example.json
+  type: dataframe
+signature:
+  inputs: '[{"type": "double", "name": "sepal_length", "required": true}, {"type":
+    "double", "name": "sepal_width", "required": true}, {"type": "double", "name":
+    "petal_length", "required": true}, {"type": "double", "name": "petal_width", "required":
+    true}]'
+  outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-1]}}]'
+  params: null
+type_hint_from_example: false
+utc_time_created: '${new Date(created).toISOString().replace('T', ' ').replace('Z', '000')}'
+`;
+}
+
+/** An MLflow 3 logged model of a run (<experiment>/models/m-…, the run's outputs), registered as `registered`. */
+function writeLoggedModel(expDir, expId, runId, r, { created, pickle, params, metrics, registered }) {
+  const modelId = `m-${hex(r, 32)}`;
+  const dir = path.join(expDir, 'models', modelId);
+  const artifacts = path.join(dir, 'artifacts');
+  write(
+    path.join(dir, 'meta.yaml'),
+    `artifact_location: ${fileUri(artifacts)}\ncreation_timestamp: ${created}\nexperiment_id: '${expId}'\nlast_updated_timestamp: ${created + 2000}\nmodel_id: ${modelId}\nmodel_type: null\nname: model\nsource_run_id: ${runId}\nstatus: 2\nstatus_message: null\n`,
+  );
+  const tags = { 'mlflow.modelVersions': JSON.stringify([registered]), 'mlflow.source.name': 'train.py', 'mlflow.source.type': 'LOCAL', 'mlflow.user': 'demo' };
+  for (const [k, v] of Object.entries(tags)) write(path.join(dir, 'tags', k), v);
+  for (const [k, v] of Object.entries(params)) write(path.join(dir, 'params', k), String(v));
+  for (const [k, v] of Object.entries(metrics)) write(path.join(dir, 'metrics', k), `${created} ${pyFloat(v)} 0 ${runId}\n`);
+  for (const f of ['conda.yaml', 'python_env.yaml', 'requirements.txt', 'input_example.json', 'serving_input_example.json']) {
+    write(path.join(artifacts, f), fs.readFileSync(path.join(MODEL_FILES, f)));
+  }
+  write(path.join(artifacts, 'model.pkl'), fs.readFileSync(path.join(MODEL_FILES, pickle)));
+  write(path.join(artifacts, 'MLmodel'), mlmodelYaml({ artifactUri: fileUri(artifacts), modelId, runId, created }));
+  const runDir = path.join(expDir, runId);
+  write(
+    path.join(runDir, 'outputs', modelId, 'meta.yaml'),
+    `destination_id: ${modelId}\ndestination_type: MODEL_OUTPUT\nsource_id: ${modelId}\nsource_type: RUN_OUTPUT\nstep: 0\ntags: {}\n`,
+  );
+  return { modelId, artifacts };
+}
+
 function curve(r, n, { start, end, noise, every = 1, t0 }) {
   const out = [];
   for (let s = 0; s < n; s += every) {
@@ -203,11 +273,9 @@ export function writeDemoStore(workspace, { now = Date.now() } = {}) {
 
   const housesId = '772014935528143210';
   const houses = writeExperiment(root, housesId, 'house-prices', now - 5 * 86400000);
-  const gbmRuns = [];
   for (const [i, depth] of [3, 4, 6, 8].entries()) {
     const rmse = [31500, 28420, 27110, 29980][i];
-    gbmRuns.push(
-      writeRun(houses, housesId, r, {
+    writeRun(houses, housesId, r, {
         name: `gbm-depth-${depth}`,
         status: 'FINISHED',
         start: now - 4 * 86400000 + i * 1800000,
@@ -220,22 +288,41 @@ export function writeDemoStore(workspace, { now = Date.now() } = {}) {
           'README.md': `# gbm-depth-${depth}\n\nGradient boosting, max depth ${depth}. RMSE **${rmse}**.\n`,
           'config/params.yaml': `max_depth: ${depth}\nn_estimators: 400\nlearning_rate: 0.05\n`,
         },
-      }),
-    );
+      });
   }
 
-  const reg = path.join(root, 'models', 'house-price-gbm');
+  // A registered model whose versions are real MLflow 3 logged models (MLmodel with signature and input
+  // example, as MLflow 3.6 writes them; the pickles are scikit-learn models MLflow wrote), so the MLmodel
+  // summary, Serve and Predict work on the demo.
+  const irisId = '530187462918374655';
+  const iris = writeExperiment(root, irisId, 'iris-classification', now - 6 * 86400000);
+  const irisVersions = [
+    { C: '1.0', accuracy: 0.9333, description: 'baseline (C=1.0)' },
+    { C: '0.3', accuracy: 0.9667, description: 'tuned (C=0.3)' },
+  ].map((spec, i) => {
+    const start = now - 5 * 86400000 + i * 3600000;
+    const runId = writeRun(iris, irisId, r, {
+      name: i ? 'tuned-logreg' : 'baseline-logreg',
+      status: 'FINISHED',
+      start,
+      duration: 40000,
+      params: { C: spec.C, solver: 'lbfgs', max_iter: 200 },
+      metrics: { accuracy: [[0, spec.accuracy]] },
+    });
+    const model = writeLoggedModel(iris, irisId, runId, r, { created: start + 30000, pickle: `model-C-${spec.C}.pkl`, params: { C: spec.C }, metrics: { accuracy: spec.accuracy }, registered: { name: 'iris-classifier', version: i + 1 } });
+    return { ...spec, runId, ...model, created: start + 35000 };
+  });
+  const reg = path.join(root, 'models', 'iris-classifier');
   write(
     path.join(reg, 'meta.yaml'),
-    `aliases:\n  champion: '2'\ncreation_timestamp: ${now - 4 * 86400000}\ndeployment_job_id: null\ndeployment_job_state: null\ndescription: Gradient boosting on the house-prices data.\nlast_updated_timestamp: ${now - 3 * 86400000}\nname: house-price-gbm\n`,
+    `aliases:\n  champion: '2'\ncreation_timestamp: ${irisVersions[0].created}\ndeployment_job_id: null\ndeployment_job_state: null\ndescription: LogisticRegression on the iris data.\nlast_updated_timestamp: ${irisVersions[1].created}\nname: iris-classifier\n`,
   );
   write(path.join(reg, 'aliases', 'champion'), '2');
-  write(path.join(reg, 'tags', 'task'), 'regression');
-  [gbmRuns[1], gbmRuns[2]].forEach((runId, i) => {
-    const v = i + 1;
+  write(path.join(reg, 'tags', 'task'), 'classification');
+  irisVersions.forEach((v, i) => {
     write(
-      path.join(reg, `version-${v}`, 'meta.yaml'),
-      `creation_timestamp: ${now - (4 - i) * 86400000}\ncurrent_stage: ${v === 2 ? 'Production' : 'Archived'}\ndeployment_job_state: null\ndescription: depth ${v === 1 ? 4 : 6}\nlast_updated_timestamp: ${now - 3 * 86400000}\nname: house-price-gbm\nrun_id: ${runId}\nrun_link: null\nsource: ${fileUri(path.join(houses, runId, 'artifacts', 'model'))}\nstatus: READY\nstatus_message: null\nstorage_location: ${fileUri(path.join(houses, runId, 'artifacts', 'model'))}\nuser_id: null\nversion: ${v}\n`,
+      path.join(reg, `version-${i + 1}`, 'meta.yaml'),
+      `creation_timestamp: ${v.created}\ncurrent_stage: ${i ? 'Production' : 'Archived'}\ndeployment_job_state: null\ndescription: ${v.description}\nlast_updated_timestamp: ${v.created}\nmodel_id: ${v.modelId}\nname: iris-classifier\nrun_id: ${v.runId}\nrun_link: null\nsource: models:/${v.modelId}\nstatus: READY\nstatus_message: null\nstorage_location: ${fileUri(v.artifacts)}\nuser_id: null\nversion: ${i + 1}\n`,
     );
   });
 
@@ -259,9 +346,28 @@ with mlflow.start_run(run_name="lr-sweep"):
   return { runningRunDir: path.join(mnist, running), experiments: ['Default', 'mnist-cnn', 'house-prices'] };
 }
 
-/** Appends one point to the RUNNING demo run's curves, so the explorer and plots show live updates. */
-export function appendLivePoint(runningRunDir, step) {
+/** The step after the last one in a metric file (`<ts> <value> <step>` lines), 0 for none. */
+export function nextStep(metricFile) {
+  let text = '';
+  try {
+    text = fs.readFileSync(metricFile, 'utf8');
+  } catch {
+    return 0;
+  }
+  const last = text.trimEnd().split('\n').pop() ?? '';
+  const step = Number(last.split(' ')[2]);
+  return Number.isFinite(step) ? step + 1 : 0;
+}
+
+/**
+ * Appends one point to the RUNNING demo run's curves, so the explorer and plots show live updates.
+ * Continues after the last step already logged (a restarted demo never repeats steps).
+ */
+export function appendLivePoint(runningRunDir) {
+  const file = path.join(runningRunDir, 'metrics', 'train', 'loss');
+  const step = nextStep(file);
   const ts = Date.now();
-  const loss = 0.2 + 2.1 * Math.exp(-step / 60) + (Math.sin(step) + 1) * 0.02;
-  fs.appendFileSync(path.join(runningRunDir, 'metrics', 'train', 'loss'), `${ts} ${pyFloat(Number(loss.toFixed(5)))} ${step}\n`);
+  const loss = 0.2 + 2.1 * Math.exp(-step / 30) + (Math.sin(step) - 0.5) * 0.02; // the curve writeDemoStore drew
+  fs.appendFileSync(file, `${ts} ${pyFloat(Number(loss.toFixed(5)))} ${step}\n`);
+  return step;
 }

@@ -114,8 +114,7 @@ let live = null;
 if (demo.store && demo.store.runningRunDir && process.env.MLFLOW_DEMO_LIVE !== '0') {
   const mod = await import(pathToFileURL(path.join(ROOT, 'scripts', 'demo-store.mjs')).href).catch(() => null);
   if (mod && typeof mod.appendLivePoint === 'function') {
-    let stepNo = 0;
-    live = setInterval(() => { try { mod.appendLivePoint(demo.store.runningRunDir, ++stepNo); } catch { /* demo only */ } }, 5000);
+    live = setInterval(() => { try { mod.appendLivePoint(demo.store.runningRunDir); } catch { /* demo only */ } }, 5000);
   }
 }
 

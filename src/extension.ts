@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
   const credentials = new CredentialStore(context.secrets);
   const wasmPath = path.join(context.extensionPath, 'dist', 'sql-wasm.wasm');
   const connections = new Connections({ log, credentials, wasmPath });
-  const experiments = new ExperimentsProvider(connections, log);
+  const experiments = new ExperimentsProvider(connections, log, context.workspaceState);
   const models = new ModelsProvider(connections, log);
   const experimentsView = vscode.window.createTreeView(Views.experiments, { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true });
   const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: models, showCollapseAll: true, canSelectMany: true });

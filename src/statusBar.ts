@@ -21,26 +21,32 @@ export class StoreStatusBar implements vscode.Disposable {
     }
     const s = conn.state;
     const md = new vscode.MarkdownString(undefined, true);
+    // What a screen reader says: plain text (appendText turns spaces into &nbsp; in the markdown tooltip).
+    let spoken: string;
     switch (s.name) {
       case 'idle':
       case 'connecting':
         this.item.text = '$(sync~spin) MLflow';
         md.appendMarkdown('Connecting to ').appendText(s.name === 'connecting' ? s.resolved?.display ?? '…' : '…');
+        spoken = `MLflow: connecting to ${s.name === 'connecting' ? s.resolved?.display ?? 'the tracking store' : 'the tracking store'}`;
         this.item.backgroundColor = undefined;
         break;
       case 'noStore':
         this.item.text = '$(circle-slash) MLflow: no store';
         md.appendText(s.reason);
+        spoken = `MLflow: no tracking store. ${s.reason}`;
         this.item.backgroundColor = undefined;
         break;
       case 'connected':
         this.item.text = `$(beaker) MLflow: ${shortName(s.resolved.display)}`;
         md.appendMarkdown(`Connected to **${s.resolved.kind === 'rest' ? 'tracking server' : s.resolved.kind === 'file' ? 'file store' : 'SQLite store'}**  \n`).appendText(s.resolved.display);
+        spoken = `MLflow: connected to ${s.resolved.display}`;
         this.item.backgroundColor = undefined;
         break;
       case 'error':
         this.item.text = `$(error) MLflow: ${shortName(s.resolved?.display ?? 'error')}`;
         md.appendText(s.error.userMessage);
+        spoken = `MLflow: error. ${s.error.userMessage}`;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         break;
     }
@@ -48,6 +54,7 @@ export class StoreStatusBar implements vscode.Disposable {
     this.item.command = signIn ? 'mlflow.signIn' : 'mlflow.setTrackingUri';
     md.appendMarkdown(signIn ? '\n\n*Click to sign in*' : '\n\n*Click to switch the tracking store*');
     this.item.tooltip = md;
+    this.item.accessibilityInformation = { label: `${spoken}. Click to switch the tracking store.`, role: 'button' };
     this.item.show();
   }
 

@@ -3,6 +3,7 @@ import { CancelledByUser, registerCommand } from '../commands/command';
 import type { Services } from '../services';
 import { TrackingError } from '../tracking/errors';
 import { runDisplayName } from '../views/treeItems';
+import { runsHoldingArtifact } from './otherRuns';
 import { baseName, isArtifactRef, ownerLabel, refUri, requireArtifact, type ArtifactRef } from './refs';
 
 export const COMPARE_CONTEXT_KEY = 'mlflow.artifacts.hasCompareSelection';
@@ -30,9 +31,18 @@ async function pickOtherRun(r: ArtifactRef): Promise<Side | undefined> {
   const page = await store.searchRuns({ experimentIds: [experimentId], maxResults: 200 });
   const others = page.items.filter((x) => x.info.runId !== r.owner.id);
   if (!others.length) throw new TrackingError('notFound', 'No other run in this experiment.');
+  const { holding, lacking } = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: `Looking for ${r.file.path} in other runs…` },
+    () => runsHoldingArtifact(store, others, r.file.path),
+  );
+  if (!holding.length) throw new TrackingError('notFound', `No other run in this experiment has ${r.file.path}. Use "A file on disk…" or "Select for Compare" to compare with another file.`);
   const pick = await vscode.window.showQuickPick(
-    others.map((run) => ({ label: runDisplayName(run), description: run.info.runId.slice(0, 8), detail: run.info.status.toLowerCase(), run })),
-    { title: `Compare ${baseName(r.file.path)} with the same file of…`, matchOnDescription: true },
+    holding.map((run) => ({ label: runDisplayName(run), description: run.info.runId.slice(0, 8), detail: run.info.status.toLowerCase(), run })),
+    {
+      title: `Compare ${baseName(r.file.path)} with the same file of…`,
+      placeHolder: lacking.length ? `${holding.length} of ${others.length} other runs have ${r.file.path}` : undefined,
+      matchOnDescription: true,
+    },
   );
   if (!pick) return undefined;
   const other: ArtifactRef = { ...r, owner: { type: 'run', id: pick.run.info.runId, rootUri: pick.run.info.artifactUri }, run: pick.run };

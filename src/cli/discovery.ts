@@ -232,13 +232,16 @@ export async function listCandidates(input: CandidateInput, de: DiscoveryEnv): P
   const onPath = await findOnPath('mlflow', de);
   if (onPath) candidates.push({ invocation: { kind: 'mlflow', path: onPath }, source: 'path' });
   if (candidates.length === 0) {
+    // The selected interpreter, else a Python on PATH, is where `pip install mlflow` can go.
+    const python = input.pythonInterpreter && (await runnable(de, input.pythonInterpreter)) === 'ok' ? input.pythonInterpreter : (await findOnPath('python3', de)) ?? (await findOnPath('python', de));
+    const install: SuggestedAction[] = python ? [{ id: 'installMlflow', label: 'Install MLflow', argv: [python, '-m', 'pip', 'install', 'mlflow'] }] : [];
     return {
       ok: false,
       problem: {
         code: 'not-found',
-        message: 'MLflow was not found: no Python interpreter with MLflow is selected and there is no mlflow on PATH. Select an interpreter that has MLflow installed, or set mlflow.cliPath.',
+        message: `MLflow was not found: no Python interpreter with MLflow is selected and there is no mlflow on PATH. ${python ? `Install it (Install MLflow runs ${python} -m pip install mlflow in a terminal), select` : 'Install it with pip install mlflow, select'} an interpreter that has MLflow, or set mlflow.cliPath.`,
         tried,
-        actions: [ACTION_SELECT, ACTION_SETTINGS],
+        actions: [...install, ACTION_SELECT, ACTION_SETTINGS],
       },
     };
   }

@@ -1,6 +1,6 @@
 // Pure: which runs a Python file produced, and the summaries its lenses and hovers show.
 import { formatMetricValue } from '../format';
-import { SOURCE_NAME_TAG, type Metric, type Run } from '../tracking/types';
+import { PARENT_RUN_TAG, SOURCE_NAME_TAG, type Metric, type Run } from '../tracking/types';
 
 export interface FileIdentity {
   /** Absolute path of the file now. */
@@ -198,4 +198,61 @@ export function createExperimentTitle(s: ExperimentStatus): string {
   if (s.experiment.lifecycleStage === 'deleted') return `$(beaker) ${q} is a deleted experiment (ID ${s.experiment.experimentId}): create_experiment fails until it is purged or restored`;
   const runs = `${s.runCount}${s.more ? '+' : ''} run${s.runCount === 1 && !s.more ? '' : 's'}`;
   return `$(beaker) ${q} exists (ID ${s.experiment.experimentId}) · ${runs}${s.runCount ? ' — Reveal' : ''}`;
+}
+
+/** What a `start_run` call names its run: a literal (`exact`), an f-string's constant start (`prefix`), or nothing. */
+export interface StartRunScope {
+  exact?: string;
+  prefix?: string;
+  /** The `with mlflow.start_run(…)` this call sits in. */
+  parent?: StartRunScope;
+}
+
+interface StartRunCall {
+  line: number;
+  inWith: boolean;
+  stringArgs: Record<string, string>;
+  fstringPrefixes?: Record<string, string>;
+}
+
+const indentOf = (l: string) => l.length - l.trimStart().length;
+const isCode = (l: string) => l.trim() !== '' && !l.trim().startsWith('#');
+
+/** Each start_run call's name pattern and the enclosing `with start_run` block, read from indentation. */
+export function startRunScopes<C extends StartRunCall>(calls: readonly C[], lines: readonly string[]): Map<C, StartRunScope> {
+  const out = new Map<C, StartRunScope>();
+  const open: { indent: number; scope: StartRunScope }[] = [];
+  let last = -1;
+  for (const call of [...calls].sort((a, b) => a.line - b.line)) {
+    let min = Infinity;
+    for (let l = last + 1; l <= call.line && l < lines.length; l++) if (isCode(lines[l])) min = Math.min(min, indentOf(lines[l]));
+    while (open.length && open[open.length - 1].indent >= min) open.pop();
+    last = call.line;
+    const scope: StartRunScope = { parent: open[open.length - 1]?.scope };
+    if (call.stringArgs.run_name !== undefined) scope.exact = call.stringArgs.run_name;
+    else if (call.fstringPrefixes?.run_name) scope.prefix = call.fstringPrefixes.run_name;
+    out.set(call, scope);
+    if (call.inWith) open.push({ indent: indentOf(lines[call.line] ?? ''), scope });
+  }
+  return out;
+}
+
+function nameFits(run: Run, s: StartRunScope): boolean {
+  if (s.exact !== undefined) return run.info.runName === s.exact;
+  if (s.prefix !== undefined) return run.info.runName.startsWith(s.prefix);
+  return true;
+}
+
+/** The runs a start_run call made, newest first: by name, and under the latest run of the enclosing block. */
+export function runsOfStartRun(runs: readonly Run[], s: StartRunScope): Run[] {
+  const sorted = newestFirst(runs);
+  if (!s.parent) return sorted.filter((r) => nameFits(r, s));
+  const parent = runsOfStartRun(runs, s.parent)[0];
+  if (!parent) return [];
+  return sorted.filter((r) => r.data.tags.some((t) => t.key === PARENT_RUN_TAG && t.value === parent.info.runId) && nameFits(r, s));
+}
+
+/** How a lens names a start_run's pattern: "lr-sweep", "lr-…". */
+export function startRunPattern(s: StartRunScope): string | undefined {
+  return s.exact !== undefined ? s.exact : s.prefix !== undefined ? `${s.prefix}…` : undefined;
 }

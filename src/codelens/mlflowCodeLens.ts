@@ -18,10 +18,14 @@ import {
   metricLensTitle,
   paramLensTitle,
   paramValues,
+  runsOfStartRun,
   sparkline,
+  startRunPattern,
+  startRunScopes,
   summarizeMetric,
   trackingUriBefore,
   type ArtifactCallTarget,
+  type StartRunScope,
 } from './lensData';
 import type { LensRuns, FileRuns } from './lensRuns';
 import { mayContainMlflow, scanPython, type MlflowCall, type Range } from './scanner';
@@ -40,7 +44,7 @@ type LensInfo =
   | { what: 'trackingUri'; uri: string }
   | { what: 'getTrackingUri'; callUri?: string }
   | { what: 'createExperiment'; name: string }
-  | { what: 'startRun' }
+  | { what: 'startRun'; scope: StartRunScope }
   | { what: 'endRun'; status?: string }
   | { what: 'artifact'; target: ArtifactCallTarget; action: 'open' | 'compare' }
   | { what: 'artifactUri'; artifactPath?: string };
@@ -118,6 +122,8 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
     if (!readSettings(doc.uri).codeLensEnabled) return [];
     const calls = this.scans.calls(doc);
     const exp = experimentOf(calls);
+    const startRuns = calls.filter((c) => c.kind === 'startRun');
+    const scopes = startRuns.length ? startRunScopes(startRuns, doc.getText().split(/\r?\n/)) : undefined;
     const lenses: MlflowLens[] = [];
     const add = (r: vscode.Range, info: LensInfo) => lenses.push(new MlflowLens(r, doc.uri, info, exp));
     for (const call of calls) {
@@ -164,7 +170,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
           if (call.stringArgs.uri) add(at, { what: 'trackingUri', uri: call.stringArgs.uri });
           break;
         case 'startRun':
-          add(at, { what: 'startRun' });
+          add(at, { what: 'startRun', scope: scopes?.get(call) ?? {} });
           break;
         default:
           break;
@@ -267,13 +273,22 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
       }
       case 'artifact':
         return this.artifactCommand(doc, data.conn, latest, info.target, info.action);
-      case 'startRun':
-        if (!latest) return { title: '$(history) no runs from this file yet', command: '' };
+      case 'startRun': {
+        const scope = info.scope;
+        const run = runsOfStartRun(runs, scope)[0];
+        const parent = scope.parent && runsOfStartRun(runs, scope.parent)[0];
+        const named = startRunPattern(scope);
+        if (!run) {
+          if (scope.parent && !parent) return { title: `$(history) no ${startRunPattern(scope.parent) ?? 'parent'} run from this file yet`, command: '' };
+          const where = parent ? ` under ${runDisplayName(parent)}` : ' from this file';
+          return { title: `$(history) no run${named ? ` named ${named}` : 's'}${where} yet`, command: '' };
+        }
         return {
-          title: `$(history) Open Latest Run (${runDisplayName(latest)}, ${latest.info.status.toLowerCase()})`,
+          title: `$(history) Open Latest Run (${runDisplayName(run)}, ${run.info.status.toLowerCase()})${parent ? ` · in ${runDisplayName(parent)}` : ''}`,
           command: 'mlflow.openRunDetails',
-          arguments: [{ connKey: data.conn.key, runId: latest.info.runId }],
+          arguments: [{ connKey: data.conn.key, runId: run.info.runId }],
         };
+      }
     }
   }
 

@@ -523,6 +523,19 @@ export function stringTokenValue(toks: Tokens, i: number): string | undefined {
   return body;
 }
 
+/** The constant text before the first replacement field of an f-string with placeholders (`f"lr-{lr}"` → `lr-`). */
+export function fstringPrefix(toks: Tokens, i: number): string | undefined {
+  const flags = toks.aux[i];
+  if (!(flags & S_PLACEHOLDER) || (flags & S_BYTES)) return undefined;
+  const text = toks.text;
+  const bodyStart = toks.start[i] + stringPrefixLength(flags) + ((flags & S_TRIPLE) ? 3 : 1);
+  let j = bodyStart;
+  while (j < toks.end[i] && !(text[j] === '{' && text[j + 1] !== '{')) j += text[j] === '{' ? 2 : 1;
+  let body = text.slice(bodyStart, j);
+  if (!(flags & S_RAW) && body.indexOf('\\') >= 0) body = decodeEscapes(body);
+  return body.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+}
+
 const SIMPLE_ESCAPES: Record<string, string> = {
   '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
 };

@@ -70,6 +70,8 @@ export interface MlflowCall {
    * MlflowClient(...) → tracking_uri, registry_uri; client methods → name, run_id, key, filter_string….
    */
   stringArgs: Record<string, string>;
+  /** Arguments written as one f-string with placeholders: the text before its first `{` (`run_name=f"lr-{lr}"` → `lr-`). */
+  fstringPrefixes?: Record<string, string>;
   /** From the start of the callee to the closing parenthesis (or the last token, if the call is unterminated). */
   range: Range;
   /** The callee (`mlflow.log_metric`). */
@@ -707,6 +709,9 @@ class Scan {
       if (name === '__proto__') continue;
       const lit = literalString(t, arg.a, arg.b);
       if (lit) call.stringArgs[name] = lit.value;
+      else if (arg.b === arg.a + 1 && t.kind[arg.a] === T_STRING && (t.aux[arg.a] & py.S_PLACEHOLDER)) {
+        (call.fstringPrefixes ??= {})[name] = py.fstringPrefix(t, arg.a) ?? '';
+      }
       else if (arg.b === arg.a + 1 && t.kind[arg.a] === T_NUMBER && ID_PARAM.test(name) && /^\d+$/.test(nameAt(t, arg.a))) {
         call.stringArgs[name] = nameAt(t, arg.a); // experiment_id=3, version=2
       }

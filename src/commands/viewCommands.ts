@@ -3,7 +3,9 @@ import { ContextKeys } from '../ids';
 import type { Services } from '../services';
 import { validateRunFilter } from '../tracking/search';
 import { TrackingError, isTrackingError } from '../tracking/errors';
-import type { Node } from '../views/nodes';
+import { collectPages } from '../tracking/paging';
+import type { TrackingStore } from '../tracking/types';
+import { isNode, type Node } from '../views/nodes';
 import { CancelledByUser, registerCommand } from './command';
 
 const RECENT_FILTERS = 'mlflow.recentFilters';
@@ -15,10 +17,80 @@ const FILTER_EXAMPLES = [
   'attributes.start_time > 0',
 ];
 
+/**
+ * A quick pick whose typed text is kept: its first item becomes what was typed, so Enter returns the typed
+ * text (validated by the caller); picking a suggestion returns its value.
+ */
+function pickOrType(items: (vscode.QuickPickItem & { value?: string })[], title: string, placeholder: string): Promise<string | undefined> {
+  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { value?: string }>();
+  qp.title = title;
+  qp.placeholder = placeholder;
+  qp.items = items;
+  const [typeItem, ...rest] = items;
+  qp.onDidChangeValue((v) => {
+    const typed = v.trim();
+    qp.items = [typed ? { label: `$(edit) ${typed}`, description: 'the filter you typed', value: typed, alwaysShow: true } : typeItem, ...rest];
+  });
+  return new Promise((resolve) => {
+    let result: string | undefined;
+    qp.onDidAccept(() => {
+      const pick = qp.selectedItems[0] ?? qp.activeItems[0];
+      result = pick?.value ?? qp.value.trim();
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      qp.dispose();
+      resolve(result);
+    });
+    qp.show();
+  });
+}
+
+/** The filter box: what it holds is checked at once (also the text carried over from the picker), and again as it changes. */
+function filterInput(initial: string): Promise<string | undefined> {
+  const box = vscode.window.createInputBox();
+  box.title = 'Filter Runs';
+  box.prompt = "MLflow search syntax, e.g. metrics.rmse < 1 and params.model = 'tree'. Empty clears the filter.";
+  box.value = initial;
+  const validate = (v: string) => (box.validationMessage = v.trim() ? validateRunFilter(v.trim()) : undefined);
+  validate(initial);
+  return new Promise((resolve) => {
+    let result: string | undefined;
+    box.onDidChangeValue(validate);
+    box.onDidAccept(() => {
+      if (validate(box.value)) return;
+      result = box.value;
+      box.hide();
+    });
+    box.onDidHide(() => {
+      box.dispose();
+      resolve(result);
+    });
+    box.show();
+  });
+}
+
+/** The one run whose ID starts with `prefix` (the 8 characters the extension shows). */
+async function runIdByPrefix(store: TrackingStore, prefix: string): Promise<string> {
+  const exps = await collectPages((t) => store.searchExperiments({ maxResults: 1000, pageToken: t }), (e) => e.experimentId);
+  const ids = new Set<string>();
+  for (let i = 0; i < exps.length; i += 100) {
+    const experimentIds = exps.slice(i, i + 100).map((e) => e.experimentId);
+    const runs = await collectPages((t) => store.searchRuns({ experimentIds, maxResults: 1000, pageToken: t }), (r) => r.info.runId);
+    for (const r of runs) if (r.info.runId.startsWith(prefix)) ids.add(r.info.runId);
+  }
+  if (ids.size > 1) throw new TrackingError('invalidRequest', `${ids.size} runs have IDs starting with ${prefix}: type more characters.`);
+  const [id] = ids;
+  if (!id) throw new TrackingError('notFound', `No run with an ID starting with ${prefix}.`);
+  return id;
+}
+
 /** Refresh, filter, sort, deleted toggle, reveal by id, log and settings. */
 export function registerViewCommands(s: Services): vscode.Disposable[] {
   const { log, experiments, connections, context } = s;
   const setFilterContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.runFilterActive, !!experiments.runQuery.filter);
+
+  setFilterContext(); // a filter restored from the last session
 
   return [
     registerCommand(log, 'mlflow.refresh', () => {
@@ -42,16 +114,11 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
           ...recent.map((f) => ({ label: f, description: 'recent', value: f })),
           ...FILTER_EXAMPLES.filter((f) => !recent.includes(f)).map((f) => ({ label: f, description: 'example', value: f })),
         ];
-        const pick = await vscode.window.showQuickPick(items, { title: 'Filter Runs (MLflow search syntax)', placeHolder: 'Pick a recent filter or type a new one' });
-        if (!pick) throw new CancelledByUser();
-        if (pick.value !== undefined) initial = pick.value;
+        const chosen = await pickOrType(items, 'Filter Runs (MLflow search syntax)', 'Pick a recent filter or type a new one');
+        if (chosen === undefined) throw new CancelledByUser();
+        if (chosen) initial = chosen;
       }
-      const filter = await vscode.window.showInputBox({
-        title: 'Filter Runs',
-        prompt: "MLflow search syntax, e.g. metrics.rmse < 1 and params.model = 'tree'. Empty clears the filter.",
-        value: initial,
-        validateInput: (v) => (v.trim() ? validateRunFilter(v.trim()) : undefined),
-      });
+      const filter = await filterInput(initial);
       if (filter === undefined) throw new CancelledByUser();
       const f = filter.trim();
       if (f) await context.workspaceState.update(RECENT_FILTERS, [f, ...recent.filter((x) => x !== f)].slice(0, 10));
@@ -95,17 +162,18 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
       if (!runId) {
         runId = await vscode.window.showInputBox({
           title: 'Reveal Run by ID',
-          prompt: 'The 32-character run ID',
-          validateInput: (v) => (/^[0-9a-fA-F]{32}$/.test(v.trim()) ? undefined : 'A run ID has 32 hexadecimal characters.'),
+          prompt: 'The run ID, or its first 8 or more characters',
+          validateInput: (v) => (/^[0-9a-fA-F]{8,32}$/.test(v.trim()) ? undefined : 'A run ID has 32 hexadecimal characters; its first 8 or more are enough.'),
         });
         if (!runId) throw new CancelledByUser();
       }
-      runId = runId.trim().toLowerCase();
+      const wanted = runId.trim().toLowerCase();
       let lastError: unknown;
       for (const conn of connections.all()) {
         if (conn.state.name !== 'connected') continue;
         try {
-          const node = await experiments.nodeForRun(conn, runId);
+          const id = wanted.length < 32 && /^[0-9a-f]+$/.test(wanted) ? await runIdByPrefix(conn.state.store, wanted) : wanted;
+          const node = await experiments.nodeForRun(conn, id);
           // A refresh may be under way (a run fetched out of band was just added): retry briefly.
           for (let attempt = 0; ; attempt++) {
             try {
@@ -123,7 +191,7 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
         }
       }
       if (isTrackingError(lastError) && lastError.kind !== 'notFound') throw lastError;
-      throw new TrackingError('notFound', `No run with ID ${runId} in the connected tracking stores.`);
+      throw new TrackingError('notFound', `No run with ID ${wanted}${wanted.length < 32 ? '…' : ''} in the connected tracking stores.`);
     }),
   ];
 }

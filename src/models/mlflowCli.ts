@@ -65,7 +65,8 @@ export class MlflowCli implements vscode.Disposable {
 
   /** Shows a discovery problem with its actions (Select Interpreter, Open Settings, Install MLflow, Show Log). */
   async explain(problem: DiscoveryProblem, runInstall: (argv: string[]) => Promise<void>): Promise<void> {
-    const actions = problem.actions;
+    // Without the Python extension, "Select Python Interpreter" would only lead to another message.
+    const actions = problem.actions.filter((a) => a.id !== 'selectInterpreter' || vscode.extensions.getExtension('ms-python.python'));
     const pick = await prompter().notify('error', `MLflow: ${problem.message}`, { id: 'cli.problem' }, ...actions.map((a) => a.label));
     const action = actions.find((a) => a.label === pick);
     if (!action) return;

@@ -443,6 +443,12 @@ export class ModelCommands implements vscode.Disposable {
       const docker = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'MLflow: checking the Docker engine…' }, () => checkDocker());
       if (!docker.ok) {
         this.s.log.warn(`[docker] ${docker.message}${docker.detail ? `\n${docker.detail}` : ''}`);
+        // "Generate Dockerfile Instead" needs MLflow: offer it only when MLflow is there, else what gets MLflow.
+        const cli = await this.cli.discover(conn?.folder?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri);
+        if (!cli.ok) {
+          void this.cli.explain({ ...cli.problem, message: `${docker.message} ${cli.problem.message}` }, (argv) => this.install(argv));
+          return { status: 'blocked', message: docker.message };
+        }
         void prompter()
           .notify('error', `MLflow: ${docker.message}`, { id: 'docker.unavailable' }, 'Generate Dockerfile Instead', 'Show Log')
           .then((p) => {

@@ -3,7 +3,7 @@ import { readSettings } from '../config';
 import { toTrackingError, type Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import type { Log } from '../log';
-import type { Experiment, Run, TrackingStore } from '../tracking/types';
+import { NOTE_TAG, type Experiment, type Run, type TrackingStore } from '../tracking/types';
 import type { Node, NodeOf } from './nodes';
 import { collectPages } from '../tracking/paging';
 import { buildRunForest } from './runForest';
@@ -22,6 +22,15 @@ export interface RunQuery {
   orderBy?: string[];
 }
 
+const RUN_QUERY_KEY = 'mlflow.runQuery';
+
+function parseRunQuery(v: unknown): RunQuery {
+  if (typeof v !== 'object' || v === null) return {};
+  const o = v as Record<string, unknown>;
+  const orderBy = Array.isArray(o.orderBy) && o.orderBy.every((x) => typeof x === 'string') ? (o.orderBy as string[]) : undefined;
+  return { filter: typeof o.filter === 'string' && o.filter ? o.filter : undefined, orderBy };
+}
+
 /** Experiments → runs (nested) → parameters, metrics, tags, artifacts. */
 export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -36,7 +45,10 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
   constructor(
     private readonly connections: Connections,
     private readonly log: Log,
+    /** Where the filter and sort are kept across reloads (the workspace's state). */
+    private readonly state?: vscode.Memento,
   ) {
+    this.query = parseRunQuery(state?.get(RUN_QUERY_KEY));
     this.subs.push(
       connections.onDidChange((c) => {
         if (c) this.clear(c);
@@ -52,6 +64,7 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
 
   setRunQuery(q: RunQuery): void {
     this.query = q;
+    void this.state?.update(RUN_QUERY_KEY, q.filter || q.orderBy?.length ? q : undefined);
     this.lists.clear();
     this.changed.fire(undefined);
   }
@@ -84,7 +97,7 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     const settings = readSettings(node.conn.folder?.uri);
     const kind = node.conn.resolved?.kind;
     const ctx = {
-      primaryMetric: settings.primaryMetric,
+      primaryMetric: settings.primaryMetric || (node.type === 'run' ? this.runList(node.conn, node.experiment.experimentId).primaryMetric() ?? '' : ''),
       // SQLite stores offer edits too: without node:sqlite the store refuses them saying what is needed
       writable: kind === 'rest' || kind === 'file' || kind === 'sqlite',
       http: kind === 'rest',
@@ -282,14 +295,15 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     const list = this.runList(node.conn, node.experiment.experimentId);
     const run = list.find(node.run.info.runId) ?? node.run;
     const forest = buildRunForest(list.runs);
-    const children: Node[] = (forest.children.get(run.info.runId) ?? []).map((r) => this.runNode(node, r));
     const showSystem = readSettings(node.conn.folder?.uri).showSystemTags;
     const group = (g: NodeOf<'group'>['group']): Node => ({ type: 'group', id: `${node.id}|${g}`, conn: node.conn, parent: node, run, group: g });
-    children.push(group('params'), group('metrics'));
-    if (run.data.tags.some((t) => !showSystem || !t.key.startsWith('mlflow.'))) children.push(group('tags'));
+    // The run's own groups first: after the child runs they would read as the last child's.
+    const children: Node[] = [group('params'), group('metrics')];
+    if (tagsOf(run, 'tags', showSystem).length) children.push(group('tags'));
     if (showSystem) children.push(group('systemTags'));
     if (run.inputs.datasetInputs.length) children.push(group('datasets'));
     children.push(group('artifacts'));
+    children.push(...(forest.children.get(run.info.runId) ?? []).map((r) => this.runNode(node, r)));
     return children;
   }
 
@@ -307,9 +321,8 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
       }
       case 'tags':
       case 'systemTags': {
-        const system = node.group === 'systemTags';
         const showSystem = readSettings(conn.folder?.uri).showSystemTags;
-        return sortByKey(run.data.tags.filter((t) => (t.key.startsWith('mlflow.') ? system || !showSystem : !system))).map((item) => ({
+        return sortByKey(tagsOf(run, node.group, showSystem)).map((item) => ({
           ...base,
           type: 'tag' as const,
           id: `${node.id}|${item.key}`,
@@ -476,6 +489,14 @@ function sortByKey<T extends { key: string }>(items: T[]): T[] {
   return [...items].sort((a, b) => a.key.localeCompare(b.key));
 }
 
+/**
+ * The tags a group lists: user tags, or MLflow's (mlflow.*) when those get their own group. The note is
+ * not a tag here (Edit Note, Run Details show it), so every view counts the same tags.
+ */
+function tagsOf(run: Run, group: 'tags' | 'systemTags', showSystem: boolean): Run['data']['tags'] {
+  return run.data.tags.filter((t) => t.key !== NOTE_TAG && (t.key.startsWith('mlflow.') ? group === 'systemTags' || !showSystem : group === 'tags'));
+}
+
 function groupCount(node: NodeOf<'group'>, showSystem: boolean): number | undefined {
   const r = node.run;
   switch (node.group) {
@@ -484,9 +505,8 @@ function groupCount(node: NodeOf<'group'>, showSystem: boolean): number | undefi
     case 'metrics':
       return r.data.metrics.length;
     case 'tags':
-      return r.data.tags.filter((t) => !showSystem || !t.key.startsWith('mlflow.')).length;
     case 'systemTags':
-      return r.data.tags.filter((t) => t.key.startsWith('mlflow.')).length;
+      return tagsOf(r, node.group, showSystem).length;
     case 'datasets':
       return r.inputs.datasetInputs.length;
     default:

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { runDisplayName } from './treeItems';
 import { toTrackingError, type Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import { formatTimestamp, oneLine } from '../format';
@@ -107,7 +108,8 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
         case 'loggedModel': {
           const i = node.model.info;
           const owner: ArtifactOwner = { type: 'loggedModel', id: i.modelId, rootUri: i.artifactUri };
-          const out: ModelNode[] = i.sourceRunId ? [{ type: 'sourceRun', id: `${node.id}|src`, conn, runId: i.sourceRunId, parent: node }] : [];
+          const runName = i.sourceRunId ? await store.getRun(i.sourceRunId).then(runDisplayName, () => undefined) : undefined;
+          const out: ModelNode[] = i.sourceRunId ? [{ type: 'sourceRun', id: `${node.id}|src`, conn, runId: i.sourceRunId, runName, parent: node }] : [];
           return [...out, ...(await this.artifactNodes(store, node, owner, '', loggedModelUri(i.modelId)))];
         }
         case 'artifact':
@@ -127,7 +129,8 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
 
   private async versionChildren(store: TrackingStore, node: Extract<ModelNode, { type: 'version' }>): Promise<ModelNode[]> {
     const v = node.version;
-    const out: ModelNode[] = v.runId ? [{ type: 'sourceRun', id: `${node.id}|src`, conn: node.conn, runId: v.runId, parent: node }] : [];
+    const runName = v.runId ? await store.getRun(v.runId).then(runDisplayName, () => undefined) : undefined;
+    const out: ModelNode[] = v.runId ? [{ type: 'sourceRun', id: `${node.id}|src`, conn: node.conn, runId: v.runId, runName, parent: node }] : [];
     const src = versionArtifactSource(v);
     if (!src) return [...out, { type: 'info', id: `${node.id}|nosrc`, conn: node.conn, text: `Files at ${v.source}`, parent: node }];
     const rootUri = src.type === 'run' ? (await store.getRun(src.id)).info.artifactUri : (await store.getLoggedModel(src.id)).info.artifactUri;
@@ -202,9 +205,10 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
         item = artifactTreeItem(node);
         break;
       case 'sourceRun':
-        item = new vscode.TreeItem('Source run', C.None);
+        // The run's name first (what people recognise), its short ID beside it.
+        item = new vscode.TreeItem(node.runName ? `Source run: ${node.runName}` : 'Source run', C.None);
         item.iconPath = new vscode.ThemeIcon('beaker');
-        item.description = node.runId;
+        item.description = node.runName ? node.runId.slice(0, 8) : node.runId;
         item.tooltip = `Reveal run ${node.runId} in the Experiments view`;
         item.command = { command: 'mlflow.revealRun', title: 'Reveal Source Run', arguments: [node.runId] };
         item.contextValue = 'modelSourceRun';

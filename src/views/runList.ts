@@ -2,7 +2,22 @@
 // (a parent on a later page, a run revealed by id), deduplicated and kept in server order.
 import type { Run } from '../tracking/types';
 
+/** Metrics shown beside a run when no mlflow.primaryMetric is set, in order of preference. */
+export const PRIMARY_METRIC_CANDIDATES = ['val_loss', 'loss', 'val_accuracy', 'accuracy', 'rmse', 'f1'];
+
+/** One metric for all runs of an experiment: the candidate most runs have (ties: the earlier candidate). */
+export function commonPrimaryMetric(runs: readonly Run[]): string | undefined {
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const k of PRIMARY_METRIC_CANDIDATES) {
+    const n = runs.reduce((c, r) => c + (r.data.metrics.some((m) => m.key === k) ? 1 : 0), 0);
+    if (n > bestCount) [best, bestCount] = [k, n];
+  }
+  return best;
+}
+
 export class RunList {
+  private primary?: { of: Run[]; key: string | undefined };
   private pages: Run[] = [];
   private extras: Run[] = [];
   nextPageToken?: string;
@@ -56,6 +71,13 @@ export class RunList {
     this.update(runs);
     const added = runs.filter((r) => !known.has(r.info.runId));
     if (added.length) this.pages = [...added, ...this.pages];
+  }
+
+  /** The experiment's primary metric among the loaded runs (recomputed when they change). */
+  primaryMetric(): string | undefined {
+    const runs = [...this.pages, ...this.extras];
+    if (!this.primary || this.primary.of.length !== runs.length || this.primary.of.some((r, i) => r !== runs[i])) this.primary = { of: runs, key: commonPrimaryMetric(runs) };
+    return this.primary.key;
   }
 
   find(runId: string): Run | undefined {

@@ -5,6 +5,7 @@ import { USER_TAG } from '../tracking/types';
 import type { ArtifactFile, ArtifactOwner } from '../tracking/types';
 import { artifactContextValue } from '../artifacts/kinds';
 import { artifactUri } from './artifactFileSystem';
+import { PRIMARY_METRIC_CANDIDATES } from './runList';
 import type { GroupKind, Node } from './nodes';
 
 const STATUS_ICON: Record<RunStatus, vscode.ThemeIcon> = {
@@ -48,7 +49,7 @@ export function runDisplayName(run: Run): string {
 export function pickPrimaryMetric(run: Run, preferred: string): Metric | undefined {
   const ms = run.data.metrics;
   if (preferred) return ms.find((m) => m.key === preferred);
-  for (const k of ['val_loss', 'loss', 'val_accuracy', 'accuracy', 'rmse', 'f1']) {
+  for (const k of PRIMARY_METRIC_CANDIDATES) {
     const m = ms.find((x) => x.key === k);
     if (m) return m;
   }

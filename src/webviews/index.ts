@@ -104,7 +104,7 @@ class Webviews {
   }
 
   /** Recent runs of the active connection, newest first, for the palette. */
-  async pickRuns(many: boolean, title: string): Promise<RunRef> {
+  async pickRuns(many: boolean, title: string, placeHolder = 'Select two or more runs'): Promise<RunRef> {
     const conn = this.s.connections.active();
     if (!conn) throw new Error('No MLflow tracking store is connected.');
     const store = await conn.store();
@@ -119,7 +119,7 @@ class Webviews {
       runId: r.info.runId,
     }));
     if (many) {
-      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title, placeHolder: 'Select two or more runs', matchOnDescription: true, matchOnDetail: true });
+      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title, placeHolder, matchOnDescription: true, matchOnDetail: true });
       if (!picked?.length) throw new CancelledByUser();
       return { conn, runIds: picked.map((p) => p.runId) };
     }
@@ -173,8 +173,15 @@ export function registerWebviews(s: Services): vscode.Disposable[] {
     registerCommand(log, WebviewCommands.compareRuns, async (arg?: unknown, selection?: unknown) => {
       let ref = w.refs(arg, selection);
       if (!ref || ref.runIds.length < 2) {
-        const sel = w.selectedRuns();
-        ref = sel.length > 1 ? w.refs(sel[0], sel) : undefined;
+        // VS Code's rule: a right-clicked run outside the selection joins it.
+        const sel = w.selectedRuns().filter((n): n is NodeOf<'run'> => isNode(n, 'run') && (!ref || n.conn === ref.conn));
+        const runIds = [...new Set([...sel.map((n) => n.run.info.runId), ...(ref?.runIds ?? [])])];
+        if (runIds.length > 1) ref = { conn: ref?.conn ?? sel[0].conn, runIds };
+        else if (ref) {
+          const others = await w.pickRuns(true, 'Compare Runs', `Select runs to compare with ${ref.runIds[0].slice(0, 8)}`);
+          ref = { conn: ref.conn, runIds: [...new Set([...ref.runIds, ...others.runIds])] };
+          if (ref.runIds.length < 2) throw new Error('Select at least one other run to compare with.');
+        }
       }
       ref ??= await w.pickRuns(true, 'Compare Runs');
       return w.openPlots({ ...ref, keys: undefined });

@@ -131,10 +131,13 @@ export const CHART_COLORS = ['blue', 'orange', 'green', 'red', 'purple', 'yellow
 
 const DASHES: number[][] = [[], [6, 3], [2, 3], [8, 3, 2, 3], [1, 2], [10, 4]];
 
-/** The colour variable and dash pattern of the i-th run: colours first, dashes once colours repeat. */
-export function runStyle(i: number): { cssVar: string; dash: number[] } {
+/**
+ * The colour variable and dash pattern of the i-th run: colours first, dashes once colours repeat. With
+ * `dashEach` (high-contrast themes, whose chart colours are near alike) every run also gets its own dash.
+ */
+export function runStyle(i: number, dashEach = false): { cssVar: string; dash: number[] } {
   const n = CHART_COLORS.length;
-  return { cssVar: `--vscode-charts-${CHART_COLORS[i % n]}`, dash: DASHES[Math.floor(i / n) % DASHES.length] };
+  return { cssVar: `--vscode-charts-${CHART_COLORS[i % n]}`, dash: DASHES[(dashEach ? i : Math.floor(i / n)) % DASHES.length] };
 }
 
 /** x values of a series on the chosen axis: steps, wall time (seconds since epoch, as uPlot's time axes want) or seconds since the run started. */
@@ -184,4 +187,117 @@ export function tickLabels(splits: readonly (number | null)[], incr: number): st
     const s = v.toFixed(decimals);
     return Math.abs(v) >= 1000 && decimals === 0 ? Number(s).toLocaleString('en-US') : s;
   });
+}
+
+/** Tick increments of a step axis: whole steps only (1, 2, 5, 10, 20, 50…). */
+export const STEP_INCRS: number[] = Array.from({ length: 16 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
+
+/** Tick increments of a wall-time axis in seconds: whole seconds and up (no ":14.500" ticks). */
+export const WALL_INCRS: number[] = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 91 * 86400, 182 * 86400, 365 * 86400];
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** A wall-time tick (seconds since the epoch, local time): 14:03:20 below a minute apart, 14:03 below a day, else Mar 5. */
+export function wallTickLabel(v: number, incr: number): string {
+  const d = new Date(v * 1000);
+  if (Number.isNaN(d.getTime())) return '';
+  if (incr < 60) return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  if (incr < 86400) return `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+  return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
+}
+
+/** Title of the x axis. */
+export function xAxisTitle(axis: 'step' | 'wall' | 'relative'): string {
+  return axis === 'step' ? 'Step' : axis === 'wall' ? 'Wall time' : 'Time since the run started';
+}
+
+/** Legend entries for the non-finite markers a chart draws (in this order). */
+export function nonFiniteLegend(values: Iterable<number>): ('NaN' | '+∞' | '−∞')[] {
+  let nan = false;
+  let pos = false;
+  let neg = false;
+  for (const v of values) {
+    if (Number.isNaN(v)) nan = true;
+    else if (v === Infinity) pos = true;
+    else if (v === -Infinity) neg = true;
+  }
+  return [...(nan ? (['NaN'] as const) : []), ...(pos ? (['+∞'] as const) : []), ...(neg ? (['−∞'] as const) : [])];
+}
+
+/** The value a hover shows for one series at cursor x: the nearest point, or none when x lies outside the series. */
+export function pointAtCursor(xs: ArrayLike<number>, x: number): number {
+  if (!xs.length || x < xs[0] || x > xs[xs.length - 1]) {
+    // a half-gap of slack at the ends, so the first and last points stay reachable
+    const gap = xs.length > 1 ? (xs[xs.length - 1] - xs[0]) / (xs.length - 1) / 2 : 0.5;
+    if (!xs.length || x < xs[0] - gap || x > xs[xs.length - 1] + gap) return -1;
+  }
+  return nearestIndex(xs, x);
+}
+
+type RGB = [number, number, number];
+
+/** #rgb(a), #rrggbb(aa), rgb(…) or rgba(…) → [r, g, b, alpha 0–1], or undefined. */
+export function parseColorAlpha(c: string): [number, number, number, number] | undefined {
+  const s = c.trim().toLowerCase();
+  let m = /^#([0-9a-f]{3,4})$/.exec(s);
+  if (m) {
+    const d = [...m[1]].map((x) => parseInt(x + x, 16));
+    return [d[0], d[1], d[2], d.length > 3 ? d[3] / 255 : 1];
+  }
+  m = /^#([0-9a-f]{6})([0-9a-f]{2})?$/.exec(s);
+  if (m) return [parseInt(m[1].slice(0, 2), 16), parseInt(m[1].slice(2, 4), 16), parseInt(m[1].slice(4, 6), 16), m[2] ? parseInt(m[2], 16) / 255 : 1];
+  m = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:\s*[,/]\s*([\d.]+)(%)?)?/.exec(s);
+  if (m) return [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4]) / (m[5] ? 100 : 1)];
+  return undefined;
+}
+
+/** [r, g, b] of a colour (alpha dropped), or undefined. */
+export function parseColor(c: string): RGB | undefined {
+  const p = parseColorAlpha(c);
+  return p && [p[0], p[1], p[2]];
+}
+
+/** A colour as drawn over an opaque background: translucent theme colours (charts.orange is 33% opaque) composited. */
+function over(color: string, background: string): RGB | undefined {
+  const f = parseColorAlpha(color);
+  const b = parseColor(background);
+  if (!f || !b) return undefined;
+  return [0, 1, 2].map((i) => Math.round(f[i] * f[3] + b[i] * (1 - f[3]))) as RGB;
+}
+
+const hex = (c: RGB) => '#' + c.map((v) => v.toString(16).padStart(2, '0')).join('');
+
+function luminance([r, g, b]: RGB): number {
+  const lin = (v: number) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** WCAG contrast ratio of a colour (as drawn over the background) and the background (1–21); undefined when either cannot be read. */
+export function contrastRatio(color: string, background: string): number | undefined {
+  const x = over(color, background);
+  const y = parseColor(background);
+  if (!x || !y) return undefined;
+  const [hi, lo] = [luminance(x), luminance(y)].sort((p, q) => q - p);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/**
+ * An opaque colour for lines on `background`: the colour's own hue at full opacity (a translucent theme colour,
+ * like charts.orange at 33%, draws a muddy line), lightened on a dark background or darkened on a light one
+ * until it reaches `min` contrast.
+ */
+export function ensureContrast(color: string, background: string, min = 3): string {
+  const fg = parseColor(color);
+  const bg = parseColor(background);
+  if (!fg || !bg) return color;
+  if ((contrastRatio(hex(fg), background) ?? 21) >= min) return parseColorAlpha(color)![3] === 1 ? color : hex(fg);
+  const target = luminance(bg) < 0.5 ? 255 : 0;
+  for (let t = 0.05; t <= 1; t += 0.05) {
+    const c = hex(fg.map((v) => Math.round(v + (target - v) * t)) as RGB);
+    if ((contrastRatio(c, background) ?? 0) >= min) return c;
+  }
+  return target ? '#ffffff' : '#000000';
 }

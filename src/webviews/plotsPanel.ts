@@ -243,7 +243,7 @@ export class PlotsPanel extends PanelController {
     if (!uri) return;
     await vscode.workspace.fs.writeFile(uri, Buffer.from(metricsToCsv(series), 'utf8'));
     const points = series.reduce((n, x) => n + x.steps.length, 0);
-    void vscode.window.showInformationMessage(`Exported ${points} points to ${vscode.workspace.asRelativePath(uri)}.`);
+    void confirmSaved(uri, `${points} points`);
   }
 
   private async savePng(name: string, data: Uint8Array): Promise<void> {
@@ -251,6 +251,7 @@ export class PlotsPanel extends PanelController {
     const uri = await vscode.window.showSaveDialog({ defaultUri: this.defaultUri(`${name.replace(/[^\w.-]+/g, '_') || 'chart'}.png`), filters: { 'PNG image': ['png'] }, title: 'Export Chart as PNG' });
     if (!uri) return;
     await vscode.workspace.fs.writeFile(uri, data);
+    void confirmSaved(uri, 'the chart');
   }
 
   private defaultUri(file: string): vscode.Uri | undefined {
@@ -270,4 +271,12 @@ export class PlotsPanel extends PanelController {
     this.stopPolling();
     super.dispose();
   }
+}
+
+/** "Saved … to <file>." with Open and Reveal, so an export is never silent. */
+async function confirmSaved(uri: vscode.Uri, what: string): Promise<void> {
+  const inWorkspace = !!vscode.workspace.getWorkspaceFolder(uri);
+  const pick = await vscode.window.showInformationMessage(`Saved ${what} to ${vscode.workspace.asRelativePath(uri)}.`, 'Open', 'Reveal');
+  if (pick === 'Open') await vscode.commands.executeCommand('vscode.open', uri);
+  else if (pick === 'Reveal') await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', uri);
 }

@@ -47,7 +47,9 @@ test('the demo store shows its sweep, a diverged run and a run still training', 
   for (const c of ['lr-0.1', 'lr-0.03', 'lr-0.01', 'lr-0.003']) await row(c).waitFor();
   assert.equal(await row('lr-0.1').locator('.codicon-error').count(), 1, 'the diverged run is FAILED');
   await expand('lr-0.003');
-  await expand('Metrics');
+  // lr-0.003's own Metrics (level 4), not lr-sweep's, which comes first (a run's groups precede its children)
+  const metrics = ctx.wb.page.getByRole('tree', { name: 'Experiments' }).locator('.monaco-list-row[role="treeitem"][aria-level="4"]').filter({ has: ctx.wb.page.locator('.label-name', { hasText: /^Metrics$/ }) }).first();
+  await metrics.click();
   await row('val_accuracy').waitFor();
   await wb.page.keyboard.press('Escape');
   await wb.screenshot('demo-explorer');

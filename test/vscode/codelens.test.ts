@@ -13,7 +13,7 @@ mlflow.set_tracking_uri("./mlruns")
 mlflow.set_experiment("iris-classification")
 
 # mlflow.log_metric("commented_out", 1)
-with mlflow.start_run(run_name="again"):
+with mlflow.start_run(run_name="tuned-logreg"):
     lp("C", 1.0)
     mlflow.log_metrics({
         "val_loss": 0.3,

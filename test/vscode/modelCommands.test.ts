@@ -362,7 +362,8 @@ describe('model commands', function () {
         const p = await waitFor('the explanation', () => asked.find((a) => a.id === 'cli.problem'));
         assert.match(p.message ?? '', /does not exist/);
         assert.ok(p.actions?.includes('Open Settings'));
-        assert.ok(p.actions?.includes('Select Python Interpreter'));
+        // offered only where it can work: with the Python extension (issue 16 #4)
+        assert.equal(p.actions?.includes('Select Python Interpreter'), !!vscode.extensions.getExtension('ms-python.python'));
       } finally {
         await setCliPath(wrapper);
       }

@@ -126,6 +126,16 @@ describe('MLflow discovery', () => {
       assert.deepEqual(r.problem.actions.map((a) => a.id), ['selectInterpreter', 'openSettings']);
       assert.deepEqual(r.problem.tried, ['mlflow on PATH']);
     });
+
+    it('not-found offers pip install mlflow into the interpreter found (issue 16 #4)', async () => {
+      let r = await listCandidates({}, posix({ '/usr/bin/python3': 'x' }));
+      assert.ok(!r.ok);
+      assert.deepEqual(r.problem.actions[0], { id: 'installMlflow', label: 'Install MLflow', argv: ['/usr/bin/python3', '-m', 'pip', 'install', 'mlflow'] });
+      assert.match(r.problem.message, /pip install mlflow/);
+      r = await listCandidates({}, posix({}));
+      assert.ok(!r.ok);
+      assert.match(r.problem.message, /pip install mlflow/, 'the message says how to get MLflow even without a Python to run it with');
+    });
   });
 
   describe('interpretProbe', () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { artifactCallTarget, artifactUriOf, createExperimentTitle, endRunTitle, trackingUriBefore, metricLensTitle, paramLensTitle, paramValues, runsFromFile, sourceMatches, sparkline, summarizeMetric } from '../../../src/codelens/lensData';
+import { artifactCallTarget, artifactUriOf, createExperimentTitle, endRunTitle, trackingUriBefore, metricLensTitle, paramLensTitle, paramValues, runsFromFile, runsOfStartRun, sourceMatches, startRunScopes, sparkline, summarizeMetric } from '../../../src/codelens/lensData';
 import type { Metric, Run } from '../../../src/tracking/types';
+import { scanPython } from '../../../src/codelens/scanner';
 
 function run(id: string, start: number, source: string, metrics: Record<string, number> = {}, params: Record<string, string> = {}): Run {
   return {
@@ -98,5 +99,39 @@ describe('code lens data: the rest of the tracking API', () => {
     assert.equal(createExperimentTitle({ name: 'x', experiment: { experimentId: '7', lifecycleStage: 'active' }, runCount: 0, more: false }), '$(beaker) "x" exists (ID 7) · 0 runs');
     assert.match(createExperimentTitle({ name: 'x', experiment: { experimentId: '7', lifecycleStage: 'active' }, runCount: 1000, more: true }), /1000\+ runs/);
     assert.match(createExperimentTitle({ name: 'x', experiment: { experimentId: '7', lifecycleStage: 'deleted' }, runCount: 0, more: false }), /deleted experiment \(ID 7\)/);
+  });
+
+  it('start_run lenses: the latest run of that name; nested, the latest child of the latest matching parent', () => {
+    const text = [
+      'import mlflow',
+      'with mlflow.start_run(run_name="lr-sweep"):',
+      '    for lr in [0.1, 0.01]:',
+      '        with mlflow.start_run(run_name=f"lr-{lr}", nested=True):',
+      '            pass',
+      'with mlflow.start_run(run_name="never"):',
+      '    pass',
+      'with mlflow.start_run():',
+      '    pass',
+    ].join('\n');
+    const calls = scanPython(text).filter((c) => c.kind === 'startRun');
+    assert.equal(calls.length, 4);
+    const scopes = startRunScopes(calls, text.split('\n'));
+    const [sweep, child, never, plain] = calls.map((c) => scopes.get(c)!);
+    assert.deepEqual(sweep, { parent: undefined, exact: 'lr-sweep' });
+    assert.equal(child.prefix, 'lr-');
+    assert.equal(child.parent, sweep);
+    assert.equal(never.parent, undefined, 'the block of lr-sweep ended');
+    const withParent = (r: Run, p: string) => (r.data.tags.push({ key: 'mlflow.parentRunId', value: p }), r);
+    const runs = [
+      run('old-sweep', 1, 'train.py'), run('lr-sweep', 2, 'train.py'), run('resnet-long-run', 9, 'train.py'),
+      withParent(run('lr-0.1', 3, 'train.py'), 'lr-sweep'), withParent(run('lr-0.01', 4, 'train.py'), 'lr-sweep'),
+      withParent(run('lr-0.5', 8, 'train.py'), 'old-sweep'),
+    ];
+    runs[0].info.runName = 'lr-sweep';
+    runs[0].info.startTime = 1;
+    assert.equal(runsOfStartRun(runs, sweep)[0].info.runId, 'lr-sweep', 'the newest run named lr-sweep, not the newest run');
+    assert.deepEqual(runsOfStartRun(runs, child).map((r) => r.info.runId), ['lr-0.01', 'lr-0.1'], 'children of the latest lr-sweep only');
+    assert.deepEqual(runsOfStartRun(runs, never), [], 'nothing named so: no run');
+    assert.equal(runsOfStartRun(runs, plain)[0].info.runId, 'resnet-long-run');
   });
 });
