@@ -35,7 +35,7 @@ import { localPathOfUri, rebaseRoot } from './artifacts';
 import { ExperimentReader, REGISTRY_FOLDER, type ExperimentEntry } from './experimentReader';
 import { checkCancelled, checkReadKey, direntIsDir, directKeySegments, isDir, isValidRunId, listDir, namesAreCaseSensitive, validateKey } from './fsUtil';
 import { LoggedModelReader } from './loggedModels';
-import { parseMetricColumns, parseMetricHistory, type MetricColumns } from './metricFile';
+import { parseMetricColumns, parseRunMetricHistory, type MetricColumns } from './metricFile';
 import { RegistryReader } from './registryReader';
 import { RunReader, type DirectKeys, type Problem, type RunMeta, type RunPart, type RunParts } from './runReader';
 import { removeRunTag, updateRunMeta, writeRunTag } from './runWriter';
@@ -406,15 +406,22 @@ export class FileStore implements TrackingStore {
     const m = this.requireRun(runId);
     checkReadKey(key, 'metric_key');
     const file = path.join(m.dir, 'metrics', ...key.split('/'));
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      bytes = fs.readFileSync(file);
     } catch (e) {
       this.unreadableMetric(m, key, file, e);
       return [];
     }
     checkCancelled(options?.signal);
-    const r = parseMetricHistory(text, { key, kind: 'run', runId: m.metricsCarryRunId ? m.runId : undefined });
+    let r: ReturnType<typeof parseRunMetricHistory>;
+    try {
+      r = parseRunMetricHistory(bytes, { key, kind: 'run', runId: m.metricsCarryRunId ? m.runId : undefined });
+    } catch (e) {
+      // past V8's longest string (≈512 MB): MLflow's reader fails too; no history, as for a missing file
+      if ((e as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') return [];
+      throw e;
+    }
     if (r.badLines) this.report({ path: path.join(m.dir, 'metrics', key), message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.`, runId: m.runId, experimentId: path.basename(m.expDir), effect: 'partial' });
     return r.value;
   }
