@@ -253,6 +253,7 @@ export class FileStore implements TrackingStore {
     const dirs = this.experimentDirs(query.experimentIds);
     const key = JSON.stringify([dirs, query.filter ?? '', query.orderBy ?? [], query.runViewType ?? 'ACTIVE_ONLY']);
     let kept = query.pageToken ? this.snapshot(key, dirs) : undefined;
+    const fresh = !kept;
     if (!kept) {
       const keyed = needs.params || needs.metrics || needs.tags ? (needInputs ? undefined : directKeys(needs, dirs)) : undefined;
       const comparisons = keyed ? parsedFilter.comparisons : [];
@@ -290,8 +291,9 @@ export class FileStore implements TrackingStore {
     const items: Run[] = [];
     for (const c of page.items) {
       checkCancelled(signal);
-      // fresh meta (stat-validated cache) and parts: the snapshot only fixes membership and order
-      const meta = this.runs.readMeta(c.meta.dir, c.meta.expDir);
+      // a snapshot only fixes membership and order: its runs' meta is re-validated (stat) and their
+      // parts read now; a search that just read every meta.yaml uses what it read
+      const meta = fresh ? c.meta : this.runs.readMeta(c.meta.dir, c.meta.expDir);
       if (!meta) continue;
       items.push(RunReader.toRun(meta, this.runs.load(meta, meta === c.meta ? c.parts : {})));
     }
