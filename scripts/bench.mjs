@@ -69,7 +69,7 @@ function runBench(file) {
   });
 }
 
-const KNOWN = new Set(['bench', 'id', 'label', 'seconds', 'cold', 'samples', 'mlflow', 'ratio', 'mb', 'target', 'pass', 'note']);
+const KNOWN = new Set(['bench', 'id', 'label', 'seconds', 'cold', 'samples', 'mlflow', 'ratio', 'mb', 'target', 'pass', 'note', 'oursCold', 'oursWarm', 'mlflowCold', 'mlflowWarm', 'warmRatio', 'oursCpu', 'mlflowCpu', 'source']);
 
 /** Other result shapes ({ medianMs, limitMs, … }) mapped onto the table's columns. */
 function normalize(o) {
@@ -120,6 +120,42 @@ function table(rows) {
   return [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...body.map(line)].join('\n');
 }
 
+/**
+ * The side-by-side rows (lines with oursCold, from benches that time MLflow's client in the same run)
+ * as a Markdown table, with the lines that say which MLflow and what load (id 'sideBySide').
+ */
+function sideBySideReport(rows) {
+  const heads = rows.filter((o) => o.id === 'sideBySide');
+  const body = rows.filter((o) => o.oursCold !== undefined);
+  if (body.length === 0) return '';
+  const x = (v) => (v === undefined ? '' : `${v}×`);
+  const cells = body.map((o) => [
+    o.label ?? o.id,
+    fmtSeconds(o.oursCold),
+    fmtSeconds(o.oursWarm),
+    fmtSeconds(o.mlflowCold),
+    fmtSeconds(o.mlflowWarm),
+    x(o.ratio),
+    x(o.warmRatio),
+    o.target ?? '',
+    o.pass === undefined ? '' : o.pass ? '✓' : '✗',
+  ]);
+  const head = ['case', 'ours cold', 'ours warm', 'MLflow cold', 'MLflow warm', 'ratio cold', 'ratio warm', 'target (cold)', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => String(r[i]).length)));
+  const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
+  const out = [];
+  for (const h of heads) {
+    out.push(`${h.label}`);
+    if (h.load) out.push(`Load: ${h.load}.`);
+  }
+  out.push('', line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...cells.map(line), '');
+  const notes = body.filter((o) => o.note).map((o) => `- ${o.id}: ${o.note}`);
+  const cpu = body.filter((o) => o.oursCpu !== undefined && o.mlflowCpu !== undefined).map((o) => `${o.id} ${fmtSeconds(o.oursCpu)} vs ${fmtSeconds(o.mlflowCpu)} (${(o.mlflowCpu / o.oursCpu).toFixed(1)}×)`);
+  if (cpu.length) out.push(`CPU time of the cold call (median, ours vs MLflow): ${cpu.join('; ')}.`);
+  if (notes.length) out.push('', ...notes);
+  return out.join('\n') + '\n';
+}
+
 const started = new Date();
 const all = [];
 let crashed = 0;
@@ -134,7 +170,9 @@ for (const file of files) {
 }
 
 const failed = all.filter((o) => o.pass === false);
-process.stdout.write('\n' + table(all) + '\n\n');
+const report = sideBySideReport(all);
+process.stdout.write('\n' + table(all.filter((o) => o.oursCold === undefined && o.id !== 'sideBySide')) + '\n\n');
+if (report) process.stdout.write(report + '\n');
 process.stdout.write(
   failed.length
     ? `${failed.length} target(s) missed: ${failed.map((o) => o.id ?? o.bench).join(', ')}\n`
@@ -154,5 +192,9 @@ const out = {
   failed: failed.length,
 };
 fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(out, null, 2) + '\n');
+if (report) {
+  fs.writeFileSync(path.join(outDir, 'report.md'), `# npm run bench: side by side with MLflow's client\n\n${started.toISOString()}, Node ${process.version}\n\n${report}`);
+  process.stdout.write(`report: ${path.relative(root, path.join(outDir, 'report.md'))}\n`);
+}
 process.stdout.write(`results: ${path.relative(root, path.join(outDir, 'results.json'))}\n`);
 process.exit(failed.length || crashed ? 1 : 0);

@@ -1,35 +1,33 @@
-// Data-layer benchmark: the extension's FileStore and SqliteStore on a 5,000-run store and a
-// 100,000-point metric, against real MLflow's figures. Prints one JSON line per measurement (read by
-// scripts/bench.mjs) and exits 1 when a target is missed.
+// Data-layer benchmark, side by side: the extension's FileStore and SqliteStore against MLflow's own
+// Python client (MLFLOW_E2E_PYTHON, the first of the list) on the same generated 5,000-run store and
+// 100,000-point metric, in the same run. The rows are CASES in dataLayerCases.ts; the method
+// (interleaved rounds, fresh processes, cold and warm, medians) is in sideBySide.ts. Prints one
+// JSON line per measurement (read by scripts/bench.mjs, which prints the table and writes
+// .bench/report.md) and exits 1 when a target is missed.
 //
-//   npm run bench                         (all benches)
-//   node -r tsx/cjs --expose-gc test/bench/dataLayer.bench.ts
+//   MLFLOW_E2E_PYTHON=~/.cache/mlflow-runtime/venv3/bin/python npm run bench -- dataLayer
+//   BENCH_ROUNDS=5 …                      (rounds; default 3)
+//   BENCH_CASES=file.first100,file.history (only these rows)
 //   BENCH_RUNS=500 BENCH_POINTS=10000 …   (a quick smoke run: figures are reported, targets not judged)
 
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileStore } from '../../src/tracking/file';
 import { SqliteStore } from '../../src/tracking/sqlite';
 import type { Run, TrackingStore } from '../../src/tracking/types';
+import { CASES, type SideBySideCase } from './dataLayerCases';
 import { generateStore, type GeneratedStore } from './generateStore';
-
-// Real MLflow 3.6.1.dev0, measured once with its Python MlflowClient on the same kind of 5,000-run
-// store (file v3 and sqlite v3, median of 3, seconds). MLflow cannot run here, so the figures are kept.
-const MLFLOW_V3 = {
-  fileFirst100: 4.942, // MlflowClient.search_runs(max_results=100) first page, file v3
-  fileAllPages: 35.927, // MlflowClient.search_runs all pages of 1000, file v3
-  fileHistory: 1.27, // MlflowClient.get_metric_history(100k points), file v3
-  sqliteFirst100: 0.056, // MlflowClient.search_runs(max_results=100) first page, sqlite v3
-  sqliteAllPages: 4.868, // MlflowClient.search_runs all pages of 1000, sqlite v3
-  sqliteHistory: 2.51, // MlflowClient.get_metric_history(100k points), sqlite v3
-};
+import { findMlflowPython, median, prepareOurChild, readRecordedTimings, recordedSeconds, timeMlflowPython, timeOurs, type ProcessSample } from './sideBySide';
 
 const FULL_RUNS = 5000;
 const FULL_POINTS = 100_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? FULL_RUNS);
 const POINTS = Number(process.env.BENCH_POINTS ?? FULL_POINTS);
 const FULL_SIZE = RUNS === FULL_RUNS && POINTS === FULL_POINTS;
-const REPEATS = 3;
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const OUR_WARM_CALLS = 3;
 const MB = 1024 * 1024;
 const ORDER = ['attributes.start_time DESC'];
 
@@ -37,19 +35,30 @@ interface Line {
   bench: 'dataLayer';
   id: string;
   label: string;
-  /** Median of REPEATS after a warm-up (seconds). */
+  /** Ours: warm median (seconds). */
   seconds?: number;
-  /** The first call in this process (seconds). */
+  /** Ours: cold median (seconds). */
   cold?: number;
-  samples?: number[];
-  /** Real MLflow's time for the same operation (seconds). */
+  /** MLflow: cold median (seconds). */
   mlflow?: number;
-  /** mlflow / seconds: how many times faster. */
+  /** mlflow cold / ours cold. */
   ratio?: number;
+  oursCold?: number;
+  oursWarm?: number;
+  mlflowCold?: number;
+  mlflowWarm?: number;
+  warmRatio?: number;
+  /** CPU seconds of the cold call (medians), both sides. */
+  oursCpu?: number;
+  mlflowCpu?: number;
+  /** 'same run' or 'recorded'. */
+  source?: string;
+  samples?: { ours: number[]; mlflow: number[] };
   mb?: number;
   target?: string;
   pass?: boolean;
   note?: string;
+  [k: string]: unknown;
 }
 
 let missed = 0;
@@ -59,42 +68,15 @@ function emit(line: Line): void {
   process.stdout.write(JSON.stringify(line) + '\n');
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+function round(x: number, digits = 4): number {
+  return Number(x.toFixed(digits));
 }
 
-async function time<T>(f: () => Promise<T>): Promise<[number, T]> {
-  const t0 = process.hrtime.bigint();
-  const r = await f();
-  return [Number(process.hrtime.bigint() - t0) / 1e9, r];
-}
-
-/** Cold first call, one warm-up, then the median of REPEATS. Each call gets a fresh store (no cache carried over). */
-async function measure<T>(f: () => Promise<T>): Promise<{ cold: number; median: number; samples: number[]; last: T }> {
-  const [cold] = await time(f);
-  await f(); // warm-up
-  const samples: number[] = [];
-  let last!: T;
-  for (let i = 0; i < REPEATS; i++) {
-    const [s, r] = await time(f);
-    samples.push(s);
-    last = r;
-  }
-  return { cold, median: median(samples), samples, last };
-}
-
-function judge(line: Line, ok: boolean): Line {
-  if (!FULL_SIZE) return { ...line, pass: undefined, note: `reduced size (${RUNS} runs, ${POINTS} points): not judged` };
-  return { ...line, pass: ok };
-}
-
-async function withStore<T>(open: () => Promise<TrackingStore> | TrackingStore, f: (s: TrackingStore) => Promise<T>): Promise<T> {
-  const s = await open();
+function loadavg(): string {
   try {
-    return await f(s);
-  } finally {
-    s.dispose();
+    return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return os.loadavg().map((x) => x.toFixed(2)).join(' ');
   }
 }
 
@@ -107,25 +89,6 @@ async function allRuns(s: TrackingStore, experimentId: string): Promise<Run[]> {
     pageToken = page.nextPageToken;
   } while (pageToken);
   return out;
-}
-
-function round(x: number, digits = 4): number {
-  return Number(x.toFixed(digits));
-}
-
-function timed(id: string, label: string, m: { cold: number; median: number; samples: number[] }, mlflow: number | undefined, minRatio?: number, maxSeconds?: number): void {
-  const line: Line = { bench: 'dataLayer', id, label, seconds: round(m.median), cold: round(m.cold), samples: m.samples.map((x) => round(x)) };
-  if (mlflow !== undefined) {
-    line.mlflow = mlflow;
-    line.ratio = round(mlflow / m.median, 1);
-  }
-  if (minRatio !== undefined) {
-    line.target = `≥${minRatio}× faster`;
-    emit(judge(line, mlflow! / m.median >= minRatio));
-  } else if (maxSeconds !== undefined) {
-    line.target = `≤${maxSeconds} s`;
-    emit(judge(line, m.median <= maxSeconds));
-  } else emit(line);
 }
 
 // ---- memory (in a child process, so the figure is not polluted by generation or other measurements)
@@ -172,7 +135,143 @@ function memory(kind: 'file' | 'sqlite', limitMb: number | undefined): void {
     mb: round(worst, 1),
   };
   if (limitMb === undefined) emit({ ...line, note: 'the SQLite store holds the whole database in memory (sql.js)' });
-  else emit(judge({ ...line, target: `≤${limitMb} MB` }, worst <= limitMb));
+  else if (!FULL_SIZE) emit({ ...line, target: `≤${limitMb} MB`, note: 'reduced size: not judged' });
+  else emit({ ...line, target: `≤${limitMb} MB`, pass: worst <= limitMb });
+}
+
+// ---- side by side
+
+interface Collected {
+  ours: ProcessSample[];
+  mlflow: ProcessSample[];
+  errors: string[];
+}
+
+function targetText(c: SideBySideCase): string | undefined {
+  if (c.target?.minRatio !== undefined) return `≥${c.target.minRatio}×`;
+  if (c.target?.maxSeconds !== undefined) return `≤${c.target.maxSeconds} s`;
+  return undefined;
+}
+
+async function sideBySide(store: GeneratedStore): Promise<void> {
+  const only = (process.env.BENCH_CASES ?? '').split(',').filter(Boolean);
+  const cases = CASES.filter((c) => only.length === 0 || only.some((o) => c.id.includes(o)));
+  const py = await findMlflowPython();
+  const real = 'python' in py ? py : undefined;
+  const recorded = readRecordedTimings();
+  const loadBefore = loadavg();
+  const t0 = Date.now();
+  const child = await prepareOurChild();
+  const got = new Map<string, Collected>(cases.map((c) => [c.id, { ours: [], mlflow: [], errors: [] }]));
+  const uriOf = (c: SideBySideCase) => (c.store === 'file' ? `file://${store.mlrunsDir}` : `sqlite:///${store.dbPath}`);
+  const progress = (m: string) => process.stderr.write(`[side-by-side ${((Date.now() - t0) / 1000).toFixed(0)} s] ${m}\n`);
+  if (!real) progress(`no real MLflow (${(py as { missing: string }).missing}): MLflow columns come from recorded-timings.md`);
+
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const c of cases) {
+      const into = got.get(c.id)!;
+      const ours = async () => {
+        try {
+          const s = await timeOurs(child, c.id, store.dir, OUR_WARM_CALLS);
+          into.ours.push(s);
+          progress(`round ${r + 1}/${ROUNDS} ${c.id} ours cold ${s.cold.toFixed(3)} s`);
+        } catch (e) {
+          into.errors.push((e as Error).message);
+        }
+      };
+      const theirs = async () => {
+        if (!real) return;
+        try {
+          const warm = c.mlflowWarmRounds === undefined || r < c.mlflowWarmRounds ? 1 : 0;
+          const s = await timeMlflowPython(real.python, uriOf(c), c.python(store), warm);
+          into.mlflow.push(s);
+          progress(`round ${r + 1}/${ROUNDS} ${c.id} MLflow cold ${s.cold.toFixed(3)} s`);
+        } catch (e) {
+          into.errors.push((e as Error).message);
+        }
+      };
+      // alternate who goes first, so a drift in the machine's load does not favour one side
+      if (r % 2 === 0) {
+        await ours();
+        await theirs();
+      } else {
+        await theirs();
+        await ours();
+      }
+    }
+  }
+
+  const loadAfter = loadavg();
+  const imports = cases.flatMap((c) => got.get(c.id)!.mlflow.map((s) => s.importSeconds ?? NaN)).filter((x) => !Number.isNaN(x));
+  emit({
+    bench: 'dataLayer',
+    id: 'sideBySide',
+    label: real
+      ? `MLflow ${real.version} (${real.python}), same run: ${ROUNDS} interleaved rounds, medians; import mlflow ${median(imports).toFixed(2)} s (not in the figures)`
+      : `MLflow figures RECORDED (recorded-timings.md, MLflow 3.6.1.dev0 on another day): ${(py as { missing: string }).missing}`,
+    mlflowVersion: real?.version ?? '3.6.1.dev0 (recorded)',
+    source: real ? 'same run' : 'recorded',
+    rounds: ROUNDS,
+    importSeconds: real ? round(median(imports), 3) : undefined,
+    load: `loadavg ${loadBefore} at start, ${loadAfter} at end; ${os.cpus().length} cores`,
+    wallSeconds: round((Date.now() - t0) / 1000, 1),
+  });
+
+  for (const c of cases) {
+    const x = got.get(c.id)!;
+    const line: Line = { bench: 'dataLayer', id: c.id, label: c.label(store) };
+    if (x.ours.length === 0) {
+      emit({ ...line, pass: false, note: x.errors.join(' | ').slice(0, 600) || 'no sample' });
+      continue;
+    }
+    const oursCold = median(x.ours.map((s) => s.cold));
+    const oursWarm = median(x.ours.flatMap((s) => s.warm));
+    line.oursCold = round(oursCold);
+    line.oursWarm = round(oursWarm);
+    line.cold = line.oursCold;
+    line.seconds = line.oursWarm;
+    line.oursCpu = round(median(x.ours.map((s) => s.coldCpu)));
+    let mlflowCold: number | undefined;
+    if (real && x.mlflow.length) {
+      mlflowCold = median(x.mlflow.map((s) => s.cold));
+      const warm = x.mlflow.flatMap((s) => s.warm);
+      line.mlflowCold = round(mlflowCold);
+      if (warm.length) line.mlflowWarm = round(median(warm));
+      line.mlflowCpu = round(median(x.mlflow.map((s) => s.coldCpu)));
+      line.source = 'same run';
+      line.samples = { ours: x.ours.map((s) => round(s.cold)), mlflow: x.mlflow.map((s) => round(s.cold)) };
+      const a = x.ours[0];
+      const b = x.mlflow[0];
+      if (a.n !== b.n || a.digest !== b.digest) {
+        line.note = `results differ: ours ${a.n} (${a.digest}), MLflow ${b.n} (${b.digest})`;
+      }
+    } else if (!real) {
+      mlflowCold = recordedSeconds(recorded, c.recorded, c.store === 'file' ? 'file v3' : 'sqlite v3');
+      if (mlflowCold !== undefined) {
+        line.mlflowCold = mlflowCold;
+        line.mlflowWarm = mlflowCold;
+        line.source = 'recorded';
+      }
+    }
+    if (mlflowCold !== undefined) {
+      line.mlflow = line.mlflowCold;
+      line.ratio = round(mlflowCold / oursCold, 1);
+      if (line.mlflowWarm !== undefined) line.warmRatio = round(line.mlflowWarm / oursWarm, 1);
+    }
+    const target = targetText(c);
+    if (target) line.target = target;
+    if (x.errors.length) line.note = [line.note, x.errors.join(' | ').slice(0, 600)].filter(Boolean).join('; ');
+    let pass: boolean | undefined;
+    if (c.target?.minRatio !== undefined) pass = line.ratio !== undefined ? line.ratio >= c.target.minRatio : undefined;
+    else if (c.target?.maxSeconds !== undefined) pass = oursCold <= c.target.maxSeconds;
+    if (line.note?.startsWith('results differ')) pass = false;
+    if (pass !== undefined && !FULL_SIZE && !line.note) {
+      line.note = `reduced size (${RUNS} runs, ${POINTS} points): not judged`;
+      pass = undefined;
+    }
+    if (pass !== undefined) line.pass = pass;
+    emit(line);
+  }
 }
 
 // ---- main
@@ -188,62 +287,11 @@ async function main(): Promise<number> {
   emit({
     bench: 'dataLayer',
     id: 'store',
-    label: `generated store: ${store.runs} runs (${store.nestedRuns} nested), ${store.historyPoints}-point metric${store.generatedInMs ? `, built in ${(store.generatedInMs / 1000).toFixed(1)} s` : ', cached'}`,
+    label: `generated store: ${store.runs} runs (${store.nestedRuns} nested; 10 params, 5 metrics, 3 tags each), ${store.historyPoints}-point metric${store.generatedInMs ? `, built in ${(store.generatedInMs / 1000).toFixed(1)} s` : ', cached'}`,
   });
 
-  const check = (ok: boolean, what: string) => {
-    if (!ok) {
-      emit({ bench: 'dataLayer', id: 'check', label: `consistency: ${what}`, pass: false });
-    }
-  };
+  await sideBySide(store);
 
-  // ---- file store
-  const file = () => new FileStore(store.mlrunsDir);
-  const first100 = await measure(() => withStore(file, (s) => s.searchRuns({ experimentIds: [store.file.experimentId], orderBy: ORDER, maxResults: 100 })));
-  timed('file.first100', 'file store: first 100 runs by start_time (new store)', first100, MLFLOW_V3.fileFirst100, 20);
-  check(first100.last.items.length === Math.min(100, RUNS), 'file first page has 100 runs');
-
-  const fileAll = await measure(() => withStore(file, (s) => allRuns(s, store.file.experimentId)));
-  timed('file.allRuns', `file store: all ${RUNS} runs in pages of 1000 (new store)`, fileAll, MLFLOW_V3.fileAllPages, 20);
-  check(fileAll.last.length === RUNS, `file store lists ${RUNS} runs (got ${fileAll.last.length})`);
-
-  const fileHist = await measure(() => withStore(file, (s) => s.getMetricHistory(store.historyRunId, store.historyKey)));
-  timed('file.history', `file store: ${POINTS}-point metric history (new store)`, fileHist, MLFLOW_V3.fileHistory, 10);
-  check(fileHist.last.length === POINTS, `file history has ${POINTS} points`);
-
-  // The extension keeps one store per workspace: repeated calls on the same instance (informational).
-  await withStore(file, async (s) => {
-    await s.searchRuns({ experimentIds: [store.file.experimentId], orderBy: ORDER, maxResults: 100 });
-    const again = await measure(() => s.searchRuns({ experimentIds: [store.file.experimentId], orderBy: ORDER, maxResults: 100 }));
-    timed('file.first100.cached', 'file store: first 100 runs again on the same store (refresh)', again, MLFLOW_V3.fileFirst100);
-  });
-
-  // ---- SQLite store
-  const sqlite = () => SqliteStore.open(store.dbPath);
-  const sqFirst = await measure(() => withStore(sqlite, (s) => s.searchRuns({ experimentIds: [store.sqlite.experimentId], orderBy: ORDER, maxResults: 100 })));
-  timed('sqlite.first100', 'SQLite: open the DB + first 100 runs by start_time', sqFirst, MLFLOW_V3.sqliteFirst100, undefined, 0.2);
-  check(sqFirst.last.items.length === Math.min(100, RUNS), 'sqlite first page has 100 runs');
-  check(
-    JSON.stringify(sqFirst.last.items.map((r) => r.info.runId)) === JSON.stringify(first100.last.items.map((r) => r.info.runId)),
-    'file and SQLite stores return the same first 100 runs in the same order',
-  );
-
-  const sqAll = await measure(() => withStore(sqlite, (s) => allRuns(s, store.sqlite.experimentId)));
-  timed('sqlite.allRuns', `SQLite: open + all ${RUNS} runs in pages of 1000`, sqAll, MLFLOW_V3.sqliteAllPages, 1);
-  check(sqAll.last.length === RUNS, `sqlite lists ${RUNS} runs (got ${sqAll.last.length})`);
-
-  const sqHist = await measure(() => withStore(sqlite, (s) => s.getMetricHistory(store.historyRunId, store.historyKey)));
-  timed('sqlite.history', `SQLite: open + ${POINTS}-point metric history`, sqHist, MLFLOW_V3.sqliteHistory, 1);
-  check(sqHist.last.length === POINTS, `sqlite history has ${POINTS} points`);
-
-  await withStore(sqlite, async (s) => {
-    const hist = await measure(() => s.getMetricHistory(store.historyRunId, store.historyKey));
-    timed('sqlite.history.open', `SQLite: ${POINTS}-point history on an open store`, hist, MLFLOW_V3.sqliteHistory);
-    const all = await measure(() => allRuns(s, store.sqlite.experimentId));
-    timed('sqlite.allRuns.open', `SQLite: all ${RUNS} runs on an open store`, all, MLFLOW_V3.sqliteAllPages);
-  });
-
-  // ---- memory
   memory('file', 100);
   memory('sqlite', undefined);
 

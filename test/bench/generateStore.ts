@@ -588,7 +588,8 @@ export async function generateStore(opts: GenerateOptions = {}): Promise<Generat
 
 // ---------------------------------------------------------------------------------------------
 
-if (require.main === module) {
+// (the file name check: bundled into another entry point, this module is not the CLI)
+if (require.main === module && /generateStore\.[cm]?[jt]s$/.test(require.main.filename)) {
   const args = process.argv.slice(2);
   const opt = (name: string): string | undefined => {
     const i = args.indexOf(name);

@@ -110,6 +110,33 @@ export function listKeyFiles(dir: string, prefix = '', out: [string, string][] =
   return out;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A key's file path segments under its key folder when opening that path finds exactly what a
+ * listing of the folder would call `key` (given a file system that tells names apart by case, see
+ * namesAreCaseSensitive); undefined otherwise. Not on Windows (trailing dots, reserved names) and,
+ * elsewhere but Linux, ASCII keys only (macOS normalizes Unicode names).
+ */
+export function directKeySegments(key: string): string[] | undefined {
+  if (process.platform === 'win32') return undefined;
+  if (process.platform !== 'linux' && !/^[\x20-\x7e]*$/.test(key)) return undefined;
+  if (LONE_SURROGATE.test(key) || key.includes('\ufffd') || key.includes('\0')) return undefined;
+  const segs = key.split('/');
+  for (const s of segs) if (s === '' || s === '.' || s === '..') return undefined;
+  return segs;
+}
+
+/** Whether the file system of `dir` (which holds `probe`) tells names apart by case. */
+export function namesAreCaseSensitive(dir: string, probe: string): boolean {
+  const a = statOrUndefined(child(dir, probe));
+  if (!a) return false;
+  const flipped = probe.replace(/[a-zA-Z]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+  if (flipped === probe) return false;
+  const b = statOrUndefined(child(dir, flipped));
+  return !b || b.ino !== a.ino || b.dev !== a.dev;
+}
+
 /** Key/value files (params, tags) as Tag list. */
 export function readKeyValues(dir: string): { key: string; value: string }[] {
   const out: { key: string; value: string }[] = [];

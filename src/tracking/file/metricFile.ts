@@ -290,73 +290,98 @@ function fastLine(t: string, s: number, len: number, out: Float64Array): number 
   return end;
 }
 
+/** A line the fast path did not take, as parseMetricHistory's line reader split it. */
+interface SlowLine {
+  line: string;
+  pos: Int32Array;
+  nf: number;
+}
+
 /**
- * Run metric lines straight into columns (file order), without a Metric object per point: the
- * same points and the same bad-line count as parseMetricHistory on the UTF-8 text of `bytes`.
- * The bytes are read as Latin-1 (one char per byte, so positions are byte offsets); a line the
- * fast path does not take is decoded as UTF-8 and read by parseMetricHistory's own line reader.
+ * Every run-metric line of `bytes` in file order, as parseMetricHistory reads their UTF-8 text:
+ * `point` gets each readable line's numbers (and, for a line the fast path did not take, the line
+ * itself); returns the count of unreadable lines. The bytes are read as Latin-1 (one char per
+ * byte, so positions are byte offsets); a line fastLine does not take is decoded as UTF-8 and read
+ * by parseMetricHistory's own line reader.
  */
-export function parseMetricColumns(bytes: Uint8Array): ParseResult<MetricColumns> {
+function scanRunMetricLines(bytes: Uint8Array, point: (ts: number, value: number, step: number, slow: SlowLine | undefined) => void): number {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const text = buf.toString('latin1');
   const len = text.length;
+  const one = new Float64Array(3);
+  const pos = new Int32Array(2 * (MAX_FIELDS + 1));
+  const line: LineOut = { ts: 0, step: 0, nf: 0 };
+  let bad = 0;
+  let s = 0;
+  while (s < len) {
+    const e = fastLine(text, s, len, one);
+    if (e >= 0) {
+      point(one[0], one[1], one[2], undefined);
+      s = e + 1;
+      continue;
+    }
+    let le = text.indexOf('\n', s);
+    const next = le < 0 ? len : le;
+    if (le < 0) le = len;
+    if (le > s && text.charCodeAt(le - 1) === 13) le--;
+    if (le > s) {
+      const l = buf.toString('utf8', s, le);
+      const v = readLine(l, 0, l.length, 'run', pos, line) ? float(l, pos[2], pos[3]) : undefined;
+      if (v === undefined) bad++;
+      else point(line.ts, v, line.step, { line: l, pos, nf: line.nf });
+    }
+    s = next + 1; // blank lines are skipped, not counted
+  }
+  return bad;
+}
+
+/**
+ * parseMetricHistory for a run's metric file read as bytes: the same points (and bad-line count)
+ * without a substring per field, which is what a 100,000-point history costs.
+ */
+export function parseRunMetricHistory(bytes: Uint8Array, ctx: MetricFileContext): ParseResult<Metric[]> {
+  const out: Metric[] = [];
+  const { key, runId } = ctx;
+  const bad = scanRunMetricLines(bytes, (timestamp, value, step, slow) => {
+    if (slow) out.push(build(slow.line, { ...ctx, kind: 'run' }, slow.pos, slow.nf, timestamp, step, value));
+    else if (runId !== undefined) out.push({ key, value, timestamp, step, runId });
+    else out.push({ key, value, timestamp, step });
+  });
+  return { value: out, badLines: bad };
+}
+
+/**
+ * Run metric lines straight into columns (file order), without a Metric object per point: the
+ * same points and the same bad-line count as parseMetricHistory on the UTF-8 text of `bytes`.
+ */
+export function parseMetricColumns(bytes: Uint8Array): ParseResult<MetricColumns> {
   // capacity from the mean line length of the first 64 KB (grown if short, trimmed at the end)
+  const len = bytes.length;
   const sample = Math.min(len, 65536);
   let lines = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < sample; i = text.indexOf('\n', i + 1)) lines++;
+  for (let i = 0; i < sample; i++) if (bytes[i] === 10) lines++;
   let cap = Math.ceil((len / Math.max(1, sample)) * (lines + 1) * 1.02) + 16;
   let steps = new Float64Array(cap);
   let values = new Float64Array(cap);
   let timestamps = new Float64Array(cap);
-  const one = new Float64Array(3);
-  const pos = new Int32Array(2 * (MAX_FIELDS + 1));
-  const line: LineOut = { ts: 0, step: 0, nf: 0 };
   let n = 0;
-  let bad = 0;
-  let s = 0;
-  while (s < len) {
-    let e = fastLine(text, s, len, one);
-    let ok = e >= 0;
-    if (!ok) {
-      // parseMetricHistory's own reading of the line, on its UTF-8 text
-      e = text.indexOf('\n', s);
-      if (e < 0) e = len;
-      let le = e;
-      if (le > s && text.charCodeAt(le - 1) === 13) le--;
-      if (le <= s) {
-        s = e + 1; // blank line
-        continue;
-      }
-      const l = buf.toString('utf8', s, le);
-      if (readLine(l, 0, l.length, 'run', pos, line)) {
-        const v = float(l, pos[2], pos[3]);
-        if (v !== undefined) {
-          one[0] = line.ts;
-          one[1] = v;
-          one[2] = line.step;
-          ok = true;
-        }
-      }
+  const bad = scanRunMetricLines(bytes, (ts, v, step) => {
+    if (n === cap) {
+      cap = Math.ceil(cap * 1.5) + 16;
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(cap);
+        b.set(a);
+        return b;
+      };
+      steps = grow(steps);
+      values = grow(values);
+      timestamps = grow(timestamps);
     }
-    if (ok) {
-      if (n === cap) {
-        cap = Math.ceil(cap * 1.5) + 16;
-        const grow = (a: Float64Array) => {
-          const b = new Float64Array(cap);
-          b.set(a);
-          return b;
-        };
-        steps = grow(steps);
-        values = grow(values);
-        timestamps = grow(timestamps);
-      }
-      timestamps[n] = one[0];
-      values[n] = one[1];
-      steps[n] = one[2];
-      n++;
-    } else bad++;
-    s = e + 1;
-  }
+    timestamps[n] = ts;
+    values[n] = v;
+    steps[n] = step;
+    n++;
+  });
   if (n < cap) {
     steps = steps.slice(0, n);
     values = values.slice(0, n);

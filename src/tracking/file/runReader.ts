@@ -74,7 +74,7 @@ export interface Problem {
   effect?: 'skipped' | 'partial';
 }
 
-type RunPart = 'params' | 'metrics' | 'tags';
+export type RunPart = 'params' | 'metrics' | 'tags';
 
 export interface RunParts {
   params?: Tag[];
@@ -82,6 +82,22 @@ export interface RunParts {
   metrics?: Metric[];
   inputs?: Run['inputs'];
   outputs?: Run['outputs'];
+}
+
+/** What reading a run's key files needs: its folder, and for messages its id and experiment folder. */
+export type KeyOwner = Pick<RunMeta, 'runId' | 'expDir' | 'dir' | 'metricsCarryRunId'>;
+
+/** Keys to read directly, with their path segments (directKeySegments). */
+export interface DirectKeys {
+  params: [string, string[]][];
+  metrics: [string, string[]][];
+  tags: [string, string[]][];
+}
+
+function keyFile(runDir: string, part: RunPart, segs: readonly string[]): string {
+  let p = child(runDir, part);
+  for (const s of segs) p = child(p, s);
+  return p;
 }
 
 interface Dirs {
@@ -140,6 +156,16 @@ export class RunReader {
     this.clearProblem(metaPath);
     // the cached value knows its folder; a moved experiment (restore from .trash) is a new path anyway
     return r;
+  }
+
+  /** The run folders of an experiment folder, not read (listRuns reads them). */
+  runDirs(expDir: string): string[] {
+    const out: string[] = [];
+    for (const e of listDir(expDir)) {
+      if (RESERVED_EXPERIMENT_FOLDERS.has(e.name) || e.name.startsWith('.')) continue;
+      if (direntIsDir(expDir, e)) out.push(child(expDir, e.name));
+    }
+    return out;
   }
 
   /** Every run folder of one experiment folder. */
@@ -267,23 +293,54 @@ export class RunReader {
     const listing = this.listings.get(dir);
     const unreadable: [string, string][] = [];
     for (const [key, abs] of listing.files) {
-      let read = false;
-      const m = this.latestCache.get(abs, (text) => {
-        read = true;
-        const r = latestMetric(text, { key, kind: 'run', runId });
-        if (r.badLines) this.report({ path: abs, message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.`, runId: run.runId, experimentId: path.basename(run.expDir), effect: 'partial' });
-        else this.clearProblem(abs);
-        return r.value;
-      });
-      if (m) out.push(m.key === key && m.runId === runId ? m : { ...m, key, runId });
-      else if (!read) {
-        // not a cache hit and not parsed: the file could not be opened (an empty file parses to undefined)
+      const m = this.latest(run, key, abs, runId);
+      if (m) out.push(m);
+      else if (m === null) {
         const code = unreadableCode(abs);
         if (code) unreadable.push([abs, code]);
       }
     }
     this.notePart(run, 'metrics', dir, listing, unreadable);
     return out;
+  }
+
+  /** The latest point of one metric file (cached); null when the file could not be opened, undefined when it has no point. */
+  private latest(run: KeyOwner, key: string, abs: string, runId: string | undefined): Metric | undefined | null {
+    let read = false;
+    const m = this.latestCache.get(abs, (text) => {
+      read = true;
+      const r = latestMetric(text, { key, kind: 'run', runId });
+      if (r.badLines) this.report({ path: abs, message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.`, runId: run.runId, experimentId: path.basename(run.expDir), effect: 'partial' });
+      else this.clearProblem(abs);
+      return r.value;
+    });
+    if (m) return m.key === key && m.runId === runId ? m : { ...m, key, runId };
+    // not a cache hit and not parsed: the file could not be opened (an empty file parses to undefined)
+    return read ? undefined : null;
+  }
+
+  /**
+   * Only `keys` of a run's params, metrics and tags, each read from its own file without listing
+   * the folders: what filtering and sorting need. The caller has checked (directKeySegments,
+   * namesAreCaseSensitive) that the file found is the key a listing would find; what cannot be read
+   * is left out, as a listing leaves it out (and reports it when the run is loaded in full).
+   */
+  loadKeys(run: KeyOwner, keys: DirectKeys): RunParts {
+    const parts: RunParts = { params: [], metrics: [], tags: [] };
+    for (const part of ['params', 'metrics', 'tags'] as const) for (const [key, segs] of keys[part]) this.loadKey(run, part, key, segs, parts);
+    return parts;
+  }
+
+  /** Adds one key of a run to `into` (whose params, metrics, tags are set) when the run has it; see loadKeys. */
+  loadKey(run: KeyOwner, part: RunPart, key: string, segs: readonly string[], into: RunParts): void {
+    const file = keyFile(run.dir, part, segs);
+    if (part === 'metrics') {
+      const m = this.latest(run, key, file, run.metricsCarryRunId ? run.runId : undefined);
+      if (m) into.metrics!.push(m);
+      return;
+    }
+    const v = part === 'params' ? readSmallFile(file) : this.tagValues.get(file, (t) => t);
+    if (v !== undefined) (part === 'params' ? into.params! : into.tags!).push({ key, value: v });
   }
 
   private yaml(p: string): YamlMap | undefined {

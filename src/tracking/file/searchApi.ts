@@ -11,4 +11,7 @@ export {
   compileRunFilter,
   compileRunOrderBy,
   filterNeeds,
+  parseRunFilter,
+  type FilterNeeds,
+  type ParsedRunFilter,
 } from '../search';

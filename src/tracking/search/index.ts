@@ -21,10 +21,11 @@
 //   case, a run-id rule it applies to dataset lists too); `run_id IN (...)` drops them as MLflow does.
 // * Duplicate order_by keys are accepted (the SQL store rejects them; the file store does not).
 
+import { RUN_NAME_TAG } from '../types';
 import { parseRunOrderBy } from './orderBy';
 import { parseRunFilter } from './runFilter';
 
-export { compileRunFilter, validateRunFilter, type RunFilterOptions } from './runFilter';
+export { compileRunFilter, parseRunFilter, validateRunFilter, type ParsedRunFilter, type RunFilterOptions } from './runFilter';
 export { compileRunOrderBy } from './orderBy';
 export { compileExperimentFilter, compileExperimentOrderBy } from './experimentFilter';
 export {
@@ -43,6 +44,11 @@ export interface FilterNeeds {
   metrics: boolean;
   tags: boolean;
   datasets: boolean;
+  /**
+   * The only keys of each part the query reads (filter and order_by), when known: a store may read
+   * just these. Absent for an invalid query (everything is needed then).
+   */
+  keys?: { params: string[]; metrics: string[]; tags: string[] };
 }
 
 /**
@@ -54,16 +60,21 @@ export interface FilterNeeds {
 export function filterNeeds(filter?: string, orderBy?: string[]): FilterNeeds {
   const all: FilterNeeds = { params: true, metrics: true, tags: true, datasets: true };
   try {
+    const keys = { params: new Set<string>(), metrics: new Set<string>(), tags: new Set<string>() };
     const needs: FilterNeeds = { params: false, metrics: false, tags: false, datasets: false };
     const f = parseRunFilter(filter);
     const o = parseRunOrderBy(orderBy);
-    for (const { entity } of [...f.entities, ...o.entities]) {
-      if (entity === 'metric') needs.metrics = true;
-      else if (entity === 'parameter') needs.params = true;
-      else if (entity === 'tag') needs.tags = true;
+    for (const { entity, key } of [...f.entities, ...o.entities]) {
+      if (entity === 'metric') keys.metrics.add(key);
+      else if (entity === 'parameter') keys.params.add(key);
+      else if (entity === 'tag') keys.tags.add(key);
       else if (entity === 'dataset') needs.datasets = true;
     }
-    if (f.entities.some((e) => e.entity === 'attribute' && e.key === 'run_name')) needs.tags = true;
+    if (f.entities.some((e) => e.entity === 'attribute' && e.key === 'run_name')) keys.tags.add(RUN_NAME_TAG);
+    needs.params = keys.params.size > 0;
+    needs.metrics = keys.metrics.size > 0;
+    needs.tags = keys.tags.size > 0;
+    needs.keys = { params: [...keys.params], metrics: [...keys.metrics], tags: [...keys.tags] };
     return needs;
   } catch {
     return all;

@@ -185,12 +185,14 @@ function compileComparison(c: Comparison, opts: RunFilterOptions): { pred: RunPr
 export interface ParsedRunFilter {
   predicate: RunPredicate;
   entities: { entity: RunEntity; key: string }[];
+  /** The AND-ed comparisons one by one, in filter order (predicate is all of them). */
+  comparisons: { pred: RunPredicate; entity: RunEntity; key: string }[];
 }
 
 export function parseRunFilter(filter: string | undefined, opts: RunFilterOptions = {}): ParsedRunFilter {
-  if (!filter || filter.trim() === '') return { predicate: () => true, entities: [] };
+  if (!filter || filter.trim() === '') return { predicate: () => true, entities: [], comparisons: [] };
   const comps = parseFilter(filter).map((c) => compileComparison(c, opts));
-  return { predicate: and(comps.map((c) => c.pred)), entities: comps.map(({ entity, key }) => ({ entity, key })) };
+  return { predicate: and(comps.map((c) => c.pred)), entities: comps.map(({ entity, key }) => ({ entity, key })), comparisons: comps };
 }
 
 /**

@@ -1,10 +1,10 @@
-// The columnar read of run metric files (parseMetricColumns) against the object read
-// (parseMetricHistory): the same points, bit for bit, and the same bad-line count, on hand-picked
+// The columnar read of run metric files (parseMetricColumns) and the object read from bytes
+// (parseRunMetricHistory) against the object read of the text (parseMetricHistory): the same points, bit for bit, and the same bad-line count, on hand-picked
 // lines, random junk, random doubles and every metric file of the real stores.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseMetricColumns, parseMetricHistory } from '../../../../src/tracking/file/metricFile';
+import { parseMetricColumns, parseMetricHistory, parseRunMetricHistory } from '../../../../src/tracking/file/metricFile';
 import { storePath, VERSIONS } from '../../../support/fixtures';
 
 function same(bytes: Buffer, label: string): void {
@@ -21,6 +21,11 @@ function same(bytes: Buffer, label: string): void {
       `${label}: point ${i}: ${got.map(String).join(' ')} ≠ ${want.map(String).join(' ')}`,
     );
   });
+  // the object read from bytes (getMetricHistory's) gives the very same Metric objects
+  for (const runId of [undefined, 'r1']) {
+    const ctx = { key: 'k', kind: 'run' as const, runId };
+    assert.deepEqual(parseRunMetricHistory(bytes, ctx), parseMetricHistory(bytes.toString('utf8'), ctx), `${label}: objects (runId ${runId})`);
+  }
 }
 
 const text = (s: string) => Buffer.from(s, 'utf8');

@@ -392,8 +392,21 @@ describe('filterNeeds', () => {
     ["tag.a = 'b' AND metric.m < 2 AND parameter.p LIKE 'x%' AND dataset.context = 'c'", undefined, { tags: true, metrics: true, params: true, datasets: true }],
   ];
   for (const [f, o, want] of cases) {
-    it(`${JSON.stringify(f)} ${JSON.stringify(o)}`, () => assert.deepEqual(filterNeeds(f, o), { ...none, ...want }));
+    it(`${JSON.stringify(f)} ${JSON.stringify(o)}`, () => {
+      const { keys, ...parts } = filterNeeds(f, o);
+      assert.deepEqual(parts, { ...none, ...want });
+      assert.ok(keys);
+    });
   }
+  it('lists the keys the filter and order_by read, once each', () => {
+    assert.deepEqual(filterNeeds("metrics.val_loss < 0.5 and params.optimizer = 'adam' and metrics.`val_loss` > 0", ['metrics.val_loss ASC', 'tags.team']).keys, {
+      params: ['optimizer'],
+      metrics: ['val_loss'],
+      tags: ['team'],
+    });
+    assert.deepEqual(filterNeeds("run_name = 'x'").keys, { params: [], metrics: [], tags: ['mlflow.runName'] });
+    assert.deepEqual(filterNeeds(undefined, ['metrics.`a/b c`']).keys, { params: [], metrics: ['a/b c'], tags: [] });
+  });
   it('needs everything (and never throws) for invalid input', () => {
     const all = { params: true, metrics: true, tags: true, datasets: true };
     assert.deepEqual(filterNeeds('metrics.acc >>> 1'), all);
