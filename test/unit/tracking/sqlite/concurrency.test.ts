@@ -1,14 +1,15 @@
 // A training process writes metrics and tags to a run (its own SQLite connection and locks, like
 // MLflow's) while the extension's store reads the run and writes to it (rename, set tag) 500 times:
 // no lost write on either side, never a torn read, no error, and PRAGMA integrity_check = ok after, in
-// both journal modes MLflow databases use (rollback journal, WAL). With MLFLOW_E2E_PYTHON, the writer
-// is also the real MLflow client. Needs node:sqlite.
+// both journal modes MLflow databases use (rollback journal, WAL). The same with the real MLflow client
+// as the writer: test/e2e/sqliteStore.test.ts. Needs node:sqlite.
 import * as assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { SqliteStore } from '../../../../src/tracking/sqlite';
 import { nodeSqlite } from '../../../../src/tracking/sqlite/nodeSqliteEngine';
 import { copyStore } from '../../../support/fixtures';
+import { sqliteRows } from '../../../support/sqliteRows';
 
 const RUN = '96c4b9c30fed4b0f8eb24a6fbbb4f592';
 const N = 500;
@@ -35,56 +36,29 @@ for (let i = 0; i < Number(n); i++) {
 db.close();
 `;
 
-const PY_WRITER = `
-import sys
-from mlflow.tracking import MlflowClient
-c = MlflowClient(tracking_uri="sqlite:///" + sys.argv[1])
-run, n = sys.argv[2], int(sys.argv[3])
-for i in range(n):
-    c.log_metric(run, "conc", i / 10, step=i)
-    c.set_tag(run, "writer." + str(i), str(i))
-`;
-
 function exited(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
 }
 
-function check(file: string, sql: string, params: (string | number)[] = []): unknown[][] {
-  const db = new (nodeSqlite()!.DatabaseSync)(file);
-  try {
-    const st = db.prepare(sql);
-    st.setReturnArrays!(true);
-    return st.all(...params) as unknown[][];
-  } finally {
-    db.close();
-  }
-}
-
 // Registered only where node:sqlite exists: `npm test`'s node24 suite runs it under Node 24.
 if (nodeSqlite()) describe('SqliteStore with a concurrent writer process', function () {
   this.timeout(180_000);
 
-  const cases: { name: string; wal: boolean; writer: 'node' | 'mlflow' }[] = [
-    { name: 'rollback journal, node:sqlite writer', wal: false, writer: 'node' },
-    { name: 'WAL, node:sqlite writer', wal: true, writer: 'node' },
-    { name: 'rollback journal, real MLflow client writer', wal: false, writer: 'mlflow' },
+  const cases: { name: string; wal: boolean }[] = [
+    { name: 'rollback journal, node:sqlite writer', wal: false },
+    { name: 'WAL, node:sqlite writer', wal: true },
   ];
   for (const c of cases) {
-    it(`${c.name}: ${N} reads and writes each side, nothing lost, nothing torn`, async function () {
-      const python = process.env.MLFLOW_E2E_PYTHON;
-      if (c.writer === 'mlflow' && !python) this.skip();
+    it(`${c.name}: ${N} reads and writes each side, nothing lost, nothing torn`, async () => {
       const copy = copyStore('v3', 'server');
       const file = path.join(copy.dir, 'mlflow.db');
       let store: SqliteStore | undefined;
       try {
-        if (c.wal) check(file, 'PRAGMA journal_mode = WAL');
+        if (c.wal) sqliteRows(file, 'PRAGMA journal_mode = WAL');
         store = await SqliteStore.open(file, { engine: 'node:sqlite' });
-        const child =
-          c.writer === 'node'
-            ? spawn(process.execPath, ['-e', NODE_WRITER, file, RUN, String(N)], { stdio: ['ignore', 'ignore', 'pipe'] })
-            : spawn(python!, ['-c', PY_WRITER, file, RUN, String(N)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, ['-e', NODE_WRITER, file, RUN, String(N)], { stdio: ['ignore', 'ignore', 'pipe'] });
         const done = exited(child);
         let torn = 0;
         let seenWrites = 0;
@@ -94,8 +68,8 @@ if (nodeSqlite()) describe('SqliteStore with a concurrent writer process', funct
           const run = await store.getRun(RUN);
           const progress = run.data.tags.find((t) => t.key === 'writer.progress')?.value;
           const latest = run.data.metrics.find((m) => m.key === 'conc');
-          if (c.writer === 'node' && (progress === undefined) !== (latest === undefined)) torn++;
-          if (c.writer === 'node' && latest && progress !== undefined && String(latest.step) !== progress) torn++;
+          if ((progress === undefined) !== (latest === undefined)) torn++;
+          if (latest && progress !== undefined && String(latest.step) !== progress) torn++;
           if (latest) seenWrites++;
         }
         const { code, stderr } = await done;
@@ -103,18 +77,18 @@ if (nodeSqlite()) describe('SqliteStore with a concurrent writer process', funct
         assert.equal(torn, 0, 'reads saw half of a writer transaction');
         assert.ok(seenWrites > 0, "the store's reads saw the writer's commits while it ran");
         // nothing lost on either side
-        const points = check(file, "SELECT step FROM metrics WHERE run_uuid = ? AND key = 'conc' ORDER BY step", [RUN]).map((r) => Number(r[0]));
+        const points = sqliteRows(file, "SELECT step FROM metrics WHERE run_uuid = ? AND key = 'conc' ORDER BY step", [RUN]).map((r) => Number(r[0]));
         assert.deepEqual(points, Array.from({ length: N }, (_, i) => i));
-        const tags = new Map(check(file, 'SELECT key, value FROM tags WHERE run_uuid = ?', [RUN]).map((r) => [String(r[0]), String(r[1])]));
+        const tags = new Map(sqliteRows(file, 'SELECT key, value FROM tags WHERE run_uuid = ?', [RUN]).map((r) => [String(r[0]), String(r[1])]));
         for (let i = 0; i < N; i++) {
           assert.equal(tags.get(`writer.${i}`), String(i), `writer tag ${i}`);
           if (i % 2 === 1) assert.equal(tags.get(`ext.${i}`), String(i), `extension tag ${i}`);
         }
         const last = `ext-name-${N - 2}`;
         assert.equal(tags.get('mlflow.runName'), last);
-        assert.deepEqual(check(file, 'SELECT name FROM runs WHERE run_uuid = ?', [RUN]), [[last]]);
+        assert.deepEqual(sqliteRows(file, 'SELECT name FROM runs WHERE run_uuid = ?', [RUN]), [[last]]);
         assert.equal((await store.getRun(RUN)).data.metrics.find((m) => m.key === 'conc')?.step, N - 1);
-        assert.deepEqual(check(file, 'PRAGMA integrity_check'), [['ok']]);
+        assert.deepEqual(sqliteRows(file, 'PRAGMA integrity_check'), [['ok']]);
       } finally {
         store?.dispose();
         copy.cleanup();
