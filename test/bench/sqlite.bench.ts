@@ -27,7 +27,7 @@ const FILTER_ORDER = ['metrics.val_loss ASC'];
 
 // Issue 14's side-by-side figures for MLflow 3.6's client on the 62 MB store (open + query, seconds).
 const MLFLOW_ISSUE14 = { first100: 0.964, filtered: 1.227, all: 7.308, history: 6.337 };
-// ../shared/mlflow/timings/TABLE.md, "sqlite v3" (a warm client, median of 3, seconds).
+// MLflow 3.6's recorded timings (test/bench/recorded-timings.md, "sqlite v3": a warm client, median of 3, seconds).
 const MLFLOW_TABLE = { first100: 0.056, filtered: 0.866, all: 4.868, history: 2.51 };
 
 interface Line {
