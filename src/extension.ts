@@ -45,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     experiments,
     models,
     experimentsView,
+    experimentsView.onDidExpandElement((e) => experiments.setExpanded(e.element, true)),
+    experimentsView.onDidCollapseElement((e) => experiments.setExpanded(e.element, false)),
     modelsView,
     new StoreStatusBar(connections),
     ArtifactFileSystem.register(connections),

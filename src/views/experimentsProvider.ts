@@ -9,6 +9,7 @@ import { collectPages } from '../tracking/paging';
 import { buildRunForest } from './runForest';
 import { RunList } from './runList';
 import { toTreeItem } from './treeItems';
+import { ExpansionMemory } from './expansionMemory';
 
 /** What the explorer reads of a store's problem reports (see FileStore.problems). */
 interface RunProblem {
@@ -41,6 +42,7 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
   private query: RunQuery = {};
   private showDeleted = false;
   private readonly subs: vscode.Disposable[] = [];
+  private readonly expanded: ExpansionMemory;
 
   constructor(
     private readonly connections: Connections,
@@ -49,6 +51,7 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     private readonly state?: vscode.Memento,
   ) {
     this.query = parseRunQuery(state?.get(RUN_QUERY_KEY));
+    this.expanded = new ExpansionMemory(state);
     this.subs.push(
       connections.onDidChange((c) => {
         if (c) this.clear(c);
@@ -67,6 +70,11 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     void this.state?.update(RUN_QUERY_KEY, q.filter || q.orderBy?.length ? q : undefined);
     this.lists.clear();
     this.changed.fire(undefined);
+  }
+
+  /** Called from the tree view's expand/collapse events; remembered nodes are built expanded after a reload. */
+  setExpanded(node: Node, expanded: boolean): void {
+    this.expanded.set(node.id, expanded);
   }
 
   setShowDeleted(v: boolean): void {
@@ -103,7 +111,11 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
       http: kind === 'rest',
       groupCount: node.type === 'group' ? groupCount(node, settings.showSystemTags) : undefined,
     };
-    return toTreeItem(node, ctx);
+    const item = toTreeItem(node, ctx);
+    if (item.collapsibleState === vscode.TreeItemCollapsibleState.Collapsed && this.expanded.has(node.id)) {
+      item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+    }
+    return item;
   }
 
   getParent(node: Node): Node | undefined {

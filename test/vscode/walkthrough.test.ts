@@ -188,4 +188,40 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
     assert.ok(!cleared.runQuery.filter && !cleared.runQuery.orderBy, 'a cleared filter stays cleared');
     cleared.dispose();
   });
+
+  it('10: expanded experiments, runs and groups come back expanded when the tree is rebuilt (kept per workspace)', async () => {
+    const a = await api();
+    const C = vscode.TreeItemCollapsibleState;
+    const exp = await childByLabel(a, undefined, 'iris-classification');
+    const run = await childByLabel(a, exp, 'tuned-logreg');
+    const group = await childByLabel(a, run, 'Parameters');
+    const other = await childByLabel(a, exp, 'baseline-logreg');
+    // Expanding in the view itself goes through the TreeView's expand events that activate() wires up.
+    await vscode.commands.executeCommand('mlflow.experiments.focus').then(undefined, () => undefined);
+    await a.services.experimentsView.reveal(exp, { expand: true, select: false, focus: false });
+    const rebuilt = () => new ExperimentsProvider(a.services.connections, a.services.log, a.services.context.workspaceState);
+    await waitFor('the expanded experiment remembered', () => {
+      const p = rebuilt();
+      const state = p.getTreeItem(exp).collapsibleState;
+      p.dispose();
+      return state === C.Expanded || undefined;
+    });
+    // The events call setExpanded; a run and a group expanded the same way.
+    a.services.experiments.setExpanded(run, true);
+    a.services.experiments.setExpanded(group, true);
+    try {
+      const again = rebuilt();
+      assert.equal(again.getTreeItem(exp).collapsibleState, C.Expanded, 'experiment');
+      assert.equal(again.getTreeItem(run).collapsibleState, C.Expanded, 'run');
+      assert.equal(again.getTreeItem(group).collapsibleState, C.Expanded, 'group');
+      assert.equal(again.getTreeItem(other).collapsibleState, C.Collapsed, 'a run never expanded stays collapsed');
+      again.dispose();
+    } finally {
+      for (const n of [group, run, exp]) a.services.experiments.setExpanded(n, false);
+    }
+    const collapsed = rebuilt();
+    assert.equal(collapsed.getTreeItem(run).collapsibleState, C.Collapsed, 'a collapsed run stays collapsed');
+    assert.equal(collapsed.getTreeItem(exp).collapsibleState, C.Collapsed, 'a collapsed experiment stays collapsed');
+    collapsed.dispose();
+  });
 });
