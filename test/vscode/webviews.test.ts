@@ -141,6 +141,40 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
     assert.strictEqual(lines[0], 'run_id,run_name,key,step,timestamp,value');
     assert.strictEqual(lines.length, 10_001, 'every point, not the sampled ones');
   });
+
+  it('confirms a PNG and a CSV export with "Saved … to …", offering Open and Reveal', async () => {
+    const c = await vscode.commands.executeCommand<PlotsPanel>('mlflow.plotMetric', { connKey, runIds: [LONG], keys: ['train/loss'] });
+    await waitFor('plotInit', () => posted(c, 'plotInit'));
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'mlflow-export-'));
+    let target = '';
+    const shown: { message: string; items: unknown[] }[] = [];
+    const w = vscode.window as unknown as { showSaveDialog: unknown; showInformationMessage: unknown };
+    const origSave = w.showSaveDialog;
+    const origInfo = w.showInformationMessage;
+    w.showSaveDialog = async () => vscode.Uri.file(target);
+    w.showInformationMessage = async (message: string, ...items: unknown[]) => {
+      shown.push({ message, items });
+      return undefined;
+    };
+    const send = (m: WebviewToHost) => (c as unknown as { handle(m: WebviewToHost): Promise<void> }).handle(m);
+    try {
+      target = path.join(dir, 'chart.png');
+      const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+      await send({ type: 'exportPng', name: 'train/loss', data: png });
+      const p = await waitFor('PNG confirmation', () => shown.find((x) => x.message.startsWith('Saved the chart to ')));
+      assert.ok(p.message.includes('chart.png'), p.message);
+      assert.deepStrictEqual(p.items, ['Open', 'Reveal']);
+      assert.ok(fs.existsSync(target), 'the PNG was written');
+
+      target = path.join(dir, 'loss.csv');
+      await send({ type: 'exportCsv', keys: ['train/loss'] });
+      const csv = await waitFor('CSV confirmation', () => shown.find((x) => /^Saved 10000 points to .*loss\.csv\.$/.test(x.message)));
+      assert.deepStrictEqual(csv.items, ['Open', 'Reveal']);
+    } finally {
+      w.showSaveDialog = origSave;
+      w.showInformationMessage = origInfo;
+    }
+  });
 });
 
 describe('webviews: live plots of a RUNNING run', function () {
