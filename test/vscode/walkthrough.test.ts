@@ -9,6 +9,8 @@ import type { PanelController } from '../../src/webviews/panel';
 import type { NodeOf } from '../../src/views/nodes';
 import type { ModelNode } from '../../src/views/modelsProvider';
 import { ExperimentsProvider } from '../../src/views/experimentsProvider';
+import { StoreStatusBar } from '../../src/statusBar';
+import type { Connections } from '../../src/connection/connections';
 import type { Run } from '../../src/tracking/types';
 import { TEST_PROMPTER, type Prompter } from '../../src/models/prompter';
 import { storePath } from '../support/fixtures';
@@ -223,5 +225,23 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
     assert.equal(collapsed.getTreeItem(run).collapsibleState, C.Collapsed, 'a collapsed run stays collapsed');
     assert.equal(collapsed.getTreeItem(exp).collapsibleState, C.Collapsed, 'a collapsed experiment stays collapsed');
     collapsed.dispose();
+  });
+
+  it("10: the empty-store status bar's accessible label is plain text (no &nbsp; or markup)", () => {
+    const changed = new vscode.EventEmitter<void>();
+    const reason = 'No MLflow tracking store was found in this workspace.';
+    // Only the state the status bar reads: a connection that found no store.
+    const connections = { active: () => ({ state: { name: 'noStore', reason } }), onDidChange: changed.event } as unknown as Connections;
+    const bar = new StoreStatusBar(connections);
+    try {
+      const item = (bar as unknown as { item: vscode.StatusBarItem }).item;
+      const spoken = item.accessibilityInformation?.label ?? '';
+      assert.ok(spoken.includes(reason), spoken);
+      assert.ok(!/&nbsp;|&#|<[a-z/]|\*\*|\$\(/i.test(spoken), `markup in the spoken label: ${spoken}`);
+      assert.ok(String((item.tooltip as vscode.MarkdownString).value).includes('tracking'), 'the tooltip still says what is wrong');
+    } finally {
+      bar.dispose();
+      changed.dispose();
+    }
   });
 });
