@@ -8,24 +8,9 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { childByLabel, api, waitFor } from '../vscode/helpers';
+import { childByLabel, api, filesUnder, waitFor } from '../vscode/helpers';
 import { py, real } from './support/real';
 import { answer } from './support/ui';
-
-function walk(dir: string, out: string[] = []): string[] {
-  let entries: fs.Dirent[] = [];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
 
 describe('e2e: basic auth on a live server', function () {
   this.timeout(240000);
@@ -104,7 +89,7 @@ describe('e2e: basic auth on a live server', function () {
     for (const n of needles) assert.ok(!settings.includes(n), 'secret in the mlflow settings');
     const ud = process.env.MLFLOW_TEST_USER_DATA_DIR;
     assert.ok(ud, 'the harness names the user data folder');
-    const files = [...walk(ud), ...walk(vscode.workspace.workspaceFolders![0].uri.fsPath)];
+    const files = [...filesUnder(ud), ...filesUnder(vscode.workspace.workspaceFolders![0].uri.fsPath)];
     const hits: string[] = [];
     for (const f of files) {
       let buf: Buffer;

@@ -72,3 +72,19 @@ export async function childByLabel(a: MlflowExtensionApi, parent: Node | undefin
   assert.ok(found, `no child "${text}" among: ${kids.map((k) => label(k, a)).join(', ')}`);
   return found;
 }
+
+/** Every file below dir (none when it cannot be read). */
+export function filesUnder(dir: string, out: string[] = []): string[] {
+  let entries: fs.Dirent[] = [];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) filesUnder(p, out);
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}

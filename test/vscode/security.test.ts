@@ -17,7 +17,7 @@ import type { Node } from '../../src/views/nodes';
 import type { PanelController } from '../../src/webviews/panel';
 import { HOSTILE, writeHostileStore, type HostileStore } from '../support/hostileStore';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
-import { api, copyToTemp, fakeMlflowCli, useTrackingUri, waitFor } from './helpers';
+import { api, copyToTemp, fakeMlflowCli, filesUnder, useTrackingUri, waitFor } from './helpers';
 
 // ---- fixtures -----------------------------------------------------------------------------------------------------
 
@@ -89,24 +89,9 @@ async function allNodes(a: Awaited<ReturnType<typeof api>>, depth: number, paren
   return out;
 }
 
-function walk(dir: string, out: string[] = []): string[] {
-  let entries: fs.Dirent[] = [];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
-
 function hashDir(dir: string): Record<string, string> {
   const h: Record<string, string> = {};
-  for (const f of walk(dir)) h[path.relative(dir, f)] = crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+  for (const f of filesUnder(dir)) h[path.relative(dir, f)] = crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
   return h;
 }
 
@@ -468,7 +453,7 @@ describe('security', function () {
       const b64 = (s: string) => Buffer.from(s).toString('base64');
       const needles = [RIGHT, WRONG, TOKEN, b64(`admin:${RIGHT}`), b64(`admin:${WRONG}`)];
       const hits: string[] = [];
-      const files = [...(ud ? walk(ud) : []), ...walk(vscode.workspace.workspaceFolders![0].uri.fsPath)];
+      const files = [...(ud ? filesUnder(ud) : []), ...filesUnder(vscode.workspace.workspaceFolders![0].uri.fsPath)];
       for (const f of files) {
         let buf: Buffer;
         try {
