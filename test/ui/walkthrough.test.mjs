@@ -67,13 +67,17 @@ test('#1 Filter Runs…: what was typed is what gets validated, not the previous
   const { wb } = ctx;
   await wb.openView('MLflow');
   await expand('mnist-cnn');
+  // each step waits for its own quick input's title: on a slow machine the palette is still open when the next one is typed into
+  const title = (t) => wb.page.locator('.quick-input-widget .quick-input-title', { hasText: t }).waitFor({ timeout: 10000 });
   await wb.runCommand('MLflow: Filter Runs…');
+  await title(/^Filter Runs \(MLflow search syntax\)$/);
   await wb.pickItem('Type a filter…');
+  await title(/^Filter Runs$/);
   await wb.answerInput("attributes.status = 'FAILED'");
   await row('lr-sweep').waitFor({ timeout: 20000 });
   await wb.runCommand('MLflow: Filter Runs…');
   const input = wb.page.locator('.quick-input-widget input');
-  await wb.page.locator('.quick-input-widget .monaco-list-row').first().waitFor();
+  await title(/^Filter Runs \(MLflow search syntax\)$/);
   await input.pressSequentially('metrics.val_loss <<< 1');
   await wb.page.keyboard.press('Enter');
   await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: /^Filter Runs$/ }).waitFor({ timeout: 10000 });
@@ -86,6 +90,12 @@ test('#1 Filter Runs…: what was typed is what gets validated, not the previous
   await wb.page.keyboard.press('Escape');
   await wb.runCommand('MLflow: Clear Run Filter');
 }));
+
+/** The later tests need every run listed, whatever an earlier test left behind. */
+async function showAllRuns() {
+  await ctx.wb.page.keyboard.press('Escape');
+  await ctx.wb.runCommand('MLflow: Clear Run Filter');
+}
 
 test('#2 Open Latest Run lenses name the run start_run names', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
@@ -100,6 +110,7 @@ test('#2 Open Latest Run lenses name the run start_run names', T, shotOnFail(ctx
 
 test('#8 #7 plots: axis titles, whole-step ticks, a NaN/±∞ legend, "no point here"; series reach 3:1 in dark, light and high contrast', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
+  await showAllRuns();
   await wb.runCommand('View: Close All Editors');
   await wb.openView('MLflow');
   await expand('mnist-cnn');
@@ -144,6 +155,7 @@ test('#8 #7 plots: axis titles, whole-step ticks, a NaN/±∞ legend, "no point 
 
 test('#11 the demo: the live run draws one curve; the registered model opens as an MLmodel summary', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
+  await showAllRuns();
   await wb.runCommand('View: Close All Editors');
   const store = path.join(ctx.cs.workspace, 'mlruns');
   const { appendLivePoint } = await import('../../scripts/demo-store.mjs');
