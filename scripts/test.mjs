@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // npm test: runs the suites in order and ends with ONE plain line "N passed, N failed[, N skipped]".
 //
-//   node scripts/test.mjs                 all suites: unit, typecheck, vscode, ui
+//   node scripts/test.mjs                 all suites: unit, node24, typecheck, lint, vscode, ui
 //   node scripts/test.mjs unit vscode     only these (in the canonical order)
 //
 // unit       mocha (.mocharc.json: test/unit/**/*.test.ts via tsx), exact counts via a summary reporter
 // node24     the SQLite store's unit tests again under code-server's Node 24 (CS_HOME), where node:sqlite
 //            exists: conformance, writes and concurrency on the engine VS Code hosts with Node 22.13+ use
 // typecheck  tsc -p . --noEmit; counts as one test
+// lint       eslint (eslint.config.mjs) and scripts/unused-exports.mjs; one test each
 // vscode     build, then mocha INSIDE code-server's real extension host (test/harness/ext-host.js)
 // ui         build + package dist/mlflow-vscode.vsix if missing/stale, then node --test test/ui/*.test.mjs
 //            (Playwright + Debian chromium against code-server; screenshots in shots/)
@@ -25,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NODE = process.execPath;
-const SUITES = ['unit', 'node24', 'typecheck', 'vscode', 'ui'];
+const SUITES = ['unit', 'node24', 'typecheck', 'lint', 'vscode', 'ui'];
 const MIN = 60_000;
 const ON_CI = /^(1|true)$/i.test(process.env.CI ?? '');
 const CS_HOME = process.env.CS_HOME || path.join(ROOT, '.vscode-test', 'code-server');
@@ -156,6 +157,20 @@ const suites = {
     const code = await run(NODE, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.', '--noEmit'], { label: 'tsc', timeout: 10 * MIN });
     if (code === 0) console.log('tsc: no errors');
     return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0, note: `tsc exited ${code}` };
+  },
+
+  async lint() {
+    const checks = [
+      ['eslint', [path.join(ROOT, 'node_modules/eslint/bin/eslint.js'), '.']],
+      ['unused exports', [path.join(ROOT, 'scripts/unused-exports.mjs')]],
+    ];
+    const failed = [];
+    for (const [label, argv] of checks) {
+      const code = await run(NODE, argv, { label, timeout: 10 * MIN });
+      if (code === 0) console.log(`${label}: no problems`);
+      else failed.push(`${label} exited ${code}`);
+    }
+    return { passed: checks.length - failed.length, failed: failed.length, skipped: 0, note: failed.join('; ') || undefined };
   },
 
   async vscode() {

@@ -680,7 +680,6 @@ export function parseDuration(text: string): number | undefined {
 export const ENV_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 // Control characters other than tab; NUL can never be passed in argv.
-// eslint-disable-next-line no-control-regex
 const CONTROL_RE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 export interface ValueCheck {

@@ -53,9 +53,7 @@ const SAFE_PWSH = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const SAFE_CMD = /^[A-Za-z0-9_@+:,./=\\-]+$/;
 const SAFE_CMD_PROGRAM = /^[A-Za-z0-9_+:./\\-]+$/;
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL_G = /[\u0000-\u001f\u007f]/g;
 
 function hasLoneSurrogate(s: string): boolean {

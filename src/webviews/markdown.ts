@@ -12,7 +12,6 @@ export function escapeHtml(s: string): string {
 /** The URL when it is an absolute http(s) URL without control characters, else undefined. */
 export function safeHref(raw: string): string | undefined {
   const url = raw.trim();
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\s]/.test(url)) return undefined;
   if (!/^https?:\/\//i.test(url)) return undefined;
   try {

@@ -12,9 +12,7 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LIMIT_MS = 50;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { isInstalled, INSTALL_HINT } = require('../harness/codeserver.js') as { isInstalled(): boolean; INSTALL_HINT: string };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runExtensionTests } = require('../harness/ext-host.js') as {
   runExtensionTests(o: object): Promise<{ code: number; failed: number; failedTests: { title: string; error: string }[] }>;
 };

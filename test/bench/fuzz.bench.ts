@@ -367,7 +367,6 @@ const rowSeeds: RowSeeds = { runs: [], metrics: [], experiments: [], versions: [
 const rowTables = ['runs', 'metrics', 'experiments', 'versions', 'logged'] as const;
 
 async function loadRows(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const init = require('sql.js') as () => Promise<{ Database: new (d: Uint8Array) => { exec(sql: string): { values: unknown[][] }[]; close(): void } }>;
   const SQL = await init();
   for (const f of walk(STORES, (p) => p.endsWith('.db'))) {

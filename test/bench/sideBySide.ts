@@ -140,7 +140,6 @@ export async function prepareOurChild(): Promise<string[]> {
   const src = path.join(__dirname, 'ourChild.ts');
   const out = path.join(PROJECT, '.bench', 'ourChild.js');
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const esbuild = require('esbuild') as typeof import('esbuild');
     await esbuild.build({ entryPoints: [src], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['sql.js'], logLevel: 'error', absWorkingDir: PROJECT });
     return [out];

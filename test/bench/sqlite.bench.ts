@@ -12,6 +12,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { SqliteStore } from '../../src/tracking/sqlite';
 import { nodeSqlite } from '../../src/tracking/sqlite/nodeSqliteEngine';
@@ -87,7 +88,7 @@ async function measure<T>(f: () => Promise<T>): Promise<{ cold: number; median: 
 
 const load = () => {
   try {
-    return `load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${require('node:os').cpus().length} cores`;
+    return `load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${os.cpus().length} cores`;
   } catch {
     return '';
   }

@@ -200,7 +200,6 @@ interface SqlDb {
 
 async function openSqlite(file: string): Promise<SqlDb | undefined> {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const init = require('sql.js') as (cfg?: unknown) => Promise<{ Database: new (data: Uint8Array) => SqlDb }>;
     sqlPromise ??= init();
     const SQL = (await sqlPromise) as { Database: new (data: Uint8Array) => SqlDb };

@@ -3,6 +3,7 @@
 // history holds the messages both ways: the tests assert on what was posted and what came back.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PanelController } from '../../src/webviews/panel';
@@ -129,7 +130,7 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
   it('exports the full history as CSV through a save dialog (stubbed)', async () => {
     const c = await vscode.commands.executeCommand<PlotsPanel>('mlflow.plotMetric', { connKey, runIds: [LONG], keys: ['train/loss'] });
     await waitFor('plotInit', () => posted(c, 'plotInit'));
-    const out = path.join(fs.mkdtempSync(path.join(require('os').tmpdir(), 'mlflow-csv-')), 'loss.csv');
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-csv-')), 'loss.csv');
     const orig = vscode.window.showSaveDialog;
     (vscode.window as { showSaveDialog: unknown }).showSaveDialog = async () => vscode.Uri.file(out);
     try {
@@ -145,7 +146,7 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
   it('confirms a PNG and a CSV export with "Saved … to …", offering Open and Reveal', async () => {
     const c = await vscode.commands.executeCommand<PlotsPanel>('mlflow.plotMetric', { connKey, runIds: [LONG], keys: ['train/loss'] });
     await waitFor('plotInit', () => posted(c, 'plotInit'));
-    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'mlflow-export-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-export-'));
     let target = '';
     const shown: { message: string; items: unknown[] }[] = [];
     const w = vscode.window as unknown as { showSaveDialog: unknown; showInformationMessage: unknown };

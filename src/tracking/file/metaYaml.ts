@@ -121,7 +121,6 @@ export function yamlScalar(value: string | number | null): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value);
   const s = value;
   // control characters / line breaks -> double-quoted with JSON escapes (a subset of YAML's)
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(s)) return JSON.stringify(s);
   const plainOk =
     s.length > 0 &&

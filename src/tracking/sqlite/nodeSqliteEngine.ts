@@ -24,7 +24,6 @@ let loaded: NodeSqlite | null | undefined;
 export function nodeSqlite(): NodeSqlite | undefined {
   if (loaded === undefined) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       loaded = require('node:sqlite') as NodeSqlite;
     } catch {
       loaded = null;

@@ -23,7 +23,6 @@ export function loadSqlJs(wasmPath = defaultWasmPath()): Promise<SqlJsStatic> {
   if (!p) {
     p = (async () => {
       const wasmBinary = await fs.promises.readFile(wasmPath);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const init = require('sql.js') as (config?: Record<string, unknown>) => Promise<SqlJsStatic>;
       return init({ wasmBinary: new Uint8Array(wasmBinary.buffer, wasmBinary.byteOffset, wasmBinary.byteLength) });
     })();
