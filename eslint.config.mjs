@@ -102,6 +102,10 @@ export default tseslint.config(
       // Messages of failed assertions print tree-item labels and answers as they come.
       '@typescript-eslint/no-base-to-string': 'off',
       '@typescript-eslint/restrict-template-expressions': 'off',
+      // Fake servers take async request handlers; failures re-thrown as they were caught.
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/only-throw-error': 'off',
+      '@typescript-eslint/prefer-promise-reject-errors': 'off',
       // Bench and harness helpers (plain .js without types, esbuild) load on demand.
       '@typescript-eslint/no-require-imports': ['error', { allow: ['^node:sqlite$', '^sql\\.js$', '^esbuild$', '/harness/[^/]+\\.js$'] }],
     },

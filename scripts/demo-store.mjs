@@ -1,7 +1,6 @@
 // Writes the demo workspace's MLflow store: an `mlruns` folder in the layout MLflow 3.x writes
 // (meta.yaml key order, integer statuses, one file per param/tag, `<ts> <value> <step>` metric lines,
 // a registry under mlruns/models), plus a training script that uses MLflow. Deterministic data.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,7 +74,7 @@ function crc32(buf) {
   return ~c >>> 0;
 }
 
-function confusionPng(r) {
+function confusionPng() {
   const cells = [[48, 2, 0], [3, 41, 6], [0, 5, 45]];
   return png(180, 180, (x, y) => {
     const i = Math.min(2, Math.floor(y / 60));
@@ -247,7 +246,7 @@ export function writeDemoStore(workspace, { now = Date.now() } = {}) {
             val_accuracy: curve(r, 30, { start: 0.3, end: 0.93 + 0.062 * quality, noise: 0.004, t0 }),
           },
       tags: diverged ? { error: 'loss became NaN at step 6' } : {},
-      artifacts: diverged ? { 'stderr.log': 'RuntimeError: loss is NaN\n' } : { 'confusion_matrix.png': confusionPng(r), 'metrics.json': JSON.stringify({ lr, val_accuracy: 0.93 + 0.062 * quality }, null, 2) + '\n' },
+      artifacts: diverged ? { 'stderr.log': 'RuntimeError: loss is NaN\n' } : { 'confusion_matrix.png': confusionPng(), 'metrics.json': JSON.stringify({ lr, val_accuracy: 0.93 + 0.062 * quality }, null, 2) + '\n' },
     });
   });
   const liveStart = now - 20 * 60000;

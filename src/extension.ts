@@ -77,7 +77,7 @@ function autoRefresh(s: Services): vscode.Disposable {
     timer = undefined;
     const seconds = readSettings().autoRefreshInterval;
     if (seconds <= 0 || !s.experimentsView.visible) return;
-    timer = setTimeout(async () => {
+    const tick = async () => {
       if (!busy) {
         busy = true;
         try {
@@ -89,7 +89,8 @@ function autoRefresh(s: Services): vscode.Disposable {
         }
       }
       schedule();
-    }, seconds * 1000);
+    };
+    timer = setTimeout(() => void tick(), seconds * 1000);
   };
   const subs = [
     s.experimentsView.onDidChangeVisibility(schedule),
@@ -98,7 +99,7 @@ function autoRefresh(s: Services): vscode.Disposable {
   schedule();
   return new vscode.Disposable(() => {
     if (timer) clearTimeout(timer);
-    subs.forEach((d) => d.dispose());
+    for (const d of subs) d.dispose();
   });
 }
 

@@ -1,5 +1,6 @@
-// Pure: a summary of an `MLmodel` file (SPEC §6.1) for the model panel: flavors, signature,
-// input example, environment files. No `vscode` import.
+// Pure: a summary of an `MLmodel` file (the YAML that mlflow/models/model.py writes at a model's root; signature
+// columns as mlflow/types/schema.py encodes them) for the model panel: flavors, signature, input example,
+// environment files. No `vscode` import.
 import * as yaml from 'js-yaml';
 
 export interface SignatureField {
@@ -34,7 +35,7 @@ export interface MlmodelSummary {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v as number | boolean | bigint));
 
 /** A readable type for one column/tensor/param spec of an MLflow signature. */
 export function describeType(spec: unknown): string {

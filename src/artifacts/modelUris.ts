@@ -1,5 +1,6 @@
-// Pure: the model URIs (SPEC §6.2) of registry versions, aliases, logged models and run artifact
-// folders, for "Copy Model URI", Serve and Predict. No `vscode` import.
+// Pure: the model URIs (models:/<name>/<version>, models:/<name>@<alias>, models:/<model_id>, runs:/<run_id>/<path>,
+// the schemes mlflow/store/artifact/utils/models.py parses) of registry versions, aliases, logged models and run
+// artifact folders, for "Copy Model URI", Serve and Predict. No `vscode` import.
 import type { ArtifactOwner, ModelVersion, RegisteredModel } from '../tracking/types';
 
 export interface ModelUriChoice {

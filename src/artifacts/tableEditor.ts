@@ -59,6 +59,6 @@ export class TableEditorProvider implements vscode.CustomReadonlyEditorProvider 
           break;
       }
     });
-    panel.onDidDispose(() => sub.dispose());
+    panel.onDidDispose(() => { sub.dispose(); });
   }
 }

@@ -19,6 +19,7 @@ import {
   optionArgs,
   optionAvailable,
   resolveSpec,
+  scalarText,
 } from './options';
 import { MlflowMajor, MlflowVersion, majorOf, parseVersionString } from './version';
 
@@ -255,7 +256,7 @@ function resolveVersion(v: MlflowVersion | string | undefined, issues: CliIssue[
   if (v === undefined) return { major: 'v3' };
   const parsed = typeof v === 'string' ? parseVersionString(v) : v;
   if (!parsed) {
-    issues.push({ severity: 'warning', code: 'version-unknown', message: `Could not read the MLflow version "${String(v)}"; assuming MLflow 3.` });
+    issues.push({ severity: 'warning', code: 'version-unknown', message: `Could not read the MLflow version "${typeof v === 'string' ? v : v.raw}"; assuming MLflow 3.` });
     return { major: 'v3' };
   }
   if (parsed.major < 2) {
@@ -318,7 +319,7 @@ function assemble(command: CommandId, values: object, ctx: BuildContext, r: Reso
     if (checked.value === undefined) continue;
     normalised[spec.key] = checked.value;
     if (VIA_ENV.has(`${command === 'ui' ? 'server' : command}.${spec.key}`) && spec.envVar) {
-      env[spec.envVar] = String(checked.value);
+      env[spec.envVar] = scalarText(checked.value);
       continue;
     }
     args.push(...optionArgs(spec, checked.value));
@@ -412,7 +413,7 @@ export function buildServeCommand(opts: ServeOptions & BuildContext): BuildResul
   const env = trackingEnv(tracking, issues);
   const port = a.values.port ?? 5000;
   const host = (a.values.host as string | undefined) ?? '127.0.0.1';
-  return finish('serve', opts, r, a, env, `serve ${shortModel(values.modelUri)} on ${host}:${port}`, issues);
+  return finish('serve', opts, r, a, env, `serve ${shortModel(values.modelUri)} on ${host}:${scalarText(port)}`, issues);
 }
 
 // ---- predict ---------------------------------------------------------------------------------------------
@@ -627,7 +628,7 @@ export function buildGcCommand(opts: GcOptions & GcContext): BuildResult {
     env.MLFLOW_TRACKING_URI = values.backendStoreUri;
   }
   const what = runIds.length > 0 ? `${runIds.length} run${runIds.length > 1 ? 's' : ''}` : experimentIds.length > 0 ? `${experimentIds.length} experiment${experimentIds.length > 1 ? 's' : ''}` : 'deleted runs';
-  return finish('gc', opts, r, a, env, `purge ${what}${a.values.olderThan ? ` older than ${String(a.values.olderThan)}` : ''}`, issues);
+  return finish('gc', opts, r, a, env, `purge ${what}${a.values.olderThan ? ` older than ${scalarText(a.values.olderThan)}` : ''}`, issues);
 }
 
 // ---- server / ui ----------------------------------------------------------------------------------------
@@ -692,7 +693,7 @@ export function buildServerCommand(opts: ServerOptions & ServerContext): BuildRe
   const port = a.values.port ?? 5000;
   const host = (a.values.host as string | undefined) ?? '127.0.0.1';
   const store = (a.values.backendStoreUri as string | undefined) ?? 'default store';
-  return finish(command, opts, r, a, {}, `start the ${command === 'ui' ? 'UI' : 'server'} for ${store} on ${host}:${port}`, issues);
+  return finish(command, opts, r, a, {}, `start the ${command === 'ui' ? 'UI' : 'server'} for ${store} on ${host}:${scalarText(port)}`, issues);
 }
 
 // ---- helpers for the UI ---------------------------------------------------------------------------------

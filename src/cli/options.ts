@@ -2,9 +2,9 @@
 // `mlflow models serve|predict|build-docker|generate-dockerfile`, `mlflow gc`, `mlflow server` and
 // `mlflow ui` (an alias of `server`), plus the global `mlflow --env-file`.
 //
-// Derived from the real `--help` of MLflow 2.17.3.dev0 ("v2") and 3.6.1.dev0 ("v3") in
-// ../shared/mlflow/cli-help and from SPEC.md §7; a unit test parses those help files and fails when an
-// option there is missing here (or described here for a version whose help does not list it).
+// Derived from the real `--help` of MLflow 2.17.3.dev0 ("v2") and 3.6.1.dev0 ("v3") and from MLflow's
+// mlflow/models/cli.py, mlflow/utils/cli_args.py and mlflow/cli/__init__.py; a unit test parses the recorded help
+// files and fails when an option there is missing here (or described here for a version whose help does not list it).
 // Help texts are one line, in our own words.
 
 import { MlflowMajor, MlflowVersion, compareVersions, majorOf } from './version';
@@ -824,6 +824,11 @@ export function optionArgs(spec: OptionSpec, value: OptionValue | undefined): st
     case 'key-value':
       return Object.entries(value as Record<string, string>).flatMap(([k, v]) => [spec.long, `${k}=${v}`]);
     default:
-      return withValue(String(value));
+      return withValue(scalarText(value));
   }
+}
+
+/** A scalar value (any kind but list and key-value) as command-line text. */
+export function scalarText(value: OptionValue): string {
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

@@ -182,7 +182,7 @@ export function parseScoringResponse(status: number, body: string, contentType?:
           kind: 'error',
           status,
           errorCode: o.error_code,
-          message: typeof o.message === 'string' ? o.message : String(o.message ?? ''),
+          message: typeof o.message === 'string' ? o.message : o.message === undefined || o.message === null ? '' : JSON.stringify(o.message),
           ...(typeof o.stack_trace === 'string' ? { stackTrace: o.stack_trace } : {}),
           raw: body,
         };
@@ -270,10 +270,10 @@ function stringifyForPython(v: unknown): string {
   // NaN/Infinity survive as Python reads them (JSON.stringify would write null): mark them with a tag no
   // string in the data can contain, then swap the marks for bare tokens.
   let tag = 'n';
-  const probe = JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? 0 : x)) ?? '';
+  const probe = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? 0 : x)) ?? '';
   while (probe.includes(tag)) tag += Math.random().toString(36).slice(2, 6);
   let found = false;
-  const s = JSON.stringify(v, (_k, x) => {
+  const s = JSON.stringify(v, (_k, x: unknown) => {
     if (typeof x === 'number' && !Number.isFinite(x)) {
       found = true;
       return `${tag}:${Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity'}`;

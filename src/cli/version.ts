@@ -33,10 +33,12 @@ export function parseVersionString(text: string): MlflowVersion | undefined {
  * MLflow's dev builds already carry the features of the version they are named after, and the
  * options this module gates on appeared in the first pre-release of their version.
  */
+const versionText = (v: MlflowVersion | string): string => (typeof v === 'string' ? v : v.raw);
+
 export function compareVersions(a: MlflowVersion | string, b: MlflowVersion | string): number {
   const va = typeof a === 'string' ? parseVersionString(a) : a;
   const vb = typeof b === 'string' ? parseVersionString(b) : b;
-  if (!va || !vb) throw new Error(`Not a version number: ${!va ? String(a) : String(b)}`);
+  if (!va || !vb) throw new Error(`Not a version number: ${versionText(!va ? a : b)}`);
   return va.major - vb.major || va.minor - vb.minor || va.patch - vb.patch;
 }
 

@@ -135,7 +135,7 @@ export class LensRuns implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subs.forEach((s) => s.dispose());
+    for (const s of this.subs) s.dispose();
     this.changed.dispose();
   }
 }

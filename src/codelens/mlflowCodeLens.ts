@@ -179,7 +179,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
     // One lens per key per line: log_metrics({...}) on one line names each key once.
     const seen = new Set<string>();
     return lenses.filter((l) => {
-      const k = `${l.range.start.line}|${JSON.stringify(l.info, (key, v) => (key === 'call' ? undefined : v))}`;
+      const k = `${l.range.start.line}|${JSON.stringify(l.info, (key, v: unknown) => (key === 'call' ? undefined : v))}`;
       if (seen.has(k)) return false;
       seen.add(k);
       return true;

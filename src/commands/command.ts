@@ -5,11 +5,11 @@ import { redact, type Log } from '../log';
 export class CancelledByUser extends Error {}
 
 /** Registers a command whose failures end in one message that says what to do, and a log line. */
-export function registerCommand(log: Log, id: string, handler: (...args: any[]) => unknown): vscode.Disposable {
+export function registerCommand(log: Log, id: string, handler: (...args: never[]) => unknown): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     const started = Date.now();
     try {
-      return await handler(...args);
+      return await handler(...(args as never[]));
     } catch (e) {
       if (e instanceof CancelledByUser) return undefined;
       const err = toTrackingError(e);

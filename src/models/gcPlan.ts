@@ -1,7 +1,7 @@
 // Pure: what `mlflow gc` will permanently delete, from the store's deleted experiments and runs, and which
 // --run-ids / --experiment-ids to pass so that nothing is purged by surprise. No `vscode` import.
 //
-// MLflow's rules (observed with 2.17 and 3.6, ../shared/mlflow/OBSERVED.md):
+// MLflow's rules (observed running `mlflow gc` of 2.17 and 3.6):
 //   * no ids: every deleted run (deleted longer ago than --older-than) and every deleted experiment (last
 //     updated before the threshold) with all its runs;
 //   * --run-ids only: those runs AND every deleted experiment — the pitfall: we pass the deleted experiments

@@ -93,6 +93,6 @@ export class MlflowCli implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subs.forEach((s) => s.dispose());
+    for (const s of this.subs) s.dispose();
   }
 }

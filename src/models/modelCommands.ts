@@ -399,7 +399,7 @@ export class ModelCommands implements vscode.Disposable {
       if (!input) throw new Cancelled();
       values.inputPath = input;
     }
-    const outputFor = (input: unknown) => (typeof input === 'string' && input ? defaultPredictionsPath(resolveIn(input), path.join, path.dirname, path.basename) : undefined);
+    const outputFor = (input: unknown) => (typeof input === 'string' && input ? defaultPredictionsPath(resolveIn(input), path) : undefined);
     let autoOutput = values.outputPath === undefined;
     const build = (v: OptionValues) => buildPredictCommand({ ...prep.ctx, ...(v as object), modelUri: modelUri!, outputPath: (v.outputPath as string | undefined) ?? (autoOutput ? outputFor(v.inputPath) : undefined) } as Parameters<typeof buildPredictCommand>[0]);
     if (!args.noPrompt) {

@@ -1,5 +1,7 @@
-// Pure over a TrackingStore: where the files of a model URI live (SPEC §6.2), to read its MLmodel and input
-// examples for "Send Test Request". No `vscode` import.
+// Pure over a TrackingStore: where the files of a model URI live (runs:/, models:/<name>/<version|stage|latest>,
+// models:/<name>@<alias>, models:/<model_id>, local paths; as MLflow resolves them in
+// mlflow/store/artifact/models_artifact_repo.py and runs_artifact_repo.py), to read its MLmodel and input examples
+// for "Send Test Request". No `vscode` import.
 import * as path from 'node:path';
 import { versionArtifactSource } from '../artifacts/modelUris';
 import type { ArtifactOwner, ModelVersion, TrackingStore } from '../tracking/types';
@@ -60,13 +62,8 @@ async function versionLocation(store: Store, v: ModelVersion): Promise<ModelLoca
  */
 export async function locateModel(uri: string, store: Store | undefined, cwd?: string): Promise<ModelLocation | undefined> {
   const p = parseModelUri(uri);
-  switch (p.kind) {
-    case 'local':
-      return { kind: 'local', dir: cwd && !path.isAbsolute(p.path) ? path.resolve(cwd, p.path) : p.path };
-    case 'other':
-      return undefined;
-  }
-  if (!store) return undefined;
+  if (p.kind === 'local') return { kind: 'local', dir: cwd && !path.isAbsolute(p.path) ? path.resolve(cwd, p.path) : p.path };
+  if (p.kind === 'other' || !store) return undefined;
   switch (p.kind) {
     case 'loggedModel': {
       const lm = await store.getLoggedModel(p.modelId);

@@ -34,7 +34,12 @@ export function treeOf(root: number, table: readonly Proc[]): number[] {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const p of table) if (!out.has(p.pid) && out.has(p.ppid)) (out.add(p.pid), (grew = true));
+    for (const p of table) {
+      if (!out.has(p.pid) && out.has(p.ppid)) {
+        out.add(p.pid);
+        grew = true;
+      }
+    }
   }
   return [...out];
 }

@@ -159,7 +159,7 @@ export class TaskRunner implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subs.forEach((s) => s.dispose());
+    for (const s of this.subs) s.dispose();
     for (const r of this.active.values()) if (r.pid !== undefined) signalGroup(r.pid);
   }
 }

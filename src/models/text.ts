@@ -1,4 +1,5 @@
 // Pure text helpers of the model commands (names of terminals, pretty JSON). No `vscode` import.
+import type { PlatformPath } from 'node:path';
 
 /** Pretty-prints JSON that may hold Python's bare NaN / Infinity / -Infinity, keeping those tokens. Throws on invalid JSON. */
 export function prettyLenient(raw: string): string {
@@ -38,8 +39,8 @@ export function slotName(action: 'serve' | 'predict' | 'build-docker' | 'generat
   }
 }
 
-/** `<dir>/<name>.predictions.json` next to the input file. */
-export function defaultPredictionsPath(inputPath: string, join: (...p: string[]) => string, dirname: (p: string) => string, basename: (p: string) => string): string {
-  const base = basename(inputPath).replace(/\.(csv|json)$/i, '');
-  return join(dirname(inputPath), `${base}.predictions.json`);
+/** `<dir>/<name>.predictions.json` next to the input file; `paths` is node:path (or its posix/win32 flavour). */
+export function defaultPredictionsPath(inputPath: string, paths: Pick<PlatformPath, 'join' | 'dirname' | 'basename'>): string {
+  const base = paths.basename(inputPath).replace(/\.(csv|json)$/i, '');
+  return paths.join(paths.dirname(inputPath), `${base}.predictions.json`);
 }

@@ -313,7 +313,7 @@ async function pickRun(conn: Connection, uris: vscode.Uri[]): Promise<Run | unde
     if (timer) clearTimeout(timer);
     const q = v.trim();
     if (!q) return;
-    timer = setTimeout(async () => {
+    const search = async () => {
       await load;
       qp.busy = true;
       try {
@@ -324,7 +324,8 @@ async function pickRun(conn: Connection, uris: vscode.Uri[]): Promise<Run | unde
       } finally {
         qp.busy = false;
       }
-    }, 300);
+    };
+    timer = setTimeout(() => void search(), 300);
   });
   return new Promise<Run | undefined>((resolve) => {
     qp.onDidAccept(() => {

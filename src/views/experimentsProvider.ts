@@ -492,7 +492,7 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
   }
 
   dispose(): void {
-    this.subs.forEach((s) => s.dispose());
+    for (const s of this.subs) s.dispose();
     this.changed.dispose();
   }
 }

@@ -93,7 +93,7 @@ export abstract class PanelController implements vscode.Disposable {
     if (this.disposedFlag) return;
     this.disposedFlag = true;
     this.closed.fire();
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
     this.posted.dispose();
     this.received.dispose();
     this.closed.dispose();

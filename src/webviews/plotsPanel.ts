@@ -125,7 +125,7 @@ export class PlotsPanel extends PanelController {
     const missing = got.length - this.runs.length;
     if (!this.runs.length) {
       // name the problem (unreachable, timeout, HTTP 500, sign-in…), not just that it failed
-      const reason = got.find((g): g is PromiseRejectedResult => g.status === 'rejected')?.reason;
+      const reason: unknown = got.find((g): g is PromiseRejectedResult => g.status === 'rejected')?.reason;
       const why = reason === undefined ? '' : reason instanceof Error ? reason.message : String(reason);
       throw new Error(why ? `None of the runs to plot could be read: ${why}` : 'None of the runs to plot could be read.', reason === undefined ? undefined : { cause: reason });
     }

@@ -31,14 +31,25 @@ export function linkRun(run: Run): LinkRun {
   return { runId: run.info.runId, name: runName(run), status: run.info.status };
 }
 
+/** One entry of the mlflow.log-model.history tag (a JSON list MLflow appends to on each log_model). */
+interface LoggedModelEntry {
+  artifact_path: string;
+  flavors?: unknown;
+  utc_time_created?: unknown;
+}
+
+function isLoggedModelEntry(m: unknown): m is LoggedModelEntry {
+  return !!m && typeof m === 'object' && typeof (m as { artifact_path?: unknown }).artifact_path === 'string';
+}
+
 export function modelRows(run: Run): ModelRow[] {
   const rows: ModelRow[] = run.outputs.modelOutputs.map((o) => ({ uri: `models:/${o.modelId}`, label: o.modelId, detail: `logged model · step ${o.step}` }));
   const hist = tag(run, LOG_MODEL_HISTORY_TAG);
   if (hist) {
     try {
       const parsed: unknown = JSON.parse(hist);
-      for (const m of Array.isArray(parsed) ? parsed : []) {
-        if (!m || typeof m !== 'object' || typeof m.artifact_path !== 'string') continue;
+      for (const m of Array.isArray(parsed) ? (parsed as unknown[]) : []) {
+        if (!isLoggedModelEntry(m)) continue;
         const flavors = m.flavors && typeof m.flavors === 'object' ? Object.keys(m.flavors).join(', ') : '';
         const when = typeof m.utc_time_created === 'string' ? m.utc_time_created.replace(/\.\d+$/, '') + ' UTC' : '';
         const uri = `runs:/${run.info.runId}/${m.artifact_path}`;

@@ -43,7 +43,7 @@ import {
   validateRunFilter,
 } from '../../src/tracking/search';
 import { EXPERIMENT_COLS, LOGGED_MODEL_COLS, MODEL_VERSION_COLS, RUN_COLS, experimentFromRow, loggedModelFromRow, metricFromRow, modelVersionFromRow, runInfoFromRow } from '../../src/tracking/sqlite/rows';
-import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from '../../src/tracking/types';
+import type { Experiment, LoggedModel, ModelVersion, RegisteredModel, Run } from '../../src/tracking/types';
 import {
   modelIdFromSource,
   parseArtifactFile,
@@ -614,7 +614,6 @@ function mutateJson(v: unknown, r: Rng, budget: { n: number }): unknown {
   return v;
 }
 
-const CONTENT_TYPES = ['application/json', 'text/html; charset=utf-8', 'text/plain', '', 'application/json; charset=utf-8', 'TEXT/HTML'];
 const ctx = { uri: 'http://127.0.0.1:5000', request: 'GET /api/2.0/mlflow/runs/get', timeoutMs: 1000 };
 
 const restJson: Target = {

@@ -146,10 +146,6 @@ function pick<T>(rand: () => number, xs: readonly T[]): T {
   return xs[Math.floor(rand() * xs.length)];
 }
 
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
 
 function makeRuns(n: number, rand: () => number): GenRun[] {
   const runs: GenRun[] = [];

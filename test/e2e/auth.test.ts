@@ -6,7 +6,6 @@
 import * as assert from 'assert';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { childByLabel, api, filesUnder, waitFor } from '../vscode/helpers';
 import { py, real } from './support/real';

@@ -2,7 +2,7 @@
 // MLflow's own client wrote there.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { api, childByLabel, useTrackingUri, waitFor } from '../vscode/helpers';
+import { childByLabel, useTrackingUri, waitFor } from '../vscode/helpers';
 import { py, real } from './support/real';
 
 describe(`e2e: connect to live MLflow servers`, function () {

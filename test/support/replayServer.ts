@@ -249,7 +249,7 @@ async function realHistory(dir: string, ver: string, runId: string, key: string)
 }
 
 /** Rebuilds a `{metrics: [...head, {_elided: N}, ...tail]}` body, or undefined when the store disagrees. */
-async function rebuildElided(e: Entry): Promise<unknown | undefined> {
+async function rebuildElided(e: Entry): Promise<unknown> {
   const body = e.t.response_body as { metrics?: Point[]; next_page_token?: string };
   const list = body.metrics ?? [];
   const at = list.findIndex((p) => typeof p._elided === 'number');

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { ModelNode } from '../../src/views/modelsProvider';
 import type { Node } from '../../src/views/nodes';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
-import { api, childByLabel, copyToTemp, label, useTrackingUri, waitFor } from './helpers';
+import { api, childByLabel, copyToTemp, useTrackingUri, waitFor } from './helpers';
 
 type Kind = 'file' | 'sqlite' | 'server';
 const ALL_FILES = [
@@ -240,7 +240,7 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
     await vscode.commands.executeCommand('mlflow.artifacts.open', await ref('metrics.json'));
     const ed = await waitFor('editor', () => vscode.window.activeTextEditor);
     assert.strictEqual(ed.document.languageId, 'json');
-    assert.ok(!(await vscode.workspace.fs.isWritableFileSystem('mlflow-artifact')));
+    assert.ok(!vscode.workspace.fs.isWritableFileSystem('mlflow-artifact'));
   });
 
   it('MLmodel of a logged model opens the model summary panel', async () => {

@@ -380,7 +380,7 @@ export class RunReader {
         if (profile !== undefined) dataset.profile = profile;
         const tags: Tag[] = [];
         if (meta.tags && typeof meta.tags === 'object' && !Array.isArray(meta.tags)) {
-          for (const [key, value] of Object.entries(meta.tags as Record<string, unknown>)) tags.push({ key, value: value === null ? '' : String(value) });
+          for (const [key, value] of Object.entries(meta.tags as Record<string, unknown>)) tags.push({ key, value: value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean) });
         }
         const di: DatasetInput = { tags, dataset };
         res.datasetInputs.push(di);

@@ -1,5 +1,6 @@
 // Mapping of artifact roots served by the tracking server's proxied artifact service
-// (`mlflow server --serve-artifacts`, MLflow's "scenario 5") to HTTP URLs (SPEC §2.7).
+// (`mlflow server --serve-artifacts`, MLflow's "scenario 5") to HTTP URLs under /api/2.0/mlflow-artifacts/artifacts/,
+// as mlflow/store/artifact/mlflow_artifacts_repo.py resolves `mlflow-artifacts:` URIs against the tracking URI.
 
 /** A root the tracking server proxies: where its files live under /api/2.0/mlflow-artifacts/artifacts/. */
 export interface ProxiedRoot {
@@ -92,7 +93,10 @@ export function proxiedFileUrl(root: ProxiedRoot, rel: string, tracking: URL): {
   return { url: path, sameOrigin: true };
 }
 
-/** True when every character is ASCII (real MLflow servers fail on non-ASCII download names, see OBSERVED.md). */
+/**
+ * True when every character is ASCII. Observed with real servers: downloading a non-ASCII file name through the
+ * proxy answers 500 on MLflow 3 (the WSGI header must be ASCII) and drops the connection on MLflow 2 (gunicorn).
+ */
 export function isAscii(s: string): boolean {
   return /^[\x00-\x7f]*$/.test(s);
 }

@@ -1,5 +1,6 @@
 // Authorization headers for a tracking server, as MLflow's Python client builds them:
-// Basic when both username and password are known, else Bearer (SPEC §1.4 — Basic wins).
+// Basic when both username and password are known, else Bearer. Basic wins over a token: `http_request` in
+// mlflow/utils/rest_utils.py checks username and password first, whatever the docs of MLFLOW_TRACKING_TOKEN say.
 
 export type RestAuth = { type: 'basic'; username: string; password: string } | { type: 'bearer'; token: string };
 

@@ -6,7 +6,8 @@
 // is not. A backslash escapes `%`, `_` and `\` (as PostgreSQL does); before any other character it
 // is an ordinary character (so Windows paths like 'C:\Users%' work as on SQLite).
 
-type Item = number | typeof ANY1 | typeof ANYN;
+/** A code point, or ANY1 / ANYN. */
+type Item = number;
 const ANY1 = -1;
 const ANYN = -2;
 

@@ -28,7 +28,7 @@ function versions(db: Db, where: string, params: SqlValue[]): ModelVersion[] {
     db.each(
       `SELECT name, version, key, value FROM model_version_tags${one ? ' WHERE name = ? AND version = ?' : ''} ORDER BY rowid`,
       one ? [list[0].name, list[0].version] : [],
-      (r) => byKey.get(`${r[0]}\u0000${num(r[1])}`)?.tags.push({ key: String(r[2]), value: str(r[3]) ?? '' }),
+      (r) => byKey.get(`${str(r[0])}\u0000${num(r[1])}`)?.tags.push({ key: String(r[2]), value: str(r[3]) ?? '' }),
     );
   }
   return list;
@@ -71,7 +71,7 @@ function models(db: Db, name?: string): RegisteredModel[] {
   const latest = new Map<string, Map<string, ModelVersion>>();
   for (const v of versions(db, name === undefined ? '' : ' AND v.name = ?', params)) {
     let perStage = latest.get(v.name);
-    if (!perStage) latest.set(v.name, (perStage = new Map()));
+    if (!perStage) latest.set(v.name, (perStage = new Map<string, ModelVersion>()));
     const cur = perStage.get(v.currentStage);
     if (!cur || Number(cur.version) < Number(v.version)) perStage.set(v.currentStage, v);
   }

@@ -55,7 +55,7 @@ describe('models/text', () => {
     assert.equal(shortTarget('runs:/0123456789abcdef0123456789abcdef/model', 20), '…cdef0123456789abcdef/model'.slice(-20).replace(/^./, '…'));
   });
   it('puts predictions next to the input', () => {
-    assert.equal(defaultPredictionsPath('/w/data/input.csv', path.posix.join, path.posix.dirname, path.posix.basename), '/w/data/input.predictions.json');
-    assert.equal(defaultPredictionsPath('/w/in.JSON', path.posix.join, path.posix.dirname, path.posix.basename), '/w/in.predictions.json');
+    assert.equal(defaultPredictionsPath('/w/data/input.csv', path.posix), '/w/data/input.predictions.json');
+    assert.equal(defaultPredictionsPath('/w/in.JSON', path.posix), '/w/in.predictions.json');
   });
 });

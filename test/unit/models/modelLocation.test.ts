@@ -31,7 +31,7 @@ const store = {
 } as unknown as TrackingStore;
 
 describe('models/modelLocation', () => {
-  it('parses every model URI scheme of SPEC §6.2', () => {
+  it('parses every model URI scheme (runs:/, models:/ by version, stage, latest, alias and model id, local paths)', () => {
     assert.deepEqual(parseModelUri(`models:/${MID}`), { kind: 'loggedModel', modelId: MID });
     assert.deepEqual(parseModelUri('models:/iris-classifier/2'), { kind: 'version', name: 'iris-classifier', version: '2' });
     assert.deepEqual(parseModelUri('models:/iris-classifier@champion'), { kind: 'alias', name: 'iris-classifier', alias: 'champion' });

@@ -67,7 +67,7 @@ describe('security: copied command lines run exactly their argv in every shell',
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function argvs(shell: ShellKind): string[][] {
+  function argvs(_shell: ShellKind): string[][] {
     const invocation = { kind: 'mlflow' as const, path: printer };
     const list: string[][] = [];
     // line breaks are refused by the builders in every option (tested below)
