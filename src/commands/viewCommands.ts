@@ -5,7 +5,7 @@ import { validateRunFilter } from '../tracking/search';
 import { TrackingError, isTrackingError } from '../tracking/errors';
 import { collectPages } from '../tracking/paging';
 import type { TrackingStore } from '../tracking/types';
-import { isNode, type Node } from '../views/nodes';
+import { type Node } from '../views/nodes';
 import { CancelledByUser, registerCommand } from './command';
 
 const RECENT_FILTERS = 'mlflow.recentFilters';

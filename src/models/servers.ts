@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ScoringAnswer, ScoringRequest, buildInvocationRequest, describeScoringError, exampleFileNames, invokeModel, requestFromFile } from '../cli/scoring';
+import { ScoringAnswer, ScoringRequest, buildInvocationRequest, describeScoringError, exampleFileNames, requestFromFile } from '../cli/scoring';
 import type { Connection } from '../connection/connection';
 import type { Log } from '../log';
 import { ModelLocation, joinArtifactPath, locateModel } from './modelLocation';

@@ -125,8 +125,9 @@ export class PlotsPanel extends PanelController {
     const missing = got.length - this.runs.length;
     if (!this.runs.length) {
       // name the problem (unreachable, timeout, HTTP 500, sign-in…), not just that it failed
-      const reason: unknown = got.find((g): g is PromiseRejectedResult => g.status === 'rejected')?.reason;
-      const why = reason === undefined ? '' : reason instanceof Error ? reason.message : String(reason);
+      const rejected = got.find((g): g is PromiseRejectedResult => g.status === 'rejected');
+      const reason: unknown = rejected?.reason;
+      const why = !rejected ? '' : reason instanceof Error ? reason.message : String(reason);
       throw new Error(why ? `None of the runs to plot could be read: ${why}` : 'None of the runs to plot could be read.', reason === undefined ? undefined : { cause: reason });
     }
     const keys = [...new Set(this.runs.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort((a, b) => a.localeCompare(b));
