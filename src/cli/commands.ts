@@ -8,7 +8,6 @@
 import * as path from 'node:path';
 import {
   COMMAND_OPTIONS,
-  COMMAND_TITLES,
   COMMAND_WORDS,
   CommandId,
   GLOBAL_OPTIONS,
@@ -717,10 +716,3 @@ export function redactEnv(env: Record<string, string>): Record<string, string> {
   }
   return out;
 }
-
-/** All the option specs a builder accepts (for the "More options…" UI). */
-export function specsFor(command: CommandId): readonly OptionSpec[] {
-  return COMMAND_OPTIONS[command];
-}
-
-export { COMMAND_TITLES };

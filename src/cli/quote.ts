@@ -21,8 +21,6 @@
 
 export type ShellKind = 'bash' | 'zsh' | 'fish' | 'pwsh' | 'cmd' | 'sh';
 
-export const SHELL_KINDS: readonly ShellKind[] = ['bash', 'zsh', 'fish', 'pwsh', 'cmd', 'sh'];
-
 export interface QuoteOptions {
   /** Windows PowerShell 5.1 / pwsh ≤ 7.2: refuse arguments those versions would mangle. */
   pwshLegacy?: boolean;
@@ -54,7 +52,6 @@ const SAFE_CMD = /^[A-Za-z0-9_@+:,./=\\-]+$/;
 const SAFE_CMD_PROGRAM = /^[A-Za-z0-9_+:./\\-]+$/;
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const CONTROL_G = /[\u0000-\u001f\u007f]/g;
 
 function hasLoneSurrogate(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -227,9 +224,4 @@ export function detectShellKind(shellPath: string): ShellKind | undefined {
   if (name === 'cmd') return 'cmd';
   if (['sh', 'dash', 'ash', 'ksh', 'ksh93', 'mksh', 'pdksh', 'oksh', 'busybox', 'yash', 'posh'].includes(name)) return 'sh';
   return undefined;
-}
-
-/** Strips a control-character-free line of the characters that can never be sent (for previews only). */
-export function previewLine(line: string): string {
-  return line.replace(CONTROL_G, (c) => `\\x${hex2(c)}`);
 }

@@ -45,7 +45,3 @@ export function compareVersions(a: MlflowVersion | string, b: MlflowVersion | st
 export function majorOf(v: MlflowVersion): MlflowMajor {
   return v.major <= 2 ? 'v2' : 'v3';
 }
-
-export function versionAtLeast(v: MlflowVersion, min: string): boolean {
-  return compareVersions(v, min) >= 0;
-}

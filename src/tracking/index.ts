@@ -7,8 +7,6 @@ import type { RestOptions } from './rest';
 import type { TrackingStore } from './types';
 import type { ResolvedUri } from './uri';
 
-export { resolveTrackingUri, detectLocalStores, parseDotenv, type ResolvedUri, type LocalStoreCandidate } from './uri';
-
 export interface CreateStoreDeps {
   /** sql-wasm.wasm (the extension ships it in dist/); default: the sql.js package's own. */
   wasmPath?: string;

@@ -82,11 +82,6 @@ export interface ArtifactFile {
   fileSize?: number;
 }
 
-export interface ArtifactListing {
-  rootUri: string;
-  files: ArtifactFile[];
-}
-
 /** Whose artifacts: a run's or an MLflow 3 logged model's. `rootUri` is the owner's artifact URI. */
 export type ArtifactOwner =
   | { type: 'run'; id: string; rootUri: string }

@@ -82,21 +82,6 @@ export function direntIsDir(parent: string, e: fs.Dirent): boolean {
   return false;
 }
 
-export function direntIsFile(parent: string, e: fs.Dirent): boolean {
-  if (e.isFile()) return true;
-  if (e.isSymbolicLink()) return isFile(path.join(parent, e.name));
-  return false;
-}
-
-/** File text, or undefined when missing. */
-export function readText(p: string): string | undefined {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Files under a key folder (params/, tags/, metrics/), keys with `/` being sub-folders. Returns
  * [key, absolute path] pairs in directory order, sub-folder contents in place of the folder.

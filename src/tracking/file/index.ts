@@ -1,1 +1,1 @@
-export { FileStore, type FileStoreOptions, type Problem } from './fileStore';
+export { FileStore } from './fileStore';

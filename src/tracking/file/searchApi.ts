@@ -8,7 +8,6 @@ export {
   compileModelVersionOrderBy,
   compileRegisteredModelFilter,
   compileRegisteredModelOrderBy,
-  compileRunFilter,
   compileRunOrderBy,
   filterNeeds,
   parseRunFilter,

@@ -75,11 +75,6 @@ export interface HttpRequest {
   withAuth?: boolean;
 }
 
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-}
-
 const DEFAULT_TIMEOUT = 30_000;
 const DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024;
 /** Error pages are only read this far: enough to classify them. */

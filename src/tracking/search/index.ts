@@ -33,9 +33,6 @@ export {
   compileRegisteredModelOrderBy,
   compileModelVersionFilter,
   compileModelVersionOrderBy,
-  STAGE_DELETED_INTERNAL,
-  IS_PROMPT_TAG,
-  type RegisteredModelFilterOptions,
 } from './registryFilter';
 export { compileLoggedModelFilter, compileLoggedModelOrderBy, type LoggedModelOrderBy } from './loggedModelFilter';
 

@@ -1,1 +1,1 @@
-export { SqliteStore, type SqliteStoreOptions } from './sqliteStore';
+export { SqliteStore } from './sqliteStore';
