@@ -19,8 +19,14 @@ import ts from 'typescript';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PROJECTS = ['tsconfig.json', 'media/tsconfig.json'];
 const CHECKED = ['src/', 'media/'];
-/** Exports called from outside TypeScript: VS Code calls the extension's activate/deactivate. */
-const ENTRY_EXPORTS = new Set(['src/extension.ts:activate', 'src/extension.ts:deactivate']);
+/** Exports called from outside TypeScript: VS Code calls the extension's activate/deactivate; scripts/mlflow-query.mjs
+ *  loads src/tracking/index.ts (bundled or through tsx) and calls resolveTrackingUri and createTrackingStore. */
+const ENTRY_EXPORTS = new Set([
+  'src/extension.ts:activate',
+  'src/extension.ts:deactivate',
+  'src/tracking/index.ts:resolveTrackingUri',
+  'src/tracking/index.ts:createTrackingStore',
+]);
 
 const rel = f => path.relative(ROOT, f).split(path.sep).join('/');
 const isChecked = f => CHECKED.some(d => rel(f).startsWith(d)) && !f.endsWith('.d.ts');

@@ -7,6 +7,9 @@ import type { RestOptions } from './rest';
 import type { TrackingStore } from './types';
 import type { ResolvedUri } from './uri';
 
+/** For scripts/mlflow-query.mjs, which loads this module as `tracking`. */
+export { resolveTrackingUri } from './uri';
+
 export interface CreateStoreDeps {
   /** sql-wasm.wasm (the extension ships it in dist/); default: the sql.js package's own. */
   wasmPath?: string;
