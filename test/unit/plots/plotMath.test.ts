@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { alignSeries, countOutside, ema, exactValue, nearestIndex, robustRange, runStyle, sortByX, tickLabels, xValues } from '../../../src/webviews/plotMath';
+import { alignSeries, countOutside, ema, exactValue, nearestIndex, robustRange, runStyle, sortByX, tickLabels, xValues } from '../../../src/plots/plotMath';
 
 describe('webview plot math', () => {
   it('EMA: weight 0 is identity, debiased start, non-finite passed through without disturbing', () => {
