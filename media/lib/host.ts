@@ -24,7 +24,7 @@ export function onMessage(handler: (msg: HostToWebview) => void): void {
 
 export function getState(): Partial<PersistedState> | undefined {
   const s = api.getState();
-  return s && typeof s === 'object' ? (s as Partial<PersistedState>) : undefined;
+  return s && typeof s === 'object' ? (s) : undefined;
 }
 
 export function setState(s: PersistedState): void {

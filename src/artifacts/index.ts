@@ -1,7 +1,7 @@
 // Artifacts and models: opening artifacts in VS Code's own editors (image preview, text, diff),
 // the CSV table editor, the sandboxed HTML preview, the MLmodel panel and downloads.
 // activate() calls registerArtifacts(services) once.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { Services } from '../services';
 import { ArtifactResolver } from './artifactFileSystem';
 import { registerCompareCommands } from './compareCommands';

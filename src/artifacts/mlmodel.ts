@@ -35,7 +35,7 @@ export interface MlmodelSummary {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v as number | boolean | bigint));
+const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
 
 /** A readable type for one column/tensor/param spec of an MLflow signature. */
 export function describeType(spec: unknown): string {

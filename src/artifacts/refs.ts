@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { Connection } from '../connection/connection';
 import { TrackingError } from '../tracking/errors';
 import type { ArtifactFile, ArtifactOwner, Run } from '../tracking/types';

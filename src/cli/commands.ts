@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import {
   COMMAND_OPTIONS,
   COMMAND_WORDS,
-  CommandId,
+  type CommandId,
   GLOBAL_OPTIONS,
-  OptionSpec,
-  OptionValue,
+  type OptionSpec,
+  type OptionValue,
   checkOptionValue,
   isUnset,
   optionArgs,
@@ -20,7 +20,7 @@ import {
   resolveSpec,
   scalarText,
 } from './options';
-import { MlflowMajor, MlflowVersion, majorOf, parseVersionString } from './version';
+import { type MlflowMajor, type MlflowVersion, majorOf, parseVersionString } from './version';
 
 export type MlflowInvocation =
   /** An `mlflow` executable (console script). */

@@ -5,9 +5,9 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PythonEnvironment, detectEnvironment } from './activation';
+import { type PythonEnvironment, detectEnvironment } from './activation';
 import type { MlflowInvocation } from './commands';
-import { MlflowVersion, compareVersions, parseVersionString } from './version';
+import { type MlflowVersion, compareVersions, parseVersionString } from './version';
 
 export interface FileInfo {
   isFile: boolean;

@@ -7,7 +7,7 @@
 // files and fails when an option there is missing here (or described here for a version whose help does not list it).
 // Help texts are one line, in our own words.
 
-import { MlflowMajor, MlflowVersion, compareVersions, majorOf } from './version';
+import { type MlflowMajor, type MlflowVersion, compareVersions, majorOf } from './version';
 
 export type CommandId = 'serve' | 'predict' | 'build-docker' | 'generate-dockerfile' | 'gc' | 'server' | 'ui';
 
@@ -697,7 +697,7 @@ export function isUnset(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (typeof value === 'string') return value === '';
   if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === 'object') return Object.keys(value as object).length === 0;
+  if (typeof value === 'object') return Object.keys(value).length === 0;
   return false;
 }
 

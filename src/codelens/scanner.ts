@@ -3,7 +3,7 @@
 // the tokens: imports → MlflowClient variables → calls. Text without "mlflow" returns at once.
 
 import * as py from './pythonTokens';
-import { Tokens, stringTokenValue, tokenizePython } from './pythonTokens';
+import { type Tokens, stringTokenValue, tokenizePython } from './pythonTokens';
 
 // Local copies: a transpiled `import { X }` reads X through a getter at every use, which hot loops notice.
 const T_NAME = py.T_NAME;

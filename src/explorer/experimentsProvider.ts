@@ -29,7 +29,7 @@ const RUN_QUERY_KEY = 'mlflow.runQuery';
 function parseRunQuery(v: unknown): RunQuery {
   if (typeof v !== 'object' || v === null) return {};
   const o = v as Record<string, unknown>;
-  const orderBy = Array.isArray(o.orderBy) && o.orderBy.every((x) => typeof x === 'string') ? (o.orderBy as string[]) : undefined;
+  const orderBy = Array.isArray(o.orderBy) && o.orderBy.every((x) => typeof x === 'string') ? (o.orderBy) : undefined;
   return { filter: typeof o.filter === 'string' && o.filter ? o.filter : undefined, orderBy };
 }
 

@@ -6,7 +6,7 @@ import type { Connections } from '../connection/connections';
 import { formatTimestamp, oneLine } from '../core/format';
 import type { Log } from '../log';
 import type { ArtifactFile, ArtifactOwner, Experiment, LoggedModel, ModelVersion, RegisteredModel, Run, TrackingStore } from '../tracking/types';
-import { TrackingError } from '../tracking/errors';
+import { type TrackingError } from '../tracking/errors';
 import { collectPages } from '../tracking/paging';
 import { loggedModelUri, versionArtifactSource, versionUri } from '../artifacts/modelUris';
 import { artifactTreeItem } from './treeItems';

@@ -2,7 +2,7 @@
 // PATH (src/cli/discovery.ts), probed once with `--version` per configuration (cached until the setting or
 // the interpreter changes). Failures are explained with actions.
 import * as vscode from 'vscode';
-import { DiscoveryProblem, DiscoveryResult, discoverMlflow, nodeDiscoveryFs, nodeProbeRunner } from '../cli/discovery';
+import { type DiscoveryProblem, type DiscoveryResult, discoverMlflow, nodeDiscoveryFs, nodeProbeRunner } from '../cli/discovery';
 import { readSettings } from '../config';
 import type { Log } from '../log';
 import { prompter } from '../core/prompter';

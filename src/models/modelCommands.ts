@@ -12,10 +12,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { modelUriChoices } from '../explorer/modelViewCommands';
 import {
-  BuildContext,
-  BuildResult,
-  CliCommand,
-  CliIssue,
+  type BuildContext,
+  type BuildResult,
+  type CliCommand,
+  type CliIssue,
   buildBuildDockerCommand,
   buildGcCommand,
   buildGenerateDockerfileCommand,
@@ -27,7 +27,7 @@ import {
 import type { MlflowInvocation } from '../cli/commands';
 import { activationEnv, detectEnvironment } from '../cli/activation';
 import { nodeDiscoveryFs } from '../cli/discovery';
-import { COMMAND_OPTIONS, COMMAND_TITLES, CommandId } from '../cli/options';
+import { COMMAND_OPTIONS, COMMAND_TITLES, type CommandId } from '../cli/options';
 import { findFreePort, invokeModel, waitForPing } from '../cli/scoring';
 import type { MlflowVersion } from '../cli/version';
 import { modelUris } from '../explorer/runCommands';
@@ -40,15 +40,15 @@ import { detectDefaultStore } from '../tracking/uri';
 import { isNode, type Node } from '../explorer/nodes';
 import type { ModelNode } from '../explorer/modelsProvider';
 import { checkDocker, waitForHttp } from './dockerCheck';
-import { DeletedExperiment, DeletedRun, describeGcPlan, planGc } from './gcPlan';
+import { type DeletedExperiment, type DeletedRun, describeGcPlan, planGc } from './gcPlan';
 import { MlflowCli } from './mlflowCli';
 import { pickModel } from './modelPicker';
-import { OptionValues, knownOptions, rememberable } from './optionForm';
-import { FormExtra, showOptionsForm } from './optionsUi';
+import { type OptionValues, knownOptions, rememberable } from './optionForm';
+import { type FormExtra, showOptionsForm } from './optionsUi';
 import { waitPortFree } from './processTree';
 import { prompter } from '../core/prompter';
-import { RunningServer, Servers, exampleRequest, requestFromChosenFile, showAnswer } from './servers';
-import { RunningTask, TaskRunner } from './taskRunner';
+import { type RunningServer, Servers, exampleRequest, requestFromChosenFile, showAnswer } from './servers';
+import { type RunningTask, TaskRunner } from './taskRunner';
 import { backendStoreOf, trackingContextFor } from './trackingEnv';
 import { defaultPredictionsPath, shortTarget, slotName } from './text';
 
@@ -402,7 +402,7 @@ export class ModelCommands implements vscode.Disposable {
     }
     const outputFor = (input: unknown) => (typeof input === 'string' && input ? defaultPredictionsPath(resolveIn(input), path) : undefined);
     let autoOutput = values.outputPath === undefined;
-    const build = (v: OptionValues) => buildPredictCommand({ ...prep.ctx, ...(v as object), modelUri: modelUri!, outputPath: (v.outputPath as string | undefined) ?? (autoOutput ? outputFor(v.inputPath) : undefined) } as Parameters<typeof buildPredictCommand>[0]);
+    const build = (v: OptionValues) => buildPredictCommand({ ...prep.ctx, ...(v as object), modelUri: modelUri!, outputPath: (v.outputPath as string | undefined) ?? (autoOutput ? outputFor(v.inputPath) : undefined) });
     if (!args.noPrompt) {
       for (;;) {
         const extras: FormExtra[] = [
@@ -476,8 +476,8 @@ export class ModelCommands implements vscode.Disposable {
     const values: OptionValues = { ...knownOptions(command, this.remembered(command), prep.version), ...this.optionsFrom(command, args) };
     const build = (v: OptionValues) =>
       command === 'build-docker'
-        ? buildBuildDockerCommand({ ...prep.ctx, ...(v as object), modelUri } as Parameters<typeof buildBuildDockerCommand>[0])
-        : buildGenerateDockerfileCommand({ ...prep.ctx, ...(v as object), modelUri } as Parameters<typeof buildGenerateDockerfileCommand>[0]);
+        ? buildBuildDockerCommand({ ...prep.ctx, ...(v as object), modelUri })
+        : buildGenerateDockerfileCommand({ ...prep.ctx, ...(v as object), modelUri });
     if (!args.noPrompt) {
       for (;;) {
         const extras: FormExtra[] = [{ id: 'model', label: '$(package) Model', description: modelUri ?? '(none: mount one at /opt/ml/model)', detail: 'Choose another model' }];
@@ -604,7 +604,7 @@ export class ModelCommands implements vscode.Disposable {
     }
     const build = (v: OptionValues) => {
       const plan = planGc(loaded.deletedExps, loaded.runs, { runIds, experimentIds, olderThan: typeof v.olderThan === 'string' ? v.olderThan : undefined });
-      return buildGcCommand({ ...prep.ctx, ...(v as object), runIds: plan.runIds, experimentIds: plan.experimentIds, deletedExperimentIds: loaded.deletedExps.map((e) => e.experimentId), suggestedStores: suggestions } as Parameters<typeof buildGcCommand>[0]);
+      return buildGcCommand({ ...prep.ctx, ...(v as object), runIds: plan.runIds, experimentIds: plan.experimentIds, deletedExperimentIds: loaded.deletedExps.map((e) => e.experimentId), suggestedStores: suggestions });
     };
     if (!args.noPrompt) {
       const r = await showOptionsForm({ id: 'gc.form', command: 'gc', title: `${title}: ${values.backendStoreUri}`, runLabel: 'Review and Purge…', values, version: prep.version, build });

@@ -1,6 +1,6 @@
 // Pure: the rows of the "options" quick input of a model command, built from src/cli/options.ts, and the
 // conversions between what the user types and builder values. No `vscode` import.
-import { CommandId, OptionSpec, OptionValue, checkOptionValue, choicesFor, isUnset, optionsFor } from '../cli/options';
+import { type CommandId, type OptionSpec, type OptionValue, checkOptionValue, choicesFor, isUnset, optionsFor } from '../cli/options';
 import type { MlflowVersion } from '../cli/version';
 
 export type OptionValues = Record<string, unknown>;

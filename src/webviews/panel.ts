@@ -63,7 +63,7 @@ export abstract class PanelController implements vscode.Disposable {
   private receive(raw: unknown): void {
     const msg = parseWebviewMessage(raw);
     if (!msg) {
-      const t = raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : typeof raw;
+      const t = raw && typeof raw === 'object' && 'type' in raw ? String(raw.type).slice(0, 40) : typeof raw;
       this.log.warn(`[${this.tag}] dropped a webview message of unknown shape (${t})`);
       return;
     }

@@ -107,8 +107,8 @@ describe('e2e: writes equal to what MLflow itself writes', function () {
       it('Delete Tag… removes a tag after confirmation', async () => {
         const run = await node();
         const groups = await a.services.experiments.getChildren(run);
-        const tags = groups.find((g) => g.type === 'group' && (g as NodeOf<'group'>).group === 'tags')!;
-        const tag = (await a.services.experiments.getChildren(tags)).find((n: Node) => n.type === 'tag' && (n as NodeOf<'tag'>).item.key === 'team');
+        const tags = groups.find((g) => g.type === 'group' && g.group === 'tags')!;
+        const tag = (await a.services.experiments.getChildren(tags)).find((n: Node) => n.type === 'tag' && n.item.key === 'team');
         assert.ok(tag, 'the tag "team" is in the tree');
         const { seen } = await withPrompts({ warning: 'Delete' }, () => vscode.commands.executeCommand('mlflow.deleteTag', tag));
         noErrors(seen);

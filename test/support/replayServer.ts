@@ -389,7 +389,7 @@ export async function startReplayServer(dirs: string[], opts: ReplayOptions = {}
         const rebuilt = await rebuildElided(e);
         if (rebuilt) return { data: Buffer.from(toJson(rebuilt)), note: 'rebuilt from the real store' };
       }
-      const kept = { ...(rb as object), metrics: (rb as { metrics: Point[] }).metrics.filter((m) => typeof m._elided !== 'number') };
+      const kept = { ...(rb), metrics: (rb as { metrics: Point[] }).metrics.filter((m) => typeof m._elided !== 'number') };
       return { data: Buffer.from(toJson(kept)), note: 'elided' };
     }
     if (rb === null || rb === undefined) return { data: Buffer.alloc(0) };

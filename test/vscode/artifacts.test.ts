@@ -246,7 +246,7 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
   it('MLmodel of a logged model opens the model summary panel', async () => {
     await closeEditors();
     const s = summary('v3', 'file');
-    await vscode.commands.executeCommand('mlflow.artifacts.open', await ref('MLmodel', s.model_info.baseline.model_id!, 'loggedModel'));
+    await vscode.commands.executeCommand('mlflow.artifacts.open', await ref('MLmodel', s.model_info.baseline.model_id, 'loggedModel'));
     await waitFor('model panel', () => {
       const i = activeInput();
       return i instanceof vscode.TabInputWebview && i.viewType.includes('mlflow.modelSummary') ? true : undefined;

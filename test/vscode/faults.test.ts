@@ -165,7 +165,7 @@ describe('fault server: the explorer against a misbehaving tracking server', fun
       assert.strictEqual(new Set(runIds).size, runIds.length, 'no duplicate runs');
       const more = runs.find((n) => n.type === 'loadMore');
       assert.ok(more, 'the repeating token offers "Load more…"');
-      await a.services.experiments.loadMore(more as Extract<Node, { type: 'loadMore' }>);
+      await a.services.experiments.loadMore(more);
     }
     await quiet(srv!, 500);
     assert.ok(srv!.count('/experiments/search') < 20, `experiments/search calls: ${srv!.count('/experiments/search')}`);

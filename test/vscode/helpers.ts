@@ -41,7 +41,7 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | Promise
   while (Date.now() < deadline) {
     try {
       const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
+      if (v !== undefined && v !== false) return v;
     } catch (e) {
       last = e;
     }

@@ -100,7 +100,7 @@ function lastRun(words: string[]): Record {
   return r[r.length - 1];
 }
 async function run(id: string, arg?: unknown): Promise<CommandResult> {
-  return (await vscode.commands.executeCommand(id, arg)) as CommandResult;
+  return vscode.commands.executeCommand<CommandResult>(id, arg);
 }
 function mlflowTask(action: string): vscode.TaskExecution | undefined {
   return vscode.tasks.taskExecutions.find((e) => e.task.definition.type === 'mlflow' && e.task.definition.action === action);

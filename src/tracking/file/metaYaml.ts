@@ -75,7 +75,7 @@ export function parseFlatYaml(text: string): Record<string, string | null> | und
 
 /** Full YAML parse where every scalar stays a string (so 18-digit ids keep their digits); null-ish -> null. */
 export function parseYamlLoose(text: string): YamlMap {
-  const doc = yaml.load(text, { schema: yaml.FAILSAFE_SCHEMA }) as unknown;
+  const doc = yaml.load(text, { schema: yaml.FAILSAFE_SCHEMA });
   if (doc === undefined || doc === null) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error('meta.yaml is not a mapping');
   return normalise(doc) as YamlMap;

@@ -109,6 +109,14 @@ interface Dirs {
 }
 
 /** Reads runs; owns the caches for meta files, latest metric values, inputs and datasets. */
+/** A dataset tag's YAML value as text: scalars as written, anything structured as JSON (never "[object Object]"). */
+function tagText(value: unknown): string {
+  if (value === null || value === undefined) return value === null ? '' : 'undefined';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
 export class RunReader {
   private readonly metaCache = new FileCache<RunMeta | RunMetaError>();
   private readonly latestCache = new FileCache<Metric | undefined>();
@@ -380,7 +388,7 @@ export class RunReader {
         if (profile !== undefined) dataset.profile = profile;
         const tags: Tag[] = [];
         if (meta.tags && typeof meta.tags === 'object' && !Array.isArray(meta.tags)) {
-          for (const [key, value] of Object.entries(meta.tags as Record<string, unknown>)) tags.push({ key, value: value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean) });
+          for (const [key, value] of Object.entries(meta.tags as Record<string, unknown>)) tags.push({ key, value: tagText(value) });
         }
         const di: DatasetInput = { tags, dataset };
         res.datasetInputs.push(di);

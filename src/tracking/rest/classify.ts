@@ -276,7 +276,7 @@ export function httpError(status: number, headers: Record<string, string | strin
   if (!looksLikeHtml(contentType, text) && text.trimStart().startsWith('{')) {
     try {
       const parsed = JSON.parse(text) as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as typeof json;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed;
     } catch {
       json = undefined;
     }

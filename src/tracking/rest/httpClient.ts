@@ -354,7 +354,7 @@ export class HttpClient {
       try {
         const body =
           jsonBody ??
-          (req.body === undefined ? undefined : req.body instanceof Uint8Array ? req.body : Readable.from(req.body as AsyncIterable<Uint8Array>));
+          (req.body === undefined ? undefined : req.body instanceof Uint8Array ? req.body : Readable.from(req.body));
         const res = await request(url, { method: req.method, headers, body, signal: ctl.signal, dispatcher });
         if (res.statusCode >= 200 && res.statusCode < 300) {
           const value = await consume(res, ctx, clearDeadline);

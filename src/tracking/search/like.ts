@@ -86,7 +86,7 @@ export function compileLike(pattern: string, caseInsensitive: boolean | 'ascii')
   // Fast paths for the common shapes: 'abc', 'abc%', '%abc', '%abc%'.
   const lits = items.every((i) => i >= 0 || i === ANYN);
   if (lits) {
-    const inner = items.filter((i) => i >= 0) as number[];
+    const inner = items.filter((i) => i >= 0);
     const text = String.fromCodePoint(...inner.slice(0, 10000));
     const nStars = items.length - inner.length;
     const lead = items[0] === ANYN;

@@ -77,7 +77,7 @@ function compileComparison(c: Comparison, so: StringOptions): (m: LoggedModel) =
       return (m) => m.data.metrics.some((x) => x.key === key && test(x.value));
     }
     const field = NUMERIC_KEYS[key];
-    return (m) => m.info[field] !== undefined && test(m.info[field] as number);
+    return (m) => m.info[field] !== undefined && test(m.info[field]);
   }
   if (entity === 'param' || entity === 'tag') {
     const s = quotedString(c.rhs, entity === 'param' ? 'parameter' : 'tag');

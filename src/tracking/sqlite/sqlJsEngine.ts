@@ -183,7 +183,7 @@ export class SqlJsEngine implements SqlEngine {
     const st = this.statement(sql);
     try {
       st.bind(params as never);
-      while (st.step()) fn(st.get() as Row);
+      while (st.step()) fn(st.get());
     } finally {
       st.reset();
     }

@@ -62,7 +62,7 @@ class Runner {
 
   private start(): ChildProcess {
     const child = spawn(real.python(), [pythonScript('runner.py')], { env: pythonEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       this.buf += d.toString();
       let i;
       while ((i = this.buf.indexOf('\n')) >= 0) {
@@ -73,7 +73,7 @@ class Runner {
         w?.(line);
       }
     });
-    child.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
+    child.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
     child.on('exit', () => {
       if (this.child === child) this.child = undefined;
       const w = this.waiting;

@@ -36,7 +36,7 @@ export function answer(p: Prompts): { seen: Seen; restore(): void } {
   };
   const buttonsOf = (rest: unknown[]) => rest.filter((x): x is string => typeof x === 'string');
   put('showInputBox', async (opts: unknown) => {
-    seen.inputs.push((opts ?? {}) as vscode.InputBoxOptions);
+    seen.inputs.push((opts ?? {}));
     assert.ok(inputs.length, `unexpected input box: ${JSON.stringify((opts as vscode.InputBoxOptions)?.title)}`);
     return inputs.shift();
   });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
-  BuildResult,
-  CliIssue,
+  type BuildResult,
+  type CliIssue,
   buildBuildDockerCommand,
   buildGcCommand,
   buildGenerateDockerfileCommand,
@@ -26,7 +26,7 @@ function ok(r: BuildResult): Extract<BuildResult, { ok: true }> {
 }
 function fails(r: BuildResult, code: string): CliIssue {
   assert.equal(r.ok, false, `expected ${code}`);
-  const e = (r as Extract<BuildResult, { ok: false }>).errors.find((x) => x.code === code);
+  const e = r.errors.find((x) => x.code === code);
   assert.ok(e, `expected error ${code}, got ${JSON.stringify((r as { errors: CliIssue[] }).errors)}`);
   return e;
 }

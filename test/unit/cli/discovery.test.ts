@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  DiscoveryEnv,
-  FileInfo,
-  ProbeOutput,
+  type DiscoveryEnv,
+  type FileInfo,
+  type ProbeOutput,
   classifyExecutable,
   discoverMlflow,
   findOnPath,

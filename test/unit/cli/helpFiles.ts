@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MLFLOW_FIXTURES_DIR, Ver } from '../../support/fixtures';
-import { CommandId } from '../../../src/cli/options';
+import { MLFLOW_FIXTURES_DIR, type Ver } from '../../support/fixtures';
+import { type CommandId } from '../../../src/cli/options';
 
 export const HELP_DIR = path.join(MLFLOW_FIXTURES_DIR, 'cli-help');
 export const CHECKS_DIR = path.join(MLFLOW_FIXTURES_DIR, 'cli-checks');

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { VERSIONS, Ver } from '../../support/fixtures';
+import { VERSIONS } from '../../support/fixtures';
 import {
-  BuildContext,
-  BuildResult,
+  type BuildContext,
+  type BuildResult,
   buildBuildDockerCommand,
   buildGcCommand,
   buildGenerateDockerfileCommand,
@@ -14,8 +14,8 @@ import {
   COMMAND_IDS,
   COMMAND_OPTIONS,
   COMMAND_WORDS,
-  CommandId,
-  OptionSpec,
+  type CommandId,
+  type OptionSpec,
   checkOptionValue,
   choicesFor,
   optionAvailable,
@@ -24,7 +24,7 @@ import {
   resolveSpec,
 } from '../../../src/cli/options';
 import { parseVersionString } from '../../../src/cli/version';
-import { HelpOption, helpOptions, helpVersion, parseWithHelp, recordedRuns } from './helpFiles';
+import { type HelpOption, helpOptions, helpVersion, parseWithHelp, recordedRuns } from './helpFiles';
 
 const INVOCATION = { kind: 'mlflow' as const, path: '/venv/bin/mlflow' };
 
@@ -33,18 +33,18 @@ function build(command: CommandId, values: Record<string, unknown>, ctx: Partial
   const base = { invocation: INVOCATION, platform: 'linux' as NodeJS.Platform, ...ctx };
   switch (command) {
     case 'serve':
-      return buildServeCommand({ ...base, modelUri: 'runs:/0123456789abcdef0123456789abcdef/model', ...values } as never);
+      return buildServeCommand({ ...base, modelUri: 'runs:/0123456789abcdef0123456789abcdef/model', ...values });
     case 'predict':
-      return buildPredictCommand({ ...base, modelUri: 'runs:/0123456789abcdef0123456789abcdef/model', inputPath: 'in.csv', ...values } as never);
+      return buildPredictCommand({ ...base, modelUri: 'runs:/0123456789abcdef0123456789abcdef/model', inputPath: 'in.csv', ...values });
     case 'build-docker':
-      return buildBuildDockerCommand({ ...base, ...values } as never);
+      return buildBuildDockerCommand({ ...base, ...values });
     case 'generate-dockerfile':
-      return buildGenerateDockerfileCommand({ ...base, ...values } as never);
+      return buildGenerateDockerfileCommand({ ...base, ...values });
     case 'gc':
-      return buildGcCommand({ ...base, backendStoreUri: 'sqlite:////srv/store/mlflow.db', ...values } as never);
+      return buildGcCommand({ ...base, backendStoreUri: 'sqlite:////srv/store/mlflow.db', ...values });
     case 'server':
     case 'ui':
-      return buildServerCommand({ ...base, subcommand: command, ...values } as never);
+      return buildServerCommand({ ...base, subcommand: command, ...values });
   }
 }
 
@@ -172,7 +172,7 @@ describe('CLI option catalogue vs the real --help of MLflow', function () {
 
         it('every option builds an argv this version accepts, with the value intact', () => {
           for (const spec of optionsFor(command, version!)) {
-            const values: unknown[] = spec.kind === 'tri-state' ? [true, false] : spec.kind === 'choice' ? [...choicesFor(spec, version!)] : [sampleFor(spec)];
+            const values: unknown[] = spec.kind === 'tri-state' ? [true, false] : spec.kind === 'choice' ? [...choicesFor(spec, version)] : [sampleFor(spec)];
             for (const value of values) {
               const r = ok(build(command, { [spec.key]: value }, { version: version! }));
               const args = r.command.args;
@@ -254,13 +254,13 @@ describe('builders reproduce the recorded real CLI runs (cli-checks RESULTS.txt)
             r = buildPredictCommand({ ...base, ...values } as never);
             break;
           case 'build-docker':
-            r = buildBuildDockerCommand({ ...base, ...values } as never);
+            r = buildBuildDockerCommand({ ...base, ...values });
             break;
           case 'generate-dockerfile':
-            r = buildGenerateDockerfileCommand({ ...base, ...values } as never);
+            r = buildGenerateDockerfileCommand({ ...base, ...values });
             break;
           default:
-            r = buildGcCommand({ ...base, ...values } as never);
+            r = buildGcCommand({ ...base, ...values });
         }
         const built = ok(r);
         assert.deepEqual(built.command.args.slice(0, words), run.args.slice(0, words));
@@ -334,6 +334,6 @@ describe('option value checks', () => {
     assert.equal(optionAvailable(env, parseVersionString('2.18.0')!), true);
     assert.equal(optionAvailable(spec('server', 'allowedHosts'), parseVersionString('3.4.0')!), false);
     assert.equal(optionAvailable(spec('server', 'allowedHosts'), parseVersionString('3.5.0rc0')!), true);
-    assert.equal(optionAvailable(spec('gc', 'trackingUri'), 'v2' as Ver), false);
+    assert.equal(optionAvailable(spec('gc', 'trackingUri'), 'v2'), false);
   });
 });

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { QuoteError, ShellKind, detectShellKind, quoteForShell, quoteWindowsArg, tryQuoteForShell } from '../../../src/cli/quote';
+import { QuoteError, type ShellKind, detectShellKind, quoteForShell, quoteWindowsArg, tryQuoteForShell } from '../../../src/cli/quote';
 import { ARGV_PRINTER_SH, readArgvRecords } from './argvRecords';
 import { requirePrerequisite } from '../../support/prerequisite';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   S_BYTES, S_FORMAT, S_PLACEHOLDER, S_RAW, S_TRIPLE, S_UNTERMINATED, T_EOF, T_NAME, T_NEWLINE, T_NUMBER, T_OP, T_STRING,
-  Tokens, decodeEscapes, stringTokenValue, tokenizePython,
+  type Tokens, decodeEscapes, stringTokenValue, tokenizePython,
 } from '../../../src/codelens/pythonTokens';
 
 const KIND: Record<number, string> = { [T_NAME]: 'N', [T_NUMBER]: '#', [T_STRING]: 'S', [T_OP]: 'O', [T_NEWLINE]: 'NL', [T_EOF]: 'EOF' };

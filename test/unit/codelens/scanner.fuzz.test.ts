@@ -1,6 +1,6 @@
 // Random and mutated inputs: the scanner must never throw, never hang, and always return sane ranges.
 import * as assert from 'node:assert/strict';
-import { MlflowCall, Range, scanPython } from '../../../src/codelens/scanner';
+import { type MlflowCall, type Range, scanPython } from '../../../src/codelens/scanner';
 import { tokenizePython } from '../../../src/codelens/pythonTokens';
 import { rng, trainingScript } from './pythonSample';
 

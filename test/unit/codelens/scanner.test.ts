@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { MlflowCall, Range, ScanOptions, mayContainMlflow, scanPython } from '../../../src/codelens/scanner';
+import { type MlflowCall, type Range, type ScanOptions, mayContainMlflow, scanPython } from '../../../src/codelens/scanner';
 import { PATHOLOGICAL_SOURCES, trainingScript } from './pythonSample';
 
 const scan = (src: string, opts?: ScanOptions): MlflowCall[] => scanPython(src, opts);

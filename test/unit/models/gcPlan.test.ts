@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { buildGcCommand } from '../../../src/cli/commands';
-import { DeletedExperiment, DeletedRun, describeGcPlan, planGc } from '../../../src/models/gcPlan';
+import { type DeletedExperiment, type DeletedRun, describeGcPlan, planGc } from '../../../src/models/gcPlan';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 5, 1);

@@ -43,7 +43,7 @@ describe('models/optionForm', () => {
     assert.equal(editKind(spec('build-docker', 'installJava')), 'pick');
     assert.equal(editKind(spec('predict', 'env')), 'pairs');
     assert.equal(editKind(spec('gc', 'olderThan')), 'text');
-    assert.deepEqual(pickChoices(spec('serve', 'envManager'), parseVersionString('2.19.0')!).map((c) => c.label), ['(not set)', 'local', 'virtualenv', 'conda']);
+    assert.deepEqual(pickChoices(spec('serve', 'envManager'), parseVersionString('2.19.0')).map((c) => c.label), ['(not set)', 'local', 'virtualenv', 'conda']);
     assert.deepEqual(pickChoices(spec('build-docker', 'installJava')).map((c) => c.value), [undefined, true, false]);
   });
 

@@ -39,7 +39,7 @@ describe('ending a process tree', () => {
       process.on('SIGHUP', () => {});
       const s = http.createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', () => console.log(s.address().port));`;
     const leader = spawn('sh', ['-c', `trap '' HUP; "${process.execPath}" -e "$0" & wait`, script], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
-    const port = await new Promise<number>((resolve) => leader.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
+    const port = await new Promise<number>((resolve) => leader.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
     assert.ok(await portAnswers('127.0.0.1', port));
     const before = treeOf(leader.pid!, await processTable());
     assert.ok(before.length >= 2, `the worker is in the tree: ${before.join(',')}`);

@@ -61,7 +61,7 @@ describe('webview metric loader on the real v3 file store', function () {
 describe('webview metric loader: the columnar read of local stores', function () {
   /** The store without getMetricColumns: the loader takes the object path. */
   const objectsOnly = (s: TrackingStore): TrackingStore =>
-    new Proxy(s, { get: (t, p) => (p === 'getMetricColumns' ? undefined : (Reflect.get(t, p) as unknown)) }) as TrackingStore;
+    new Proxy(s, { get: (t, p) => (p === 'getMetricColumns' ? undefined : (Reflect.get(t, p) as unknown)) });
 
   const bits = (c: { steps: Float64Array; values: Float64Array; timestamps: Float64Array }) =>
     [c.steps, c.values, c.timestamps].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex'));

@@ -154,7 +154,7 @@ describe('reliability: REST client against the fault server', function () {
       const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => (i % 2 ? st.getRun(RUN_ID) : st.searchExperiments({}))));
       for (const r of results) {
         assert.equal(r.status, 'rejected', mode);
-        assert.ok(isTrackingError((r as PromiseRejectedResult).reason), `${mode}: ${String((r as PromiseRejectedResult).reason)}`);
+        assert.ok(isTrackingError(r.reason), `${mode}: ${String(r.reason)}`);
       }
       assert.ok(Date.now() - t0 < CALL_BOUND_MS, `${mode}: ${Date.now() - t0} ms`);
     }

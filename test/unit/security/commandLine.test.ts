@@ -76,7 +76,7 @@ describe('security: copied command lines run exactly their argv in every shell',
       list.push(ok(buildServeCommand({ invocation, version: '3.6.0', modelUri: `models:/${n}/1`, envManager: 'local', port: 5001 })));
       list.push(ok(buildPredictCommand({ invocation, version: '3.6.0', modelUri: `runs:/abc/${n}`, inputPath: `/data/${n}.csv`, outputPath: `/out/${n}.json`, envManager: 'local' })));
       list.push(ok(buildGenerateDockerfileCommand({ invocation, version: '3.6.0', modelUri: `models:/m@${n}`, outputDirectory: `dir ${n}`, envManager: 'local' })));
-      list.push(ok(buildGcCommand({ invocation, version: '3.6.0', tracking: { trackingUri: `/stores/${n}/mlruns` }, backendStoreUri: `/stores/${n}/mlruns`, olderThan: '30d' } as Parameters<typeof buildGcCommand>[0])));
+      list.push(ok(buildGcCommand({ invocation, version: '3.6.0', tracking: { trackingUri: `/stores/${n}/mlruns` }, backendStoreUri: `/stores/${n}/mlruns`, olderThan: '30d' })));
     }
     return list;
   }

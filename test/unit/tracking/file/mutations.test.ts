@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { isTrackingError } from '../../../../src/tracking/errors';
 import { FileStore } from '../../../../src/tracking/file';
 import { toWireRun, toWireRunInfo } from '../../../../src/tracking/wire';
-import { copyStore, transcripts, VERSIONS, type Transcript, type Ver } from '../../../support/fixtures';
+import { copyStore, transcripts, VERSIONS, type Transcript } from '../../../support/fixtures';
 import { canon, FIRST_MUTATION, normalise, tokensAndOutputs } from './transcriptHelpers';
 
 type Json = Record<string, unknown>;
@@ -96,7 +96,7 @@ describe('FileStore writes', () => {
             return;
           }
           const got = await replay(store, t);
-          assert.deepEqual(canon(got), canon(tokensAndOutputs(normalise(ver as Ver, t.response_body))), t.file);
+          assert.deepEqual(canon(got), canon(tokensAndOutputs(normalise(ver, t.response_body))), t.file);
         });
       }
     });

@@ -32,7 +32,7 @@ export function tokensAndOutputs(v: unknown): unknown {
     const o: Json = {};
     for (const [k, x] of Object.entries(v as Json)) {
       if (k === 'next_page_token' && typeof x === 'string') o[k] = { offset: decodeOffsetToken(x) };
-      else if (k === 'outputs' && x && typeof x === 'object' && Object.keys(x as Json).length === 0) continue;
+      else if (k === 'outputs' && x && typeof x === 'object' && Object.keys(x).length === 0) continue;
       else o[k] = tokensAndOutputs(x);
     }
     return o;

@@ -15,7 +15,7 @@
 
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { isTrackingError, type TrackingError, type TrackingErrorKind } from '../../../../src/tracking/errors';
+import { isTrackingError, type TrackingErrorKind } from '../../../../src/tracking/errors';
 import { RestStore } from '../../../../src/tracking/rest/restStore';
 import type { ArtifactOwner, Page } from '../../../../src/tracking/types';
 import {
@@ -152,7 +152,7 @@ function storeCall(t: Transcript): Plan['call'] | undefined {
         await s.searchRegisteredModels({
           maxResults: q(t, 'max_results') === undefined ? undefined : Number(q(t, 'max_results')),
           filter: q(t, 'filter'),
-          orderBy: t.query?.order_by === undefined ? undefined : ([] as string[]).concat(t.query.order_by as string | string[]),
+          orderBy: t.query?.order_by === undefined ? undefined : ([] as string[]).concat(t.query.order_by),
           pageToken: q(t, 'page_token'),
         }),
         'registered_models',
@@ -284,7 +284,7 @@ function isArtifactBody(t: Transcript): boolean {
 
 function genericKind(t: Transcript): TrackingErrorKind {
   const body = t.response_body as Json | string;
-  const json = body && typeof body === 'object' && typeof (body as Json).error_code === 'string';
+  const json = body && typeof body === 'object' && typeof body.error_code === 'string';
   if (t.status === 401 || t.status === 403) return 'auth';
   if (json) {
     if (t.status === 400) return 'invalidRequest';
@@ -296,7 +296,7 @@ function genericKind(t: Transcript): TrackingErrorKind {
 
 function expectedBody(t: Transcript): unknown {
   const rb = t.response_body;
-  if (t.path === '/api/2.0/mlflow/artifacts/list' || /artifacts\/directories$/.test(t.path)) return ((rb as Json).files as unknown[]) ?? [];
+  if (t.path === '/api/2.0/mlflow/artifacts/list' || /artifacts\/directories$/.test(t.path)) return ((rb as Json).files) ?? [];
   return rb;
 }
 
@@ -315,7 +315,7 @@ function checkBytes(t: Transcript, got: Buffer): void {
 
 function checkError(e: unknown, t: Transcript, store: RestStore, plan: Plan): void {
   if (!isTrackingError(e)) throw e;
-  const err = e as TrackingError;
+  const err = e;
   assert.equal(err.kind, plan.kind ?? genericKind(t), `kind of: ${err.message}`);
   if (plan.mode !== 'local') assert.equal(err.status, t.status, 'status');
   const rb = t.response_body as Json;
@@ -485,7 +485,7 @@ function normalize(body: unknown): unknown {
   if (!body || typeof body !== 'object') return body;
   const o: Json = {};
   for (const [k, v] of Object.entries(body as Json)) {
-    if (k === 'outputs' && v && typeof v === 'object' && Object.keys(v as Json).length === 0) continue;
+    if (k === 'outputs' && v && typeof v === 'object' && Object.keys(v).length === 0) continue;
     o[k] = k === 'value' && typeof v === 'number' && Math.abs(v) === Number.MAX_VALUE ? sqlInfinity(v) : normalize(v);
   }
   return o;

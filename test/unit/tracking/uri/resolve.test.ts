@@ -206,7 +206,7 @@ describe('tracking/uri: resolveTrackingUri forms', () => {
         assert.equal(e.kind, 'unsupported');
         assert.match(e.message, re);
         assert.ok(e.hint, 'has a hint');
-        assert.match(e.hint!, /http/);
+        assert.match(e.hint, /http/);
         assert.ok(!e.userMessage.includes(':pw@'), 'no password in the message');
       });
     }
