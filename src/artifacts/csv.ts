@@ -26,10 +26,6 @@ export function delimiterFor(fileName: string): string {
   return /\.(tsv|tab)$/i.test(fileName) ? '\t' : ',';
 }
 
-export function isTableFile(fileName: string): boolean {
-  return /\.(csv|tsv|tab)$/i.test(fileName);
-}
-
 /** Splits text into records. Quotes may hold delimiters, quotes ("") and line breaks. */
 export function parseRecords(text: string, delimiter = ',', maxRecords = Infinity): { records: string[][]; complete: boolean } {
   const records: string[][] = [];

@@ -121,11 +121,6 @@ export function parseMlmodel(text: string): MlmodelSummary {
   };
 }
 
-/** Files next to MLmodel worth showing in the panel (read by the host, size-capped). */
-export function companionFiles(s: MlmodelSummary): { requirements: string; inputExample?: string } {
-  return { requirements: 'requirements.txt', inputExample: s.inputExample?.servingInputPath ?? s.inputExample?.path };
-}
-
 /** Requirement lines without comments and blanks. */
 export function parseRequirements(text: string): string[] {
   return text

@@ -30,10 +30,3 @@ export type NodeOf<T extends Node['type']> = Extract<Node, { type: T }>;
 export function isNode<T extends Node['type']>(n: unknown, type: T): n is NodeOf<T> {
   return typeof n === 'object' && n !== null && (n as Node).type === type;
 }
-
-/** The run a node belongs to, for commands invoked on any row under a run. */
-export function runOf(n: Node | undefined): Run | undefined {
-  if (!n) return undefined;
-  if ('run' in n && n.run) return n.run;
-  return undefined;
-}

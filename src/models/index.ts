@@ -38,4 +38,4 @@ export function registerModelCommands(services: Services): vscode.Disposable[] {
   ];
 }
 
-export type { CommandArgs, CommandResult } from './modelCommands';
+export type { CommandResult } from './modelCommands';

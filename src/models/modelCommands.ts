@@ -48,7 +48,7 @@ import { type FormExtra, showOptionsForm } from './optionsUi';
 import { waitPortFree } from './processTree';
 import { prompter } from '../core/prompter';
 import { type RunningServer, Servers, exampleRequest, requestFromChosenFile, showAnswer } from './servers';
-import { type RunningTask, TaskRunner } from './taskRunner';
+import { TaskRunner } from './taskRunner';
 import { backendStoreOf, trackingContextFor } from './trackingEnv';
 import { defaultPredictionsPath, shortTarget, slotName } from './text';
 
@@ -407,13 +407,13 @@ export class ModelCommands implements vscode.Disposable {
       for (;;) {
         const extras: FormExtra[] = [
           { id: 'model', label: '$(package) Model', description: modelUri, detail: 'Choose another model' },
-          { id: 'input', label: '$(file) Input', description: String(values.inputPath ?? 'standard input'), detail: 'Choose another input file' },
+          { id: 'input', label: '$(file) Input', description: optionText(values.inputPath, 'standard input'), detail: 'Choose another input file' },
         ];
         const r = await showOptionsForm({ id: 'predict.form', command: 'predict', title: `${title} with ${shortTarget(modelUri!, 60)}`, runLabel: 'Predict', values, version: prep.version, autoText: { outputPath: outputFor(values.inputPath) ?? 'standard output', contentType: 'from the file extension' }, extras, build });
         if (!r) throw new Cancelled();
         if (r.action === 'run') break;
         if (r.id === 'model') modelUri = (await pickModel(conn, this.s.log, { id: 'model.pick', title: `${title}: which model?`, recent: modelUri })) ?? modelUri;
-        if (r.id === 'input') values.inputPath = (await this.pickInputFile('predict.input', String(values.inputPath ?? ''))) ?? values.inputPath;
+        if (r.id === 'input') values.inputPath = (await this.pickInputFile('predict.input', optionText(values.inputPath, ''))) ?? values.inputPath;
       }
     }
     if (typeof values.inputPath === 'string') values.inputPath = resolveIn(values.inputPath);
@@ -494,13 +494,13 @@ export class ModelCommands implements vscode.Disposable {
     const exitCode = await task.exited;
     if (exitCode !== 0) return { status: 'failed', command: cmd, exitCode, terminalName: task.slot };
     if (command === 'generate-dockerfile') {
-      const dir = String(values.outputDirectory ?? 'mlflow-dockerfile');
+      const dir = optionText(values.outputDirectory, 'mlflow-dockerfile');
       const outDir = prep.ctx.cwd && !path.isAbsolute(dir) ? path.resolve(prep.ctx.cwd, dir) : dir;
       const dockerfile = path.join(outDir, 'Dockerfile');
       if (fs.existsSync(dockerfile)) await vscode.window.showTextDocument(vscode.Uri.file(dockerfile), { preview: false });
       return { status: 'done', command: cmd, exitCode, outputPath: dockerfile, terminalName: task.slot };
     }
-    const name = String(values.name ?? 'mlflow-pyfunc-servable');
+    const name = optionText(values.name, 'mlflow-pyfunc-servable');
     const run = `docker run --rm -p 5002:8080 ${name}`;
     void prompter()
       .notify('info', `MLflow: built the Docker image ${name}. It serves the model on port 8080: ${run}`, { id: 'docker.built' }, 'Copy docker run')
@@ -589,7 +589,7 @@ export class ModelCommands implements vscode.Disposable {
           ...(runs.length ? [{ label: '$(list-selection) Choose deleted runs…', description: '', id: 'runs' }] : []),
           ...(deletedExps.length ? [{ label: '$(list-selection) Choose deleted experiments…', description: '', id: 'exps' }] : []),
         ],
-        { id: 'gc.scope', title: `${title}: what to purge from ${resolved?.display ?? values.backendStoreUri}` },
+        { id: 'gc.scope', title: `${title}: what to purge from ${resolved?.display ?? optionText(values.backendStoreUri, '')}` },
       );
       if (!scope) throw new Cancelled();
       if (scope.id === 'runs') {
@@ -607,7 +607,7 @@ export class ModelCommands implements vscode.Disposable {
       return buildGcCommand({ ...prep.ctx, ...(v as object), runIds: plan.runIds, experimentIds: plan.experimentIds, deletedExperimentIds: loaded.deletedExps.map((e) => e.experimentId), suggestedStores: suggestions });
     };
     if (!args.noPrompt) {
-      const r = await showOptionsForm({ id: 'gc.form', command: 'gc', title: `${title}: ${values.backendStoreUri}`, runLabel: 'Review and Purge…', values, version: prep.version, build });
+      const r = await showOptionsForm({ id: 'gc.form', command: 'gc', title: `${title}: ${optionText(values.backendStoreUri, '')}`, runLabel: 'Review and Purge…', values, version: prep.version, build });
       if (!r || r.action !== 'run') throw new Cancelled();
     }
     const plan = planGc(loaded.deletedExps, loaded.runs, { runIds, experimentIds, olderThan: typeof values.olderThan === 'string' ? values.olderThan : undefined });
@@ -691,4 +691,7 @@ function toList(v: unknown): string[] | undefined {
   return undefined;
 }
 
-export type { RunningTask };
+/** A text option's value, or `fallback` when it is unset. */
+function optionText(v: unknown, fallback: string): string {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : fallback;
+}

@@ -159,5 +159,3 @@ export class MetricLoader {
     return n;
   }
 }
-
-export { emptyColumns, lastStep };

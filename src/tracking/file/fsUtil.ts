@@ -26,10 +26,6 @@ export function isDir(p: string): boolean {
   return statOrUndefined(p)?.isDirectory() === true;
 }
 
-export function isFile(p: string): boolean {
-  return statOrUndefined(p)?.isFile() === true;
-}
-
 /** Dirents, or [] when the folder does not exist / is not a folder. */
 export function listDir(p: string): fs.Dirent[] {
   try {
