@@ -55,8 +55,6 @@ export interface LogArtifactFailure {
   kind: string;
 }
 
-export { onDidLogArtifacts } from './events';
-
 function isOptions(x: unknown): x is LogArtifactOptions {
   return typeof x === 'object' && x !== null && typeof (x as LogArtifactOptions).runId === 'string' && Array.isArray((x as LogArtifactOptions).paths);
 }
