@@ -2,6 +2,8 @@ import type * as vscode from 'vscode';
 import type { Connections } from './connection/connections';
 import type { CredentialStore } from './connection/credentials';
 import type { Log } from './log';
+import type { Prompter } from './models/prompter';
+import type { ArtifactsLogged } from './upload/events';
 import type { ExperimentsProvider } from './views/experimentsProvider';
 import type { ModelsProvider } from './views/modelsProvider';
 import type { Node } from './views/nodes';
@@ -10,11 +12,15 @@ import type { Node } from './views/nodes';
 export interface Services {
   context: vscode.ExtensionContext;
   log: Log;
+  /** Every question and message of the commands; tests answer through prompter.override(). */
+  prompter: Prompter;
   credentials: CredentialStore;
   connections: Connections;
   experiments: ExperimentsProvider;
   experimentsView: vscode.TreeView<Node>;
   models: ModelsProvider;
+  /** Fired after files were logged to a run from VS Code. */
+  artifactsLogged: ArtifactsLogged;
   /** sql-wasm.wasm shipped beside the bundle. */
   wasmPath: string;
 }

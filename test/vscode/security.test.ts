@@ -12,7 +12,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { detectShellKind, quoteForShell, type ShellKind } from '../../src/cli/quote';
 import type { CommandResult } from '../../src/models';
-import { TEST_PROMPTER, type Prompter } from '../../src/models/prompter';
+import type { Prompts } from '../../src/models/prompter';
 import type { Node } from '../../src/views/nodes';
 import type { PanelController } from '../../src/webviews/panel';
 import { HOSTILE, writeHostileStore, type HostileStore } from '../support/hostileStore';
@@ -61,7 +61,7 @@ function stubWindow(name: 'showWarningMessage' | 'showErrorMessage' | 'showInfor
 
 /** Scripted answers for the model commands' prompter (quick picks by id). */
 const answers = new Map<string, ((items: vscode.QuickPickItem[]) => unknown)[]>();
-const scripted: Partial<Prompter> = {
+const scripted: Partial<Prompts> = {
   async pick(items, opts) {
     const list = (await items) as vscode.QuickPickItem[];
     const fn = answers.get(opts.id)?.shift();
@@ -97,6 +97,7 @@ function hashDir(dir: string): Record<string, string> {
 
 // One outer suite: its before/after must not become root hooks of every extension-host suite.
 describe('security', function () {
+  let scriptedPrompts: vscode.Disposable | undefined;
   before(async function () {
     this.timeout(60000);
     const a = await api();
@@ -107,11 +108,11 @@ describe('security', function () {
     recordFile = path.join(tmp, 'record.jsonl');
     wrapper = fakeMlflowCli(tmp, recordFile);
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', wrapper, vscode.ConfigurationTarget.Workspace);
-    (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER] = scripted;
+    scriptedPrompts = a.services.prompter.override(scripted);
   });
 
   after(async () => {
-    delete (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER];
+    scriptedPrompts?.dispose();
     for (const e of vscode.tasks.taskExecutions) if (e.task.definition.type === 'mlflow') e.terminate();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', undefined, vscode.ConfigurationTarget.Workspace);
