@@ -61,6 +61,8 @@ function stubWindow(name: 'showWarningMessage' | 'showErrorMessage' | 'showInfor
 
 /** Scripted answers for the model commands' prompter (quick picks by id). */
 const answers = new Map<string, ((items: vscode.QuickPickItem[]) => unknown)[]>();
+/** Messages the commands showed through the prompter (every command's failure goes there). */
+const notified: string[] = [];
 const scripted: Partial<Prompts> = {
   async pick(items, opts) {
     const list = (await items) as vscode.QuickPickItem[];
@@ -68,7 +70,8 @@ const scripted: Partial<Prompts> = {
     if (!fn) throw new Error(`unexpected quick pick ${opts.id}`);
     return fn(list) as never;
   },
-  async notify() {
+  async notify(_kind, message, _opts, ...actions) {
+    notified.push(message, JSON.stringify(actions));
     return undefined as never;
   },
   async confirm() {
@@ -472,7 +475,7 @@ describe('security', function () {
       console.log(`      searched ${files.length} files (${files.filter((f) => /\.vscdb$/.test(f)).length} state DBs, ${files.filter((f) => f.endsWith('.log')).length} logs), ${records().length} mlflow runs, ${logged.length} log lines, ${shown.length / 2} messages`);
       for (const rec of records()) for (const n of needles) assert.ok(!rec.argv.some((x) => x.includes(n)), `secret in argv: ${rec.argv.join(' ')}`);
       assert.ok(records().some((r) => r.env.MLFLOW_TRACKING_PASSWORD === RIGHT), 'the fake mlflow got the password in its env (the one allowed place)');
-      const texts = { logged: logged.join('\n'), shown: shown.join('\n'), panels: panels.map((p) => JSON.stringify(p.history.map((h) => h.msg))).join('\n') };
+      const texts = { logged: logged.join('\n'), shown: [...shown, ...notified].join('\n'), panels: panels.map((p) => JSON.stringify(p.history.map((h) => h.msg))).join('\n') };
       for (const [where, text] of Object.entries(texts)) for (const n of needles) assert.ok(!text.includes(n), `secret in ${where}`);
       assert.ok(shown.some((s) => /401|sign|credential|auth/i.test(s)), `the 401 was reported: ${shown.slice(0, 6).join(' | ')}`);
       assert.ok(logged.length > 0, 'the log spy saw lines');
