@@ -2,11 +2,11 @@ import type * as vscode from 'vscode';
 import type { Connections } from './connection/connections';
 import type { CredentialStore } from './connection/credentials';
 import type { Log } from './log';
-import type { Prompter } from './models/prompter';
+import type { Prompter } from './core/prompter';
+import type { ExperimentsProvider } from './explorer/experimentsProvider';
+import type { ModelsProvider } from './explorer/modelsProvider';
+import type { Node } from './explorer/nodes';
 import type { ArtifactsLogged } from './upload/events';
-import type { ExperimentsProvider } from './views/experimentsProvider';
-import type { ModelsProvider } from './views/modelsProvider';
-import type { Node } from './views/nodes';
 
 /** The object graph built once in activate() and handed to every feature. */
 export interface Services {

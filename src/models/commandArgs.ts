@@ -6,9 +6,9 @@
 // gc additionally needs confirmed: true to skip its modal confirmation.
 import type { CliCommand, CliIssue } from '../cli/commands';
 import { COMMAND_OPTIONS, type CommandId } from '../cli/options';
-import type { Outcomes } from '../commands/command';
-import type { ModelNode } from '../views/modelsProvider';
-import type { Node } from '../views/nodes';
+import type { Outcomes } from '../core/command';
+import type { ModelNode } from '../explorer/modelsProvider';
+import type { Node } from '../explorer/nodes';
 import type { GcPlan } from './gcPlan';
 import type { OptionValues } from './optionForm';
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type BuildContext, type BuildResult, buildBuildDockerCommand, buildGenerateDockerfileCommand } from '../cli/commands';
 import { COMMAND_TITLES } from '../cli/options';
-import { CancelledByUser } from '../commands/command';
+import { CancelledByUser } from '../core/command';
 import type { Connection } from '../connection/connection';
 import { type CommandArgs, type CommandResult, type CommandTarget, optionsFrom, parseArg } from './commandArgs';
 import { checkDocker } from './dockerCheck';

@@ -3,7 +3,7 @@
 // Each runs `mlflow …` as a task (taskRunner.ts) with the argv from the pure builders in src/cli/commands.ts
 // and the active connection's tracking URI and credentials in the environment.
 import * as vscode from 'vscode';
-import { registerCommand } from '../commands/command';
+import { registerCommand } from '../core/command';
 import type { Services } from '../services';
 import { type CommandResult, MODEL_OUTCOMES } from './commandArgs';
 import { buildDocker, generateDockerfile } from './dockerCommands';

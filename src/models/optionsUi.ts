@@ -8,7 +8,7 @@ import { detectShellKind, tryQuoteForShell } from '../cli/quote';
 import type { MlflowVersion } from '../cli/version';
 import { majorOf } from '../cli/version';
 import { FormValues, OptionValues, editKind, formRows, formatValue, hiddenCount, pairsOf, parsePair, parseText, pickChoices } from './optionForm';
-import type { Prompter } from './prompter';
+import type { Prompter } from '../core/prompter';
 
 export interface FormExtra {
   id: string;

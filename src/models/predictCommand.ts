@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildPredictCommand } from '../cli/commands';
 import { COMMAND_TITLES } from '../cli/options';
-import { CancelledByUser } from '../commands/command';
+import { CancelledByUser } from '../core/command';
 import type { Connection } from '../connection/connection';
 import { type CommandArgs, type CommandResult, optionsFrom, parseArg } from './commandArgs';
 import type { FormValues } from './optionForm';

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { buildServeCommand, buildServerCommand, localUrlFor } from '../cli/commands';
 import { COMMAND_TITLES } from '../cli/options';
 import { findFreePort, invokeModel, waitForPing } from '../cli/scoring';
-import { CancelledByUser } from '../commands/command';
+import { CancelledByUser } from '../core/command';
 import { type CommandResult, optionsFrom, parseArg } from './commandArgs';
 import { waitForHttp } from './dockerCheck';
 import type { FormValues } from './optionForm';

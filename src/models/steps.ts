@@ -1,18 +1,19 @@
 // The steps every model command shares: which mlflow and environment (prepare), workspace trust, the
 // connection, the model URI, remembered options, and accepting a built command (errors, warnings).
 import * as vscode from 'vscode';
-import { modelUriChoices } from '../artifacts/modelCommands';
+import { modelUriChoices } from '../explorer/modelViewCommands';
 import type { BuildContext, BuildResult, CliCommand, MlflowInvocation } from '../cli/commands';
 import { activationEnv, detectEnvironment } from '../cli/activation';
 import { nodeDiscoveryFs } from '../cli/discovery';
 import type { CommandId } from '../cli/options';
 import type { MlflowVersion } from '../cli/version';
-import { CancelledByUser } from '../commands/command';
-import { modelUris } from '../commands/runCommands';
+import { CancelledByUser } from '../core/command';
+import { modelUris } from '../explorer/runCommands';
 import { readSettings } from '../config';
-import { toTrackingError, type Connection } from '../connection/connection';
+import type { Connection } from '../connection/connection';
+import { toTrackingError } from '../core/errors';
 import type { Services } from '../services';
-import { isNode } from '../views/nodes';
+import { isNode } from '../explorer/nodes';
 import type { CommandArgs, CommandTarget } from './commandArgs';
 import { MlflowCli } from './mlflowCli';
 import { pickModel } from './modelPicker';

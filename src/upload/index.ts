@@ -5,16 +5,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CancelledByUser, registerCommand } from '../commands/command';
-import { toTrackingError, type Connection } from '../connection/connection';
+import { CancelledByUser, registerCommand } from '../core/command';
+import { toTrackingError } from '../core/errors';
+import type { Connection } from '../connection/connection';
 import { redact } from '../log';
-import { formatBytes, formatRelativeTime } from '../format';
+import { formatBytes, formatRelativeTime } from '../core/format';
 import type { Services } from '../services';
 import { TrackingError, isTrackingError } from '../tracking/errors';
 import type { Run, TrackingStore } from '../tracking/types';
-import { artifactUri } from '../views/artifactFileSystem';
-import { isNode, type Node } from '../views/nodes';
-import { runDisplayName } from '../views/treeItems';
+import { artifactUri } from '../artifacts/artifactFileSystem';
+import { isNode, type Node } from '../explorer/nodes';
+import { runDisplayName } from '../core/format';
 import { describeClash, normalizeArtifactDir, parentDirs, planUpload, withoutExisting, type LocalSource, type PlannedFile, type UploadPlan } from './plan';
 import { existingEntries, sendFiles, uploadTarget, walkFolder } from './target';
 

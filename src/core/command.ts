@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { toTrackingError } from '../connection/connection';
+import { toTrackingError } from './errors';
 import { redact, type Log } from '../log';
-import type { Prompter } from '../models/prompter';
+import type { Prompter } from './prompter';
 
 /** Thrown by a step the user cancelled (Escape on a quick pick…): the command ends quietly. */
 export class CancelledByUser extends Error {}
