@@ -521,6 +521,41 @@ function listOf(v: string | readonly string[] | undefined): string[] {
   return [...v];
 }
 
+/** Checks the --backend-store-uri given to `mlflow gc` (a file store or SQL database, not a server), converting a path to a URI. */
+function checkGivenGcStore(store: string, values: GcOptions, suggestText: string, cwd: string | undefined, issues: CliIssue[]): void {
+  const kind = classifyStoreUri(store);
+  if (kind === 'http') {
+    issues.push({
+      severity: 'error',
+      code: 'gc-http-backend',
+      option: 'backendStoreUri',
+      message: `mlflow gc cannot purge through a tracking server (${store}): it needs the server's backend store itself, a file store (mlruns folder or file: URI) or a SQL database URI.${suggestText}`,
+    });
+  } else if (kind === 'databricks' || kind === 'artifacts' || kind === 'other') {
+    issues.push({
+      severity: 'error',
+      code: 'gc-unsupported-backend',
+      option: 'backendStoreUri',
+      message: `"${store}" is not a backend store mlflow gc can purge: use an mlruns folder / file: URI or a SQL database URI (sqlite:, postgresql:, mysql:, mssql:).${suggestText}`,
+    });
+  } else {
+    const converted = toStoreUri(store);
+    if (converted !== store) values.backendStoreUri = converted;
+    if (hasUserInfo(store)) {
+      issues.push({
+        severity: 'warning',
+        code: 'password-in-argv',
+        option: 'backendStoreUri',
+        message: 'The database URI contains a user name/password; it will be visible in the process list and terminal history.',
+      });
+    }
+    const relative = (kind === 'sql' && /^sqlite:\/\/\/(?!\/)/i.test(store)) || (kind === 'file' && !/^file:/i.test(store) && !path.isAbsolute(store) && !/^[a-zA-Z]:[\\/]/.test(store));
+    if (relative) {
+      issues.push({ severity: 'info', code: 'gc-relative-store', option: 'backendStoreUri', message: `"${store}" is relative to the working folder${cwd ? ` ${cwd}` : ''}.` });
+    }
+  }
+}
+
 /** Fills in or checks --backend-store-uri of `mlflow gc`: the store itself, never a tracking server. */
 function checkGcStore(values: GcOptions, trackingUri: string | undefined, suggestedStores: readonly string[] | undefined, cwd: string | undefined, issues: CliIssue[]): void {
   const suggestion = (suggestedStores ?? []).map((s) => toStoreUri(s));
@@ -548,40 +583,7 @@ function checkGcStore(values: GcOptions, trackingUri: string | undefined, sugges
     }
   }
   const store = values.backendStoreUri;
-  if (typeof store === 'string' && store !== '') {
-    const kind = classifyStoreUri(store);
-    if (kind === 'http') {
-      issues.push({
-        severity: 'error',
-        code: 'gc-http-backend',
-        option: 'backendStoreUri',
-        message: `mlflow gc cannot purge through a tracking server (${store}): it needs the server's backend store itself, a file store (mlruns folder or file: URI) or a SQL database URI.${suggestText}`,
-      });
-    } else if (kind === 'databricks' || kind === 'artifacts' || kind === 'other') {
-      issues.push({
-        severity: 'error',
-        code: 'gc-unsupported-backend',
-        option: 'backendStoreUri',
-        message: `"${store}" is not a backend store mlflow gc can purge: use an mlruns folder / file: URI or a SQL database URI (sqlite:, postgresql:, mysql:, mssql:).${suggestText}`,
-      });
-    } else {
-      const converted = toStoreUri(store);
-      if (converted !== store) values.backendStoreUri = converted;
-      if (hasUserInfo(store)) {
-        issues.push({
-          severity: 'warning',
-          code: 'password-in-argv',
-          option: 'backendStoreUri',
-          message: 'The database URI contains a user name/password; it will be visible in the process list and terminal history.',
-        });
-      }
-      const relative = (kind === 'sql' && /^sqlite:\/\/\/(?!\/)/i.test(store)) || (kind === 'file' && !/^file:/i.test(store) && !path.isAbsolute(store) && !/^[a-zA-Z]:[\\/]/.test(store));
-      if (relative) {
-        issues.push({ severity: 'info', code: 'gc-relative-store', option: 'backendStoreUri', message: `"${store}" is relative to the working folder${cwd ? ` ${cwd}` : ''}.` });
-      }
-    }
-  }
-
+  if (typeof store === 'string' && store !== '') checkGivenGcStore(store, values, suggestText, cwd, issues);
 }
 
 /** Warnings about the ids `mlflow gc` is given (and what --run-ids alone also purges). */
