@@ -3,10 +3,14 @@
 // host for a refined slice; NaN/±inf are gaps with markers; everything is keyboard operable and
 // every chart has a data-table alternative.
 import uPlot from 'uplot';
-import type { HostToWebview, ParamRow, PlotOptions, PlotRun, SeriesPayload } from '../src/webviews/protocol';
+import type { ParamRow, PlotOptions, PlotRun, PlotsFromWebview, PlotsState, PlotsToWebview, SeriesPayload } from '../src/plots/protocol';
 import { STEP_INCRS, WALL_INCRS, alignSeries, ema, ensureContrast, exactValue, formatSeconds, nearestIndex, nonFiniteLegend, pointAtCursor, robustRange, runStyle, sortByX, tickLabels, wallTickLabel, xAxisTitle, xValues } from '../src/webviews/plotMath';
 import { append, button, clear, cssVar, h, onThemeChange } from './lib/dom';
-import { getState, onMessage, post, setState } from './lib/host';
+import { unhandled } from '../src/webviews/messages';
+import { connectHost } from './lib/host';
+
+const host = connectHost<PlotsFromWebview, PlotsToWebview, PlotsState>();
+const post = host.post;
 
 const MIN_CHART_WIDTH = 420;
 const CHART_HEIGHT = 260;
@@ -80,7 +84,7 @@ function sampleWidth(): number {
 }
 
 function persist(): void {
-  setState({ view: 'plots', connKey: st.connKey, runIds: st.runs.map((r) => r.runId), selected: st.selected, options: st.options });
+  host.setState({ view: 'plots', connKey: st.connKey, runIds: st.runs.map((r) => r.runId), selected: st.selected, options: st.options });
 }
 
 function optionsChanged(): void {
@@ -816,7 +820,7 @@ function appendSeries(a: SeriesPayload, b: SeriesPayload): SeriesPayload {
   return { ...a, steps: cat(a.steps, b.steps), values: cat(a.values, b.values), timestamps: cat(a.timestamps, b.timestamps), total: a.total + b.total };
 }
 
-function handle(msg: HostToWebview): void {
+function handle(msg: PlotsToWebview): void {
   switch (msg.type) {
     case 'plotInit': {
       st.connKey = msg.connKey;
@@ -886,9 +890,8 @@ function handle(msg: HostToWebview): void {
       notice.textContent = msg.message;
       notice.className = `notice ${msg.level}`;
       return;
-    case 'runDetails':
-    case 'artifacts':
-      return;
+    default:
+      unhandled(msg);
   }
 }
 
@@ -906,7 +909,7 @@ onThemeChange(() => {
   if (st.runs.length) render();
 });
 
-onMessage(handle);
-const saved = getState();
+host.onMessage(handle);
+const saved = host.getState();
 if (saved && saved.view === 'plots' && saved.options) st.options = saved.options;
 post({ type: 'ready', width: sampleWidth() });

@@ -19,6 +19,7 @@ import { ArtifactFileSystem } from './views/artifactFileSystem';
 import { ExperimentsProvider } from './views/experimentsProvider';
 import { ModelsProvider } from './views/modelsProvider';
 import { NOTE_SCHEME, NoteFileSystem } from './views/noteFileSystem';
+import { WebviewInspector } from './webviews/inspector';
 import { registerWebviews } from './webviews/index';
 
 /** What activate() returns: the object graph, for the extension-host tests. */
@@ -36,11 +37,13 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
   const models = new ModelsProvider(connections, log);
   const experimentsView = vscode.window.createTreeView(Views.experiments, { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true });
   const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: models, showCollapseAll: true, canSelectMany: true });
-  const services: Services = { context, log, credentials, connections, experiments, experimentsView, models, wasmPath };
+  const webviewInspector = new WebviewInspector();
+  const services: Services = { context, log, credentials, connections, experiments, experimentsView, models, webviewInspector, wasmPath };
   const lensRuns = new LensRuns(connections, log);
 
   context.subscriptions.push(
     log,
+    webviewInspector,
     connections,
     experiments,
     models,

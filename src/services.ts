@@ -5,6 +5,7 @@ import type { Log } from './log';
 import type { ExperimentsProvider } from './views/experimentsProvider';
 import type { ModelsProvider } from './views/modelsProvider';
 import type { Node } from './views/nodes';
+import type { WebviewInspector } from './webviews/inspector';
 
 /** The object graph built once in activate() and handed to every feature. */
 export interface Services {
@@ -15,6 +16,8 @@ export interface Services {
   experiments: ExperimentsProvider;
   experimentsView: vscode.TreeView<Node>;
   models: ModelsProvider;
+  /** Webview traffic for the extension-host tests: records only while a test asks. */
+  webviewInspector: WebviewInspector;
   /** sql-wasm.wasm shipped beside the bundle. */
   wasmPath: string;
 }
