@@ -2,7 +2,7 @@
 // of parameters, metrics and tags, the note (safe Markdown), and the artifacts. Every action is a
 // message to the host; nothing here talks to a tracking server.
 import type { ArtifactRow, KeyValue, RunDetailsFromWebview, RunDetailsPayload, RunDetailsState, RunDetailsToWebview } from '../src/runDetails/protocol';
-import { renderMarkdown } from '../src/webviews/markdown';
+import { renderMarkdown } from '../src/runDetails/markdown';
 import { unhandled } from '../src/webviews/messages';
 import { append, button, clear, h } from './lib/dom';
 import { connectHost } from './lib/host';

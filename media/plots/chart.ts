@@ -1,7 +1,7 @@
 // One uPlot chart: series, axes, scales and hooks, drawn from the prepared lines; its caption,
 // key and NaN / ±∞ markers. A chart that cannot be drawn says so in its place.
 import uPlot from 'uplot';
-import { exactValue, formatSeconds, STEP_INCRS, tickLabels, WALL_INCRS, wallTickLabel, xAxisTitle } from '../../src/webviews/plotMath';
+import { exactValue, formatSeconds, STEP_INCRS, tickLabels, WALL_INCRS, wallTickLabel, xAxisTitle } from '../../src/plots/plotMath';
 import { append, clear, cssVar, h } from '../lib/dom';
 import { describe, linesFor, prepare, uplotData, yRange } from './chartData';
 import { renderChartKey } from './chartKey';

@@ -1,7 +1,7 @@
 // From received series to what a chart draws: one line per run (or per metric in an overlay),
 // sorted x, smoothing, log-scale gaps, NaN/±∞ markers, the outlier-free y range, the screen-reader summary.
 import type uPlot from 'uplot';
-import { alignSeries, ema, exactValue, robustRange, sortByX, xValues } from '../../src/webviews/plotMath';
+import { alignSeries, ema, exactValue, robustRange, sortByX, xValues } from '../../src/plots/plotMath';
 import { type ChartView, type Line, st } from './state';
 
 /** Metrics logged without steps (every step equal) are plotted against time. */

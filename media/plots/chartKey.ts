@@ -1,5 +1,5 @@
 // Each chart's key: its lines when metrics share a chart, and what the NaN / ±∞ markers mean.
-import { nonFiniteLegend } from '../../src/webviews/plotMath';
+import { nonFiniteLegend } from '../../src/plots/plotMath';
 import { clear, cssVar, h } from '../lib/dom';
 import { type ChartView, runColor } from './state';
 

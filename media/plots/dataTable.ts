@@ -1,5 +1,5 @@
 // Each chart's data-table alternative: the plotted points as rows (the first 500).
-import { exactValue } from '../../src/webviews/plotMath';
+import { exactValue } from '../../src/plots/plotMath';
 import { append, clear, h } from '../lib/dom';
 import { type ChartView, TABLE_ROWS } from './state';
 

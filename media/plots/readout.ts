@@ -1,7 +1,7 @@
 // The values under the cursor, one per line, exact (not the tick's rounding).
 import type uPlot from 'uplot';
 import type { PlotOptions } from '../../src/plots/protocol';
-import { exactValue, formatSeconds, pointAtCursor } from '../../src/webviews/plotMath';
+import { exactValue, formatSeconds, pointAtCursor } from '../../src/plots/plotMath';
 import { append, clear, h } from '../lib/dom';
 import { type ChartView, runColor, st } from './state';
 

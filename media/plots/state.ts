@@ -2,7 +2,7 @@
 // series received, the charts on screen, sizes and run colours.
 import type uPlot from 'uplot';
 import type { ParamRow, PlotOptions, PlotRun, PlotsFromWebview, PlotsState, PlotsToWebview, SeriesPayload } from '../../src/plots/protocol';
-import { ensureContrast, runStyle } from '../../src/webviews/plotMath';
+import { ensureContrast, runStyle } from '../../src/plots/plotMath';
 import { cssVar } from '../lib/dom';
 import { connectHost } from '../lib/host';
 

@@ -1,7 +1,7 @@
 // Zoom and pan on the x axis. Zooming into a sampled series asks the host for the visible steps
 // at full resolution.
 import type uPlot from 'uplot';
-import { nearestIndex } from '../../src/webviews/plotMath';
+import { nearestIndex } from '../../src/plots/plotMath';
 import { type ChartView, post, sampleWidth, st } from './state';
 
 function visibleStepRange(view: ChartView, min: number, max: number): [number, number] | undefined {

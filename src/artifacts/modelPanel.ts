@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { toTrackingError } from '../connection/connection';
-import type { ArtifactResolver } from '../views/artifactFileSystem';
+import { toTrackingError } from '../core/errors';
 import { webviewHtml, webviewOptions } from '../webviews/html';
 import { unhandled } from '../webviews/messages';
 import { PanelController, type PanelDeps } from '../webviews/panel';
+import type { ArtifactResolver } from './artifactFileSystem';
 import { parseMlmodel, parseRequirements } from './mlmodel';
 import { parseModelMessage, type ModelData, type ModelFromWebview, type ModelToWebview } from './modelProtocol';
 import { readHead } from './reader';

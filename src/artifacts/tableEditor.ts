@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../format';
-import { toTrackingError } from '../connection/connection';
-import type { ArtifactResolver } from '../views/artifactFileSystem';
+import { formatBytes } from '../core/format';
+import { toTrackingError } from '../core/errors';
 import { webviewHtml, webviewOptions } from '../webviews/html';
 import { unhandled } from '../webviews/messages';
 import { PanelController, type PanelDeps } from '../webviews/panel';
+import type { ArtifactResolver } from './artifactFileSystem';
 import { CSV_MAX_ROWS, CSV_PREVIEW_BYTES, decodeUtf8Head, delimiterFor, parseCsv } from './csv';
 import { fileName, readHead } from './reader';
 import { parseTableMessage, type TableData, type TableFromWebview, type TableToWebview } from './tableProtocol';

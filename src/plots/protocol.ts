@@ -1,4 +1,4 @@
-// Messages between the metric plots panel (src/webviews/plotsPanel.ts) and media/plots.ts.
+// Messages between the metric plots panel (src/plots/plotsPanel.ts) and media/plots.ts.
 // Metric series travel as Float64Arrays: VS Code transfers typed arrays as binary buffers, so NaN
 // and ±Infinity survive (JSON would turn them into null). No `vscode` import: media/ imports types.
 import type { NoticeMessage } from '../webviews/messages';

@@ -1,4 +1,4 @@
-// Messages between the run details panel (src/webviews/runDetailsPanel.ts) and media/runDetails.ts.
+// Messages between the run details panel (src/runDetails/runDetailsPanel.ts) and media/runDetails.ts.
 // No `vscode` import: media/ imports the types.
 import type { NoticeMessage } from '../webviews/messages';
 import { isObject, messageParser, pos, str, strs } from '../webviews/validate';

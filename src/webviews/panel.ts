@@ -5,6 +5,9 @@
 //                   messages.ts (Message, NoticeMessage, unhandled), inspector.ts (test recording)
 //   media/lib/      host.ts (the one typed acquireVsCodeApi: connectHost), dom.ts (h, append, …)
 //
+// Panels on it: src/plots (plotsPanel + protocol), src/runDetails (runDetailsPanel + protocol),
+// src/artifacts (tableEditor + tableProtocol, modelPanel + modelProtocol).
+//
 // How to add a panel (e.g. src/runsTable/):
 //   1. protocol.ts — `XToWebview` and `XFromWebview` unions, and
 //      `export const parseXMessage = messageParser<XFromWebview>({ ready: { width: pos }, … })`.
@@ -16,8 +19,10 @@
 //      and `panel.webview.html = webviewHtml(panel.webview, uri, 'x', title)`.
 //   3. media/x.ts (+ media/x.css) — `const host = connectHost<XFromWebview, XToWebview>()`,
 //      build DOM with media/lib/dom, `host.onMessage` switches exhaustively, then
-//      `host.post({ type: 'ready', … })`. The host posts data only after 'ready'.
+//      `host.post({ type: 'ready', … })`. The host posts data only after 'ready'. Split a big
+//      script into media/x/*.ts (every top-level media/*.ts is a bundle entry).
 // Messages that fail validation are logged and dropped; handle() only ever sees valid ones.
+// Tests follow a panel's messages through Services.webviewInspector (nothing is kept otherwise).
 import * as vscode from 'vscode';
 import type { Log } from '../log';
 import type { WebviewInspector } from './inspector';

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PanelController } from '../../src/webviews/panel';
-import type { PlotsPanel } from '../../src/webviews/plotsPanel';
+import type { PlotsPanel } from '../../src/plots/plotsPanel';
 import type { PlotsFromWebview, PlotsToWebview } from '../../src/plots/protocol';
 import type { RunDetailsFromWebview, RunDetailsToWebview } from '../../src/runDetails/protocol';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';

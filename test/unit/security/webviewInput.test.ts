@@ -2,7 +2,7 @@
 // fed the hostile store's strings and messages a compromised webview could send.
 import * as assert from 'node:assert/strict';
 import { HOSTILE } from '../../support/hostileStore';
-import { renderMarkdown, safeHref } from '../../../src/webviews/markdown';
+import { renderMarkdown, safeHref } from '../../../src/runDetails/markdown';
 import { parsePlotsMessage, parsePlotsState } from '../../../src/plots/protocol';
 import { parseRunDetailsMessage, parseRunDetailsState } from '../../../src/runDetails/protocol';
 import { isWebUrl } from '../../../src/webviews/validate';

@@ -3,19 +3,19 @@
 // panel controller (PanelController) so the extension-host tests can follow its messages through
 // Services.webviewInspector.
 import * as vscode from 'vscode';
-import { registerCommand, CancelledByUser } from '../commands/command';
+import { registerCommand, CancelledByUser } from '../core/command';
 import type { Connection } from '../connection/connection';
-import { formatRelativeTime } from '../format';
+import { formatRelativeTime } from '../core/format';
 import type { Services } from '../services';
 import type { Run } from '../tracking/types';
-import { isNode, type Node, type NodeOf } from '../views/nodes';
-import { webviewHtml, webviewOptions } from './html';
-import type { PanelController } from './panel';
+import { isNode, type Node, type NodeOf } from '../explorer/nodes';
+import { webviewHtml, webviewOptions } from '../webviews/html';
+import type { PanelController } from '../webviews/panel';
 import { PlotsPanel, plotsKey } from './plotsPanel';
-import { PLOTS_VIEW_TYPE, parsePlotsState, type PlotOptions } from '../plots/protocol';
 import { RUN_DETAILS_VIEW_TYPE, parseRunDetailsState } from '../runDetails/protocol';
-import { runName } from './runDetailsModel';
-import { RunDetailsPanel, detailsKey } from './runDetailsPanel';
+import { runName } from '../runDetails/runDetailsModel';
+import { RunDetailsPanel, detailsKey } from '../runDetails/runDetailsPanel';
+import { PLOTS_VIEW_TYPE, parsePlotsState, type PlotOptions } from './protocol';
 
 export const WebviewCommands = {
   openRunDetails: 'mlflow.openRunDetails',

@@ -7,12 +7,12 @@ import { readSettings } from '../config';
 import type { Connection } from '../connection/connection';
 import type { Services } from '../services';
 import type { Run, TrackingStore } from '../tracking/types';
-import { metricsToCsv, type CsvSeries } from './csv';
+import { metricsToCsv, type CsvSeries } from './metricCsv';
 import { MetricLoader } from './metricLoader';
-import { DEFAULT_PLOT_OPTIONS, parsePlotsMessage, type PlotOptions, type PlotRun, type PlotsFromWebview, type PlotsToWebview, type SeriesPayload } from '../plots/protocol';
-import { unhandled } from './messages';
-import { PanelController } from './panel';
-import { paramRows, runName } from './runDetailsModel';
+import { paramRows, runName } from '../runDetails/runDetailsModel';
+import { unhandled } from '../webviews/messages';
+import { PanelController } from '../webviews/panel';
+import { DEFAULT_PLOT_OPTIONS, parsePlotsMessage, type PlotOptions, type PlotRun, type PlotsFromWebview, type PlotsToWebview, type SeriesPayload } from './protocol';
 
 export interface PlotsArgs {
   conn: Connection;
