@@ -14,7 +14,7 @@ import type { Connections } from '../../src/connection/connections';
 import type { Run } from '../../src/tracking/types';
 import type { Prompts } from '../../src/core/prompter';
 import { storePath } from '../support/fixtures';
-import { api, childByLabel, label, useTrackingUri, waitFor } from './helpers';
+import { api, childByLabel, label, recordWebviews, useTrackingUri, waitFor, webviewMessages } from './helpers';
 
 async function lensesOn(doc: vscode.TextDocument, linePrefix: string): Promise<vscode.CodeLens[]> {
   const line = doc.getText().split('\n').findIndex((l) => l.trim().startsWith(linePrefix));
@@ -25,6 +25,7 @@ async function lensesOn(doc: vscode.TextDocument, linePrefix: string): Promise<v
 
 describe('issue 16: walk-through defects (real v3 file store)', function () {
   this.timeout(60000);
+  recordWebviews();
   let store: string;
 
   before(async function () {
@@ -112,7 +113,7 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
       listed += tags.length;
     }
     const details = (await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', noted))!;
-    const d = (await waitFor('runDetails posted', () => details.history.find((r) => r.dir === 'toWebview' && r.type === 'runDetails')?.msg as { details: { tags: unknown[] } } | undefined)).details;
+    const d = (await waitFor('runDetails posted', () => webviewMessages(details).find((r) => r.dir === 'toWebview' && r.type === 'runDetails')?.msg as { details: { tags: unknown[] } } | undefined)).details;
     assert.equal(listed, d.tags.length, 'the tree lists as many tags as Run Details');
     details.dispose();
   });
