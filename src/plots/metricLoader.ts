@@ -5,8 +5,8 @@
 // sampled endpoint answers each request (get-history-bulk-interval with start/end step), so a
 // 1M-point history never crosses the network.
 import type { TrackingStore } from '../tracking/types';
-import { appendColumns, copyColumns, downsampleToWidth, sliceByStep, toColumns, type Columns } from './series';
-import type { SeriesPayload } from '../webviews/protocol';
+import { appendColumns, copyColumns, downsampleToWidth, emptyColumns, lastStep, sliceByStep, toColumns, type Columns } from './series';
+import type { SeriesPayload } from './protocol';
 
 /** Wide enough for every step MLflow can store (int64 in the stores; the REST client sends numbers). */
 const MIN_STEP = -(2 ** 53 - 1);
@@ -159,3 +159,5 @@ export class MetricLoader {
     return n;
   }
 }
+
+export { emptyColumns, lastStep };
