@@ -11,7 +11,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 export interface WebviewHost<ToHost extends Message, FromHost extends Message, State> {
-  post(msg: ToHost): void;
+  post: (msg: ToHost) => void;
   onMessage(handler: (msg: FromHost) => void): void;
   /** What setState kept before a reload, as far as it goes (the webview checks what it uses). */
   getState(): Partial<State> | undefined;
@@ -33,7 +33,7 @@ export function connectHost<ToHost extends Message, FromHost extends Message, St
     },
     getState() {
       const s = vscode.getState();
-      return s && typeof s === 'object' ? (s as Partial<State>) : undefined;
+      return s && typeof s === 'object' ? (s) : undefined;
     },
     setState: (s) => vscode.setState(s),
   };

@@ -67,7 +67,7 @@ export function uplotData(view: ChartView): uPlot.AlignedData {
     if (st.options.smoothing > 0) series.push({ x: p.x, y: p.raw.map((v) => (Number.isFinite(v) && !(st.options.logY && v <= 0) ? v : null)) });
     series.push({ x: p.x, y: p.shown });
   }
-  return alignSeries(series) as unknown as uPlot.AlignedData;
+  return alignSeries(series);
 }
 
 export function describe(view: ChartView): string {

@@ -56,7 +56,6 @@ export async function openArtifact(d: OpenDeps, r: ArtifactRef, as?: ArtifactKin
 }
 
 export function registerOpenCommands(d: OpenDeps): vscode.Disposable[] {
-  const { log } = d.services;
   return [
     registerCommand(d.services, 'mlflow.artifacts.open', (n?: unknown) => openArtifact(d, requireArtifact(n))),
     registerCommand(d.services, 'mlflow.artifacts.openAsText', async (n?: unknown) => {

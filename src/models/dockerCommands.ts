@@ -10,7 +10,7 @@ import type { Connection } from '../connection/connection';
 import { type CommandArgs, type CommandResult, type CommandTarget, optionsFrom, parseArg } from './commandArgs';
 import { checkDocker } from './dockerCheck';
 import type { FormValues } from './optionForm';
-import { FormExtra, showOptionsForm } from './optionsUi';
+import { type FormExtra, showOptionsForm } from './optionsUi';
 import type { ModelSteps } from './steps';
 import { shortTarget, slotName } from './text';
 

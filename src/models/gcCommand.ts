@@ -10,7 +10,7 @@ import type { TrackingStore } from '../tracking/types';
 import { detectDefaultStore } from '../tracking/uri';
 import { isNode } from '../explorer/nodes';
 import { type CommandArgs, type CommandResult, type CommandTarget, optionsFrom, parseArg, toList } from './commandArgs';
-import { DeletedExperiment, DeletedRun, GcPlan, describeGcPlan, planGc } from './gcPlan';
+import { type DeletedExperiment, type DeletedRun, type GcPlan, describeGcPlan, planGc } from './gcPlan';
 import type { FormValues } from './optionForm';
 import { showOptionsForm } from './optionsUi';
 import type { ModelSteps, Prepared } from './steps';

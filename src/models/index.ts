@@ -50,4 +50,4 @@ export function registerModelCommands(services: Services): vscode.Disposable[] {
   ];
 }
 
-export type { CommandArgs, CommandResult } from './commandArgs';
+export type { CommandResult } from './commandArgs';

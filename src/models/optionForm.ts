@@ -1,7 +1,7 @@
 // Pure: the rows of the "options" quick input of a model command, built from src/cli/options.ts, and the
 // conversions between what the user types and builder values. No `vscode` import.
 import type { BuildDockerOptions, GcOptions, GenerateDockerfileOptions, PredictOptions, ServeOptions, ServerOptions } from '../cli/commands';
-import { CommandId, OptionSpec, OptionValue, checkOptionValue, choicesFor, isUnset, optionsFor } from '../cli/options';
+import { type CommandId, type OptionSpec, type OptionValue, checkOptionValue, choicesFor, isUnset, optionsFor } from '../cli/options';
 import type { MlflowVersion } from '../cli/version';
 
 /** Option values by builder key, as remembered, passed in a command argument or edited in a form. */

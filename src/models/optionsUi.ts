@@ -3,11 +3,11 @@
 // Choosing a row edits that option; the first row runs the command. Driven through the Prompter.
 import * as vscode from 'vscode';
 import type { BuildResult, CliCommand } from '../cli/commands';
-import { CommandId, OptionSpec, findOption, resolveSpec } from '../cli/options';
+import { type CommandId, type OptionSpec, findOption, resolveSpec } from '../cli/options';
 import { detectShellKind, tryQuoteForShell } from '../cli/quote';
 import type { MlflowVersion } from '../cli/version';
 import { majorOf } from '../cli/version';
-import { FormValues, OptionValues, editKind, formRows, formatValue, hiddenCount, pairsOf, parsePair, parseText, pickChoices } from './optionForm';
+import { type FormValues, type OptionValues, editKind, formRows, formatValue, hiddenCount, pairsOf, parsePair, parseText, pickChoices } from './optionForm';
 import type { Prompter } from '../core/prompter';
 
 export interface FormExtra {

@@ -8,7 +8,7 @@ import { CancelledByUser } from '../core/command';
 import type { Connection } from '../connection/connection';
 import { type CommandArgs, type CommandResult, optionsFrom, parseArg } from './commandArgs';
 import type { FormValues } from './optionForm';
-import { FormExtra, showOptionsForm } from './optionsUi';
+import { type FormExtra, showOptionsForm } from './optionsUi';
 import type { ModelSteps, Prepared } from './steps';
 import { defaultPredictionsPath, shortTarget, slotName } from './text';
 

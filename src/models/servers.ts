@@ -3,10 +3,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ScoringAnswer, ScoringRequest, buildInvocationRequest, describeScoringError, exampleFileNames, invokeModel, requestFromFile } from '../cli/scoring';
+import { type ScoringAnswer, type ScoringRequest, buildInvocationRequest, describeScoringError, exampleFileNames, requestFromFile } from '../cli/scoring';
 import type { Connection } from '../connection/connection';
 import type { Log } from '../log';
-import { ModelLocation, joinArtifactPath, locateModel } from './modelLocation';
+import { type ModelLocation, joinArtifactPath, locateModel } from './modelLocation';
 import type { Prompter } from '../core/prompter';
 import { prettyLenient } from './text';
 import type { RunningTask } from './taskRunner';

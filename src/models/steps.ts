@@ -17,7 +17,7 @@ import { isNode } from '../explorer/nodes';
 import type { CommandArgs, CommandTarget } from './commandArgs';
 import { MlflowCli } from './mlflowCli';
 import { pickModel } from './modelPicker';
-import { OptionValues, knownOptions, rememberable } from './optionForm';
+import { type OptionValues, knownOptions, rememberable } from './optionForm';
 import { Servers } from './servers';
 import { TaskRunner } from './taskRunner';
 import { trackingContextFor } from './trackingEnv';

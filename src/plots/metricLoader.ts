@@ -5,7 +5,7 @@
 // sampled endpoint answers each request (get-history-bulk-interval with start/end step), so a
 // 1M-point history never crosses the network.
 import type { TrackingStore } from '../tracking/types';
-import { appendColumns, copyColumns, downsampleToWidth, emptyColumns, lastStep, sliceByStep, toColumns, type Columns } from './series';
+import { appendColumns, copyColumns, downsampleToWidth, sliceByStep, toColumns, type Columns } from './series';
 import type { SeriesPayload } from './protocol';
 
 /** Wide enough for every step MLflow can store (int64 in the stores; the REST client sends numbers). */
@@ -159,5 +159,3 @@ export class MetricLoader {
     return n;
   }
 }
-
-export { emptyColumns, lastStep };

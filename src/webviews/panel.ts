@@ -102,7 +102,7 @@ export abstract class PanelController<ToWebview extends Message = Message, FromW
     if (this.disposedFlag) return;
     this.disposedFlag = true;
     this.closed.fire();
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
     this.closed.dispose();
     this.panel.dispose();
   }

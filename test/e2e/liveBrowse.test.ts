@@ -10,7 +10,7 @@ import type { MlflowExtensionApi } from '../../src/extension';
 import type { Run } from '../../src/tracking/types';
 import type { Node } from '../../src/explorer/nodes';
 import type { PanelController } from '../../src/webviews/panel';
-import type { PlotsToWebview, SeriesPayload } from '../../src/plots/protocol';
+import type { PlotsToWebview } from '../../src/plots/protocol';
 import type { RunDetailsPayload } from '../../src/runDetails/protocol';
 import { childByLabel, onWebviewMessage, recordWebviews, useTrackingUri, waitFor, webviewMessages } from '../vscode/helpers';
 import { py, real, type LiveServer } from './support/real';
@@ -33,7 +33,7 @@ async function treeRuns(a: MlflowExtensionApi, parent: Node): Promise<RunNode[]>
   const out: RunNode[] = [];
   for (const k of await a.services.experiments.getChildren(parent)) {
     if (k.type !== 'run') continue;
-    out.push(k as RunNode);
+    out.push(k);
     out.push(...(await treeRuns(a, k)));
   }
   return out;
@@ -145,7 +145,7 @@ describe('e2e: browsing a live server while MLflow\'s client writes to it', func
         const points: [number, number][] = [];
         for (const m of posted) {
           if ((m.type === 'series' && m.requestId === undefined) || m.type === 'append') {
-            for (const s of m.series as SeriesPayload[]) {
+            for (const s of m.series) {
               if (s.key !== 'loss' || s.runId !== parentId) continue;
               if (m.type === 'series') points.length = 0;
               for (let i = 0; i < s.steps.length; i++) points.push([s.steps[i], s.values[i]]);

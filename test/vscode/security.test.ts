@@ -41,7 +41,7 @@ function lastRun(words: string[]): Rec {
   assert.ok(r.length, `no recorded mlflow ${words.join(' ')}`);
   return r[r.length - 1];
 }
-const run = async (id: string, arg?: unknown) => (await vscode.commands.executeCommand(id, arg)) as CommandResult;
+const run = async (id: string, arg?: unknown) => vscode.commands.executeCommand<CommandResult>(id, arg);
 
 /** A connection state as text (the state object itself holds the store, which is circular). */
 function stateText(s: { name: string }): string {
@@ -73,10 +73,10 @@ const scripted: Partial<Prompts> = {
   },
   async notify(_kind, message, _opts, ...actions) {
     notified.push(message, JSON.stringify(actions));
-    return undefined as never;
+    return undefined;
   },
   async confirm() {
-    return undefined as never;
+    return undefined;
   },
 };
 function answer(id: string, fn: (items: vscode.QuickPickItem[]) => unknown): void {

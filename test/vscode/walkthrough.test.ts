@@ -112,7 +112,7 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
       assert.ok(!tags.some((t) => label(t, a) === 'mlflow.note.content'), 'the note is not a tag');
       listed += tags.length;
     }
-    const details = (await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', noted))!;
+    const details = (await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', noted));
     const d = (await waitFor('runDetails posted', () => webviewMessages(details).find((r) => r.dir === 'toWebview' && r.type === 'runDetails')?.msg as { details: { tags: unknown[] } } | undefined)).details;
     assert.equal(listed, d.tags.length, 'the tree lists as many tags as Run Details');
     details.dispose();
