@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TrackingError } from '../errors';
+import type { MetricColumns } from '../metricColumns';
 import { listLocalArtifacts, localArtifactSize, normalizeArtifactPath, readLocalArtifact } from '../localArtifacts';
 import { downsampleMetrics } from '../sampling';
 import type {
@@ -262,7 +263,7 @@ export class SqliteStore implements TrackingStore {
   }
 
   /** getMetricHistory's points as columns sorted by (step, timestamp, value), no object per point (for charts). */
-  getMetricColumns(runId: string, key: string, options?: CallOptions): Promise<{ steps: Float64Array; values: Float64Array; timestamps: Float64Array }> {
+  getMetricColumns(runId: string, key: string, options?: CallOptions): Promise<MetricColumns> {
     return this.with(options, (db) => runs.getMetricColumns(db, runId, key));
   }
 
