@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { CancelledByUser, registerCommand } from '../commands/command';
 import type { Services } from '../services';
 import { TrackingError } from '../tracking/errors';
+import { validateRegisteredModelFilter } from '../tracking/search';
 import type { ModelNode } from '../views/modelsProvider';
 import { aliasUri, loggedModelUri, modelUriForFolder, registeredModelUris, versionUris, type ModelUriChoice } from './modelUris';
-import { validateModelFilter } from './modelFilter';
 import { isArtifactRef } from './refs';
 
 export const MODEL_FILTER_CONTEXT_KEY = 'mlflow.models.filterActive';
@@ -80,7 +80,7 @@ export function registerModelCommands(s: Services): vscode.Disposable[] {
           prompt: "MLflow registered-model filter, e.g. name LIKE '%iris%' or tags.team = 'ml'. Empty clears the filter.",
           value: s.models.filter ?? recent[0] ?? '',
           placeHolder: EXAMPLES.join('   ·   '),
-          validateInput: validateModelFilter,
+          validateInput: validateRegisteredModelFilter,
         });
         if (filter === undefined) throw new CancelledByUser();
         const f = filter.trim();
