@@ -16,7 +16,7 @@ import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { processTable, treeOf } from '../../src/models/processTree';
+import { isProcessAlive as alive, processTable, treeOf } from '../../src/models/processTree';
 import { TEST_PROMPTER, type Prompter } from '../../src/models/prompter';
 import type { CommandResult } from '../../src/models';
 import { EXTENSION_ID, useTrackingUri, waitFor } from '../vscode/helpers';
@@ -92,15 +92,6 @@ async function serverProcesses(port: number): Promise<number[]> {
   const roots = lines.filter((l) => new RegExp(`--port[ =]${port}\\b`).test(l) && !/\bps -eo\b/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0]));
   const table = await processTable();
   return [...new Set(roots.flatMap((p) => treeOf(p, table)))];
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** What the flow's terminal shows, into shots/transcripts (read by the harness from the workbench's xterm). */
