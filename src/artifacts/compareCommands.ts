@@ -5,8 +5,7 @@ import { TrackingError } from '../tracking/errors';
 import { runDisplayName } from '../views/treeItems';
 import { runsHoldingArtifact } from './otherRuns';
 import { baseName, isArtifactRef, ownerLabel, refUri, requireArtifact, type ArtifactRef } from './refs';
-
-export const COMPARE_CONTEXT_KEY = 'mlflow.artifacts.hasCompareSelection';
+import { Commands, ContextKeys } from '../ids';
 
 interface Side {
   uri: vscode.Uri;
@@ -53,23 +52,23 @@ export function registerCompareCommands(s: Services): vscode.Disposable[] {
   let selected: Side | undefined;
   const setSelected = (v: Side | undefined) => {
     selected = v;
-    void vscode.commands.executeCommand('setContext', COMPARE_CONTEXT_KEY, !!v);
+    void vscode.commands.executeCommand('setContext', ContextKeys.artifactsHasCompareSelection, !!v);
   };
   return [
-    registerCommand(s.log, 'mlflow.artifacts.selectForCompare', (n?: unknown) => {
+    registerCommand(s.log, Commands.artifactsSelectForCompare, (n?: unknown) => {
       setSelected(side(n));
       vscode.window.setStatusBarMessage(`$(diff) Selected ${selected!.label} for compare`, 4000);
     }),
-    registerCommand(s.log, 'mlflow.artifacts.compareWithSelected', async (n?: unknown) => {
+    registerCommand(s.log, Commands.artifactsCompareWithSelected, async (n?: unknown) => {
       if (!selected) throw new TrackingError('invalidRequest', 'First choose "Select for Compare" on another file.');
       await diff(selected, side(n));
     }),
-    registerCommand(s.log, 'mlflow.artifacts.compareSelected', async (n?: unknown, all?: unknown[]) => {
+    registerCommand(s.log, Commands.artifactsCompareSelected, async (n?: unknown, all?: unknown[]) => {
       const picked = (all && all.length ? all : [n]).filter(isArtifactRef).filter((r) => !r.file.isDir);
       if (picked.length !== 2) throw new TrackingError('invalidRequest', 'Select exactly two artifact files (Ctrl/Cmd+click) to compare them.');
       await diff(side(picked[0]), side(picked[1]));
     }),
-    registerCommand(s.log, 'mlflow.artifacts.compareWith', async (n?: unknown) => {
+    registerCommand(s.log, Commands.artifactsCompareWith, async (n?: unknown) => {
       const r = requireArtifact(n);
       const me = side(r);
       type Item = vscode.QuickPickItem & { id: 'run' | 'workspace' | 'selected' };

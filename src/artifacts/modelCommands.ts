@@ -6,8 +6,8 @@ import { validateRegisteredModelFilter } from '../tracking/search';
 import type { ModelNode } from '../views/modelsProvider';
 import { aliasUri, loggedModelUri, modelUriForFolder, registeredModelUris, versionUris, type ModelUriChoice } from './modelUris';
 import { isArtifactRef } from './refs';
+import { Commands, ContextKeys } from '../ids';
 
-export const MODEL_FILTER_CONTEXT_KEY = 'mlflow.models.filterActive';
 const RECENT = 'mlflow.recentModelFilters';
 const EXAMPLES = ["name LIKE '%classifier%'", "name = 'iris-classifier'", "tags.team = 'ml'", "name ILIKE 'IRIS%'"];
 
@@ -46,9 +46,9 @@ async function pickUri(node: unknown, title: string): Promise<string> {
 }
 
 export function registerModelCommands(s: Services): vscode.Disposable[] {
-  const setContext = () => void vscode.commands.executeCommand('setContext', MODEL_FILTER_CONTEXT_KEY, !!s.models.filter);
+  const setContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.modelsFilterActive, !!s.models.filter);
   return [
-    registerCommand(s.log, 'mlflow.models.copyModelUri', async (node?: unknown) => {
+    registerCommand(s.log, Commands.modelsCopyModelUri, async (node?: unknown) => {
       // first choice without asking: the version/alias/model URI itself
       const choices = await modelUriChoices(node);
       if (!choices.length) throw new TrackingError('invalidRequest', 'This row has no model URI.');
@@ -57,21 +57,21 @@ export function registerModelCommands(s: Services): vscode.Disposable[] {
       vscode.window.setStatusBarMessage(`$(copy) Copied ${uri}`, 3000);
       return uri;
     }),
-    registerCommand(s.log, 'mlflow.models.serve', async (node?: unknown) => {
+    registerCommand(s.log, Commands.modelsServe, async (node?: unknown) => {
       const modelUri = await pickUri(node, 'Serve which model URI?');
-      return vscode.commands.executeCommand('mlflow.serveModel', { modelUri });
+      return vscode.commands.executeCommand(Commands.serveModel, { modelUri });
     }),
-    registerCommand(s.log, 'mlflow.models.predict', async (node?: unknown) => {
+    registerCommand(s.log, Commands.modelsPredict, async (node?: unknown) => {
       const modelUri = await pickUri(node, 'Predict with which model URI?');
-      return vscode.commands.executeCommand('mlflow.predictModel', { modelUri });
+      return vscode.commands.executeCommand(Commands.predictModel, { modelUri });
     }),
-    registerCommand(s.log, 'mlflow.models.revealSourceRun', async (node?: unknown) => {
+    registerCommand(s.log, Commands.modelsRevealSourceRun, async (node?: unknown) => {
       const n = node as ModelNode | undefined;
       const runId = n?.type === 'version' ? n.version.runId : n?.type === 'loggedModel' ? n.model.info.sourceRunId : n?.type === 'sourceRun' ? n.runId : undefined;
       if (!runId) throw new TrackingError('notFound', 'This model has no source run.');
-      return vscode.commands.executeCommand('mlflow.revealRun', runId);
+      return vscode.commands.executeCommand(Commands.revealRun, runId);
     }),
-    registerCommand(s.log, 'mlflow.models.filter', async (arg?: unknown) => {
+    registerCommand(s.log, Commands.modelsFilter, async (arg?: unknown) => {
       let filter = typeof arg === 'string' ? arg : undefined;
       if (filter === undefined) {
         const recent = s.context.workspaceState.get<string[]>(RECENT, []);
@@ -89,7 +89,7 @@ export function registerModelCommands(s: Services): vscode.Disposable[] {
       s.models.setFilter(filter);
       setContext();
     }),
-    registerCommand(s.log, 'mlflow.models.clearFilter', () => {
+    registerCommand(s.log, Commands.modelsClearFilter, () => {
       s.models.setFilter(undefined);
       setContext();
     }),

@@ -3,38 +3,36 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { ModelCommands } from './modelCommands';
+import { Commands, ContextKeys } from '../ids';
 
 export const MODEL_COMMAND_IDS = [
-  'mlflow.serveModel',
-  'mlflow.predictModel',
-  'mlflow.buildDocker',
-  'mlflow.generateDockerfile',
-  'mlflow.gc',
-  'mlflow.startUi',
-  'mlflow.sendTestRequest',
-  'mlflow.stopModelServer',
+  Commands.serveModel,
+  Commands.predictModel,
+  Commands.buildDocker,
+  Commands.generateDockerfile,
+  Commands.gc,
+  Commands.startUi,
+  Commands.sendTestRequest,
+  Commands.stopModelServer,
 ] as const;
-
-/** Context key: a model server or MLflow UI started from the extension is running. */
-export const MODEL_SERVERS_RUNNING = 'mlflow.modelServersRunning';
 
 export function registerModelCommands(services: Services): vscode.Disposable[] {
   const m = new ModelCommands(services);
   const reg = (id: (typeof MODEL_COMMAND_IDS)[number], fn: (arg?: unknown) => Promise<unknown>) =>
     vscode.commands.registerCommand(id, (arg?: unknown) => m.guard(id, () => fn(arg) as never));
-  const running = () => void vscode.commands.executeCommand('setContext', MODEL_SERVERS_RUNNING, m.servers.all().length > 0);
+  const running = () => void vscode.commands.executeCommand('setContext', ContextKeys.modelServersRunning, m.servers.all().length > 0);
   running();
   return [
     m,
     m.servers.onDidChange(running),
-    reg('mlflow.serveModel', (a) => m.serve(a)),
-    reg('mlflow.predictModel', (a) => m.predict(a)),
-    reg('mlflow.buildDocker', (a) => m.buildDocker(a)),
-    reg('mlflow.generateDockerfile', (a) => m.generateDockerfile(a)),
-    reg('mlflow.gc', (a) => m.gc(a)),
-    reg('mlflow.startUi', (a) => m.startUi(a)),
-    reg('mlflow.sendTestRequest', (a) => m.sendTestRequest(a)),
-    reg('mlflow.stopModelServer', (a) => m.stopServer(a)),
+    reg(Commands.serveModel, (a) => m.serve(a)),
+    reg(Commands.predictModel, (a) => m.predict(a)),
+    reg(Commands.buildDocker, (a) => m.buildDocker(a)),
+    reg(Commands.generateDockerfile, (a) => m.generateDockerfile(a)),
+    reg(Commands.gc, (a) => m.gc(a)),
+    reg(Commands.startUi, (a) => m.startUi(a)),
+    reg(Commands.sendTestRequest, (a) => m.sendTestRequest(a)),
+    reg(Commands.stopModelServer, (a) => m.stopServer(a)),
   ];
 }
 

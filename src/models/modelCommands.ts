@@ -50,6 +50,7 @@ import { RunningServer, Servers, exampleRequest, requestFromChosenFile, showAnsw
 import { RunningTask, TaskRunner } from './taskRunner';
 import { backendStoreOf, trackingContextFor } from './trackingEnv';
 import { defaultPredictionsPath, shortTarget, slotName } from './text';
+import { Commands } from '../ids';
 
 export interface CommandResult {
   status: 'started' | 'done' | 'failed' | 'cancelled' | 'blocked';
@@ -318,7 +319,7 @@ export class ModelCommands implements vscode.Disposable {
       void prompter()
         .notify('info', `MLflow: ${shortTarget(server.target, 60)} is being served at ${server.url}.`, { id: 'serve.ready' }, 'Send Test Request', 'Stop')
         .then((p) => {
-          if (p === 'Send Test Request') return vscode.commands.executeCommand('mlflow.sendTestRequest', { serverId: server.id });
+          if (p === 'Send Test Request') return vscode.commands.executeCommand(Commands.sendTestRequest, { serverId: server.id });
           if (p === 'Stop') return this.stopServer({ serverId: server.id });
           return undefined;
         });
@@ -453,7 +454,7 @@ export class ModelCommands implements vscode.Disposable {
           .notify('error', `MLflow: ${docker.message}`, { id: 'docker.unavailable' }, 'Generate Dockerfile Instead', 'Show Log')
           .then((p) => {
             if (p === 'Show Log') this.s.log.show();
-            else if (p) void vscode.commands.executeCommand('mlflow.generateDockerfile', arg);
+            else if (p) void vscode.commands.executeCommand(Commands.generateDockerfile, arg);
           });
         return { status: 'blocked', message: docker.message };
       }
@@ -652,7 +653,7 @@ export class ModelCommands implements vscode.Disposable {
     const backend = (args.options?.backendStoreUri as string | undefined) ?? (args.backendStoreUri as string | undefined) ?? backendStoreOf(resolved);
     if (!backend) {
       void prompter().notify('error', 'MLflow: no local tracking store is connected (an mlruns folder or a SQLite database) to start the MLflow UI for.', { id: 'ui.noStore' }, 'Set Tracking URI').then((p) => {
-        if (p) void vscode.commands.executeCommand('mlflow.setTrackingUri');
+        if (p) void vscode.commands.executeCommand(Commands.setTrackingUri);
       });
       return { status: 'blocked' };
     }

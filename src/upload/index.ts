@@ -18,9 +18,7 @@ import { runDisplayName } from '../views/treeItems';
 import { artifactsLogged } from './events';
 import { describeClash, normalizeArtifactDir, parentDirs, planUpload, withoutExisting, type LocalSource, type PlannedFile, type UploadPlan } from './plan';
 import { existingEntries, sendFiles, uploadTarget, walkFolder } from './target';
-
-export const LOG_ARTIFACT_COMMAND = 'mlflow.logArtifact';
-export const LOG_TO_RUN_COMMAND = 'mlflow.logToRun';
+import { Commands } from '../ids';
 
 export interface LogArtifactOptions {
   /** Connection key (workspace folder URI, or 'window'); default: the connection of the first path's folder. */
@@ -160,7 +158,7 @@ export function registerUpload(s: Services): vscode.Disposable[] {
   };
 
   return [
-    registerCommand(log, LOG_ARTIFACT_COMMAND, async (arg?: Node | LogArtifactOptions) => {
+    registerCommand(log, Commands.logArtifact, async (arg?: Node | LogArtifactOptions) => {
       if (isOptions(arg)) return runOptions(arg);
       if (!isNode(arg, 'run')) throw new TrackingError('invalidRequest', 'Select a run in the MLflow explorer first.');
       const folder = vscode.workspace.getWorkspaceFolder(arg.conn.folder?.uri ?? vscode.Uri.file('/'))?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -175,7 +173,7 @@ export function registerUpload(s: Services): vscode.Disposable[] {
       if (!picked?.length) throw new CancelledByUser();
       return run({ connKey: arg.conn.key, runId: arg.run.info.runId, paths: picked }, true);
     }),
-    registerCommand(log, LOG_TO_RUN_COMMAND, async (arg?: vscode.Uri | LogArtifactOptions, all?: vscode.Uri[]) => {
+    registerCommand(log, Commands.logToRun, async (arg?: vscode.Uri | LogArtifactOptions, all?: vscode.Uri[]) => {
       if (isOptions(arg)) return runOptions(arg);
       let uris = all && all.length ? all : arg instanceof vscode.Uri ? [arg] : [];
       if (!uris.length) {
@@ -257,7 +255,7 @@ function afterUpload(s: Services, conn: Connection, run: Run, plan: UploadPlan, 
     : `MLflow: logged ${result.uploaded.length === 1 ? result.uploaded[0].path : `${result.uploaded.length} files`} to run ${runDisplayName(run)}${result.skipped.length ? ` (${result.skipped.length} existing kept)` : ''}.`;
   void vscode.window.showInformationMessage(msg, ...(first ? ['Open'] : []), 'Reveal Run').then((pick) => {
     if (pick === 'Open' && first) void vscode.commands.executeCommand('vscode.open', artifactUri({ connKey: conn.key, ownerType: 'run', ownerId: run.info.runId, path: first.dest }));
-    if (pick === 'Reveal Run') void vscode.commands.executeCommand('mlflow.revealRun', run.info.runId);
+    if (pick === 'Reveal Run') void vscode.commands.executeCommand(Commands.revealRun, run.info.runId);
   });
 }
 

@@ -7,6 +7,7 @@ import { artifactContextValue } from '../artifacts/kinds';
 import { artifactUri } from './artifactFileSystem';
 import { PRIMARY_METRIC_CANDIDATES } from './runList';
 import type { GroupKind, Node } from './nodes';
+import { Commands } from '../ids';
 
 const STATUS_ICON: Record<RunStatus, vscode.ThemeIcon> = {
   RUNNING: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
@@ -177,7 +178,7 @@ export function toTreeItem(node: Node, ctx: ItemContext): vscode.TreeItem {
     case 'loadMore': {
       const item = new vscode.TreeItem('Load more…', C.None);
       item.iconPath = new vscode.ThemeIcon('ellipsis');
-      item.command = { command: 'mlflow.loadMoreRuns', title: 'Load More Runs', arguments: [node] };
+      item.command = { command: Commands.loadMoreRuns, title: 'Load More Runs', arguments: [node] };
       item.contextValue = 'loadMore';
       return withId(item, node);
     }
@@ -226,6 +227,6 @@ export function artifactTreeItem(n: { conn: { key: string }; owner: ArtifactOwne
   item.description = f.isDir ? '' : formatBytes(f.fileSize ?? 0);
   item.tooltip = `${f.path}${f.isDir ? '' : ` — ${formatBytes(f.fileSize ?? 0)}`}`;
   item.contextValue = artifactContextValue(f.path, f.isDir);
-  if (!f.isDir) item.command = { command: 'mlflow.artifacts.open', title: 'Open Artifact', arguments: [n] };
+  if (!f.isDir) item.command = { command: Commands.artifactsOpen, title: 'Open Artifact', arguments: [n] };
   return item;
 }
