@@ -9,6 +9,7 @@ import { TrackingError, invalidRequest, notFound } from '../errors';
 import { checkMaxResults, decodeOffsetToken, pageOf } from '../paging';
 import { downsampleMetrics, inStepRange } from '../sampling';
 import type {
+  ArtifactDestination,
   ArtifactFile,
   ArtifactOwner,
   CallOptions,
@@ -31,7 +32,7 @@ import type {
 } from '../types';
 import { RUN_NAME_TAG } from '../types';
 import { listLocalArtifacts, localArtifactSize, readLocalArtifact } from '../localArtifacts';
-import { localPathOfUri, rebaseRoot } from './artifacts';
+import { localPathOfUri, rebaseRoot, runArtifactDirForWrite } from './artifacts';
 import { ExperimentReader, REGISTRY_FOLDER, type ExperimentEntry } from './experimentReader';
 import { checkCancelled, checkReadKey, direntIsDir, directKeySegments, isDir, isValidRunId, listDir, namesAreCaseSensitive, validateKey } from './fsUtil';
 import { LoggedModelReader } from './loggedModels';
@@ -695,6 +696,10 @@ export class FileStore implements TrackingStore {
       }
     }
     return { structural, leaves };
+  }
+
+  artifactDestination(run: Run): ArtifactDestination {
+    return { kind: 'copy', dir: runArtifactDirForWrite(this.root, run) };
   }
 
   onDidChange(listener: () => void): () => void {

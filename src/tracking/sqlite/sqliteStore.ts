@@ -10,6 +10,7 @@ import type { MetricColumns } from '../metricColumns';
 import { listLocalArtifacts, localArtifactSize, normalizeArtifactPath, readLocalArtifact } from '../localArtifacts';
 import { downsampleMetrics } from '../sampling';
 import type {
+  ArtifactDestination,
   ArtifactFile,
   ArtifactOwner,
   CallOptions,
@@ -30,7 +31,7 @@ import type {
   TrackingStore,
 } from '../types';
 import { checkRunName, checkTag } from '../writeRules';
-import { localArtifactRoot } from './artifactRoots';
+import { localArtifactRoot, runArtifactDirForWrite } from './artifactRoots';
 import { Db, fileSignature, type FileSignature, sameSignature } from './database';
 import { type EngineChoice, type EngineName, isBusy, isReadOnlyFile } from './engine';
 import * as writes from './runWrites';
@@ -167,6 +168,10 @@ export class SqliteStore implements TrackingStore {
       throw e;
     }
     if (!this.watcher) for (const l of [...this.listeners]) l();
+  }
+
+  artifactDestination(run: Run): ArtifactDestination {
+    return { kind: 'copy', dir: runArtifactDirForWrite(this.dbPath, this.uri, run) };
   }
 
   onDidChange(listener: () => void): () => void {
