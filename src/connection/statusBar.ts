@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { Connections } from './connection/connections';
-import { Commands } from './ids';
+import type { Connections } from './connections';
+import { Commands } from '../ids';
 
 /** "MLflow: <store>" with its state; a click switches the store. */
 export class StoreStatusBar implements vscode.Disposable {

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { CancelledByUser, registerCommand } from '../commands/command';
+import { CancelledByUser, registerCommand } from '../core/command';
 import type { Services } from '../services';
 import { TrackingError } from '../tracking/errors';
 import { validateRegisteredModelFilter } from '../tracking/search';
-import type { ModelNode } from '../views/modelsProvider';
-import { aliasUri, loggedModelUri, modelUriForFolder, registeredModelUris, versionUris, type ModelUriChoice } from './modelUris';
-import { isArtifactRef } from './refs';
+import type { ModelNode } from './modelsProvider';
+import { aliasUri, loggedModelUri, modelUriForFolder, registeredModelUris, versionUris, type ModelUriChoice } from '../artifacts/modelUris';
+import { isArtifactRef } from '../artifacts/refs';
 import { Commands, ContextKeys } from '../ids';
 
 const RECENT = 'mlflow.recentModelFilters';
@@ -45,7 +45,7 @@ async function pickUri(node: unknown, title: string): Promise<string> {
   return pick.label;
 }
 
-export function registerModelCommands(s: Services): vscode.Disposable[] {
+export function registerModelViewCommands(s: Services): vscode.Disposable[] {
   const setContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.modelsFilterActive, !!s.models.filter);
   return [
     registerCommand(s.log, Commands.modelsCopyModelUri, async (node?: unknown) => {
