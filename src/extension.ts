@@ -14,7 +14,7 @@ import { Connections } from './connection/connections';
 import { CredentialStore } from './connection/credentials';
 import { ContextKeys, Views } from './ids';
 import { createLog } from './log';
-import type { Services } from './services';
+import type { ArtifactsLogged, Services } from './services';
 import { StoreStatusBar } from './connection/statusBar';
 import { ArtifactFileSystem } from './artifacts/artifactFileSystem';
 import { ExperimentsProvider } from './explorer/experimentsProvider';
@@ -37,11 +37,13 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
   const models = new ModelsProvider(connections, log);
   const experimentsView = vscode.window.createTreeView(Views.experiments, { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true });
   const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: models, showCollapseAll: true, canSelectMany: true });
-  const services: Services = { context, log, credentials, connections, experiments, experimentsView, models, wasmPath };
-  const lensRuns = new LensRuns(connections, log);
+  const artifactsLogged = new vscode.EventEmitter<ArtifactsLogged>();
+  const services: Services = { context, log, credentials, connections, experiments, experimentsView, models, artifactsLogged, wasmPath };
+  const lensRuns = new LensRuns(connections, log, artifactsLogged.event);
 
   context.subscriptions.push(
     log,
+    artifactsLogged,
     connections,
     experiments,
     models,

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import type { Log } from '../log';
+import type { ArtifactsLogged } from '../services';
 import type { ArtifactFile, Metric, Run } from '../tracking/types';
-import { onDidLogArtifacts } from '../upload/events';
 import { newestFirst, runsFromFile, type ExperimentStatus, type FileIdentity } from './lensData';
 
 const TTL_MS = 30_000;
@@ -29,7 +29,11 @@ export class LensRuns implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly connections: Connections, private readonly log: Log) {
+  constructor(
+    private readonly connections: Connections,
+    private readonly log: Log,
+    onDidLogArtifacts: vscode.Event<ArtifactsLogged>,
+  ) {
     const drop = () => {
       this.cache.clear();
       this.histories.clear();
