@@ -59,17 +59,17 @@ export async function openArtifact(d: OpenDeps, r: ArtifactRef, as?: ArtifactKin
 export function registerOpenCommands(d: OpenDeps): vscode.Disposable[] {
   const { log } = d.services;
   return [
-    registerCommand(log, Commands.artifactsOpen, (n?: unknown) => openArtifact(d, requireArtifact(n))),
-    registerCommand(log, Commands.artifactsOpenAsText, async (n?: unknown) => {
+    registerCommand(d.services, Commands.artifactsOpen, (n?: unknown) => openArtifact(d, requireArtifact(n))),
+    registerCommand(d.services, Commands.artifactsOpenAsText, async (n?: unknown) => {
       const r = requireArtifact(n);
       await vscode.commands.executeCommand('vscode.openWith', refUri(r), 'default', { preview: true });
     }),
-    registerCommand(log, Commands.artifactsOpenAsTable, (n?: unknown) => openArtifact(d, requireArtifact(n), 'table')),
-    registerCommand(log, Commands.artifactsOpenPreview, (n?: unknown) => {
+    registerCommand(d.services, Commands.artifactsOpenAsTable, (n?: unknown) => openArtifact(d, requireArtifact(n), 'table')),
+    registerCommand(d.services, Commands.artifactsOpenPreview, (n?: unknown) => {
       const r = requireArtifact(n);
       return openArtifact(d, r, artifactKind(r.file.path) === 'markdown' ? 'markdown' : 'html');
     }),
-    registerCommand(log, Commands.artifactsShowModel, async (n?: unknown) => {
+    registerCommand(d.services, Commands.artifactsShowModel, async (n?: unknown) => {
       const r = requireArtifact(n);
       const file: ArtifactRef = r.file.isDir ? { ...r, file: { path: r.file.path ? `${r.file.path}/MLmodel` : 'MLmodel', isDir: false } } : r;
       return openArtifact(d, file, 'mlmodel');

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import type { Log } from '../log';
-import type { ArtifactsLogged } from '../services';
 import type { ArtifactFile, Metric, Run } from '../tracking/types';
+import type { LoggedArtifacts } from '../upload/events';
 import { newestFirst, runsFromFile, type ExperimentStatus, type FileIdentity } from './lensData';
 
 const TTL_MS = 30_000;
@@ -29,11 +29,7 @@ export class LensRuns implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subs: vscode.Disposable[];
 
-  constructor(
-    private readonly connections: Connections,
-    private readonly log: Log,
-    onDidLogArtifacts: vscode.Event<ArtifactsLogged>,
-  ) {
+  constructor(private readonly connections: Connections, private readonly log: Log, onDidLogArtifacts: vscode.Event<LoggedArtifacts>) {
     const drop = () => {
       this.cache.clear();
       this.histories.clear();
@@ -41,7 +37,7 @@ export class LensRuns implements vscode.Disposable {
       this.listings.clear();
       this.changed.fire();
     };
-    const dropRun = (e: { connKey: string; runId: string }) => {
+    const dropRun = (e: LoggedArtifacts) => {
       for (const k of [...this.listings.keys()]) if (k.startsWith(`${e.connKey}|${e.runId}|`)) this.listings.delete(k);
       this.cache.clear();
       this.changed.fire();

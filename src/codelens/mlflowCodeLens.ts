@@ -1,12 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerCommand } from '../core/command';
 import { formatBytes, formatMetricValue, formatRelativeTime } from '../core/format';
 import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import { readSettings } from '../config';
 import { Commands, InternalCommands } from '../ids';
-import { parseTrackingUri, resolveLocalTrackingUri, type ResolvedUri } from '../tracking/uri';
+import { parseDotenv, parseTrackingUri, resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
+import type { Services } from '../services';
 import type { Run } from '../tracking/types';
 import { artifactUri } from '../artifacts/artifactFileSystem';
 import { runDisplayName } from '../core/format';
@@ -48,6 +50,8 @@ type LensInfo =
   | { what: 'endRun'; status?: string }
   | { what: 'artifact'; target: ArtifactCallTarget; action: 'open' | 'compare' }
   | { what: 'artifactUri'; artifactPath?: string };
+
+export const OPEN_LOGGED_ARTIFACT = InternalCommands.openLoggedArtifact;
 
 export interface OpenLoggedArtifactArgs {
   connKey: string;
@@ -105,12 +109,13 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
     runs.onDidChange(() => this.changed.fire());
   }
 
-  static register(runs: LensRuns, connections: Connections): vscode.Disposable {
+  static register(s: Services, runs: LensRuns): vscode.Disposable {
+    const { connections } = s;
     const p = new MlflowCodeLensProvider(runs, connections);
     return vscode.Disposable.from(
       vscode.languages.registerCodeLensProvider(SELECTOR, p),
       vscode.languages.registerHoverProvider(SELECTOR, p),
-      vscode.commands.registerCommand(InternalCommands.openLoggedArtifact, (a: OpenLoggedArtifactArgs) => openLoggedArtifact(connections, a)),
+      registerCommand(s, OPEN_LOGGED_ARTIFACT, (a: OpenLoggedArtifactArgs) => openLoggedArtifact(connections, a)),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mlflow.codeLens.enabled') && p.changed.fire()),
       p.changed,
     );
@@ -312,10 +317,10 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
       const n = files.filter((f) => !f.isDir).length;
       const d = files.length - n;
       const what = [n ? `${n} file${n === 1 ? '' : 's'}` : '', d ? `${d} folder${d === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
-      return { title: `${icon} ${shown}: ${what} in ${runDisplayName(latest)} — Open…`, command: InternalCommands.openLoggedArtifact, arguments: [args] };
+      return { title: `${icon} ${shown}: ${what} in ${runDisplayName(latest)} — Open…`, command: OPEN_LOGGED_ARTIFACT, arguments: [args] };
     }
     if (!local) return { title: `$(diff) no workspace folder ${t.local}`, command: '' };
-    return { title: '$(diff) Compare with Workspace…', command: InternalCommands.openLoggedArtifact, arguments: [args] };
+    return { title: '$(diff) Compare with Workspace…', command: OPEN_LOGGED_ARTIFACT, arguments: [args] };
   }
 
   /** Hovers on the callee of the rest of the tracking API: the same facts as the lenses, with more detail. */
@@ -371,17 +376,17 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
         const e = files.find((f) => f.path === t.dest && !f.isDir);
         md.appendMarkdown(e ? `${formatBytes(e.fileSize ?? 0)}` : 'Not logged in that run.');
         if (e) {
-          link('Open', InternalCommands.openLoggedArtifact, [{ connKey: data.conn.key, runId: latest.info.runId, path: t.dest, isDir: false, compare: false } satisfies OpenLoggedArtifactArgs]);
-          if (local) link('Compare with workspace file', InternalCommands.openLoggedArtifact, [{ connKey: data.conn.key, runId: latest.info.runId, path: t.dest, isDir: false, local, compare: true } satisfies OpenLoggedArtifactArgs]);
+          link('Open', OPEN_LOGGED_ARTIFACT, [{ connKey: data.conn.key, runId: latest.info.runId, path: t.dest, isDir: false, compare: false } satisfies OpenLoggedArtifactArgs]);
+          if (local) link('Compare with workspace file', OPEN_LOGGED_ARTIFACT, [{ connKey: data.conn.key, runId: latest.info.runId, path: t.dest, isDir: false, local, compare: true } satisfies OpenLoggedArtifactArgs]);
         }
       } else {
         md.appendMarkdown(files.length ? files.slice(0, 12).map((f) => `- \`${escapeCode(f.path.slice(t.dest ? t.dest.length + 1 : 0))}${f.isDir ? '/' : ''}\``).join('\n') + (files.length > 12 ? `\n- … ${files.length - 12} more` : '') : 'Nothing there in that run.');
-        if (files.length) link('Open…', InternalCommands.openLoggedArtifact, [{ connKey: data.conn.key, runId: latest.info.runId, path: t.dest, isDir: true, local, compare: false } satisfies OpenLoggedArtifactArgs]);
+        if (files.length) link('Open…', OPEN_LOGGED_ARTIFACT, [{ connKey: data.conn.key, runId: latest.info.runId, path: t.dest, isDir: true, local, compare: false } satisfies OpenLoggedArtifactArgs]);
       }
       md.appendMarkdown(`\n\nLocal: \`${escapeCode(t.local)}\`${local ? '' : ' (not found in the workspace)'}`);
     }
     if (links.length) md.appendMarkdown(`\n\n${links.join(' · ')}`);
-    md.isTrusted = { enabledCommands: [Commands.setTrackingUri, Commands.revealRun, Commands.copyText, InternalCommands.openLoggedArtifact] };
+    md.isTrusted = { enabledCommands: [Commands.setTrackingUri, Commands.revealRun, Commands.copyText, OPEN_LOGGED_ARTIFACT] };
     return new vscode.Hover(md, range);
   }
 
@@ -444,13 +449,33 @@ function parseCallUri(raw: string, doc: vscode.Uri): ResolvedUri | undefined {
 
 /** The store a script run from the workspace folder gets: its own set_tracking_uri, else MLFLOW_TRACKING_URI (environment, .env), else MLflow's default there. */
 function scriptTrackingUri(doc: vscode.Uri, callUri: string | undefined): (ResolvedUri & { raw: string }) | undefined {
+  const folder = docFolder(doc);
   if (callUri) {
     const r = parseCallUri(callUri, doc);
     return r && { ...r, raw: callUri };
   }
+  let dotenv: string | undefined;
   try {
-    const r = resolveLocalTrackingUri(fs, { env: process.env, workspaceFolder: docFolder(doc) });
-    return r && { ...r.resolved, raw: r.raw };
+    dotenv = folder ? fs.readFileSync(path.join(folder, '.env'), 'utf8') : undefined;
+  } catch {
+    dotenv = undefined;
+  }
+  try {
+    const r = resolveTrackingUri({
+      env: process.env,
+      dotenv,
+      workspaceFolder: folder,
+      exists: (p) => fs.existsSync(p),
+      listDir: (p) => {
+        try {
+          return fs.readdirSync(p);
+        } catch {
+          return [];
+        }
+      },
+    });
+    const raw = r?.source === 'env' ? process.env.MLFLOW_TRACKING_URI : r?.source === 'dotenv' && dotenv ? parseDotenv(dotenv, process.env).MLFLOW_TRACKING_URI : r?.uri;
+    return r && { ...r, raw: raw ?? r.uri };
   } catch {
     return undefined;
   }

@@ -8,6 +8,7 @@ import { aliasUri, loggedModelUri, modelUriForFolder, registeredModelUris, versi
 import { isArtifactRef } from '../artifacts/refs';
 import { Commands, ContextKeys } from '../ids';
 
+export const MODEL_FILTER_CONTEXT_KEY = ContextKeys.modelsFilterActive;
 const RECENT = 'mlflow.recentModelFilters';
 const EXAMPLES = ["name LIKE '%classifier%'", "name = 'iris-classifier'", "tags.team = 'ml'", "name ILIKE 'IRIS%'"];
 
@@ -46,9 +47,9 @@ async function pickUri(node: unknown, title: string): Promise<string> {
 }
 
 export function registerModelViewCommands(s: Services): vscode.Disposable[] {
-  const setContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.modelsFilterActive, !!s.models.filter);
+  const setContext = () => void vscode.commands.executeCommand('setContext', MODEL_FILTER_CONTEXT_KEY, !!s.models.filter);
   return [
-    registerCommand(s.log, Commands.modelsCopyModelUri, async (node?: unknown) => {
+    registerCommand(s, Commands.modelsCopyModelUri, async (node?: unknown) => {
       // first choice without asking: the version/alias/model URI itself
       const choices = await modelUriChoices(node);
       if (!choices.length) throw new TrackingError('invalidRequest', 'This row has no model URI.');
@@ -57,21 +58,21 @@ export function registerModelViewCommands(s: Services): vscode.Disposable[] {
       vscode.window.setStatusBarMessage(`$(copy) Copied ${uri}`, 3000);
       return uri;
     }),
-    registerCommand(s.log, Commands.modelsServe, async (node?: unknown) => {
+    registerCommand(s, Commands.modelsServe, async (node?: unknown) => {
       const modelUri = await pickUri(node, 'Serve which model URI?');
       return vscode.commands.executeCommand(Commands.serveModel, { modelUri });
     }),
-    registerCommand(s.log, Commands.modelsPredict, async (node?: unknown) => {
+    registerCommand(s, Commands.modelsPredict, async (node?: unknown) => {
       const modelUri = await pickUri(node, 'Predict with which model URI?');
       return vscode.commands.executeCommand(Commands.predictModel, { modelUri });
     }),
-    registerCommand(s.log, Commands.modelsRevealSourceRun, async (node?: unknown) => {
+    registerCommand(s, Commands.modelsRevealSourceRun, async (node?: unknown) => {
       const n = node as ModelNode | undefined;
       const runId = n?.type === 'version' ? n.version.runId : n?.type === 'loggedModel' ? n.model.info.sourceRunId : n?.type === 'sourceRun' ? n.runId : undefined;
       if (!runId) throw new TrackingError('notFound', 'This model has no source run.');
       return vscode.commands.executeCommand(Commands.revealRun, runId);
     }),
-    registerCommand(s.log, Commands.modelsFilter, async (arg?: unknown) => {
+    registerCommand(s, Commands.modelsFilter, async (arg?: unknown) => {
       let filter = typeof arg === 'string' ? arg : undefined;
       if (filter === undefined) {
         const recent = s.context.workspaceState.get<string[]>(RECENT, []);
@@ -89,7 +90,7 @@ export function registerModelViewCommands(s: Services): vscode.Disposable[] {
       s.models.setFilter(filter);
       setContext();
     }),
-    registerCommand(s.log, Commands.modelsClearFilter, () => {
+    registerCommand(s, Commands.modelsClearFilter, () => {
       s.models.setFilter(undefined);
       setContext();
     }),

@@ -12,6 +12,7 @@ import { MetricLoader } from './metricLoader';
 import { PanelController } from '../webviews/panel';
 import { DEFAULT_PLOT_OPTIONS, type PlotOptions, type PlotRun, type SeriesPayload, type WebviewToHost } from '../webviews/protocol';
 import { paramRows, runName } from '../runDetails/runDetailsModel';
+import { Commands } from '../ids';
 
 export interface PlotsArgs {
   conn: Connection;
@@ -93,7 +94,7 @@ export class PlotsPanel extends PanelController {
         this.log.debug(`[plots] webview drew ${msg.charts} chart(s), ${msg.points} points in ${msg.ms.toFixed(1)} ms`);
         return;
       case 'openRun':
-        await vscode.commands.executeCommand('mlflow.openRunDetails', { connKey: this.args.conn.key, runId: msg.runId });
+        await vscode.commands.executeCommand(Commands.openRunDetails, { connKey: this.args.conn.key, runId: msg.runId });
         return;
       case 'copy':
         await vscode.env.clipboard.writeText(msg.text);
