@@ -7,7 +7,7 @@ import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import { readSettings } from '../config';
 import { Commands, InternalCommands } from '../ids';
-import { parseDotenv, parseTrackingUri, resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
+import { parseTrackingUri, resolveLocalTrackingUri, type ResolvedUri } from '../tracking/uri';
 import type { Services } from '../services';
 import type { Run } from '../tracking/types';
 import { artifactUri } from '../artifacts/artifactFileSystem';
@@ -449,33 +449,13 @@ function parseCallUri(raw: string, doc: vscode.Uri): ResolvedUri | undefined {
 
 /** The store a script run from the workspace folder gets: its own set_tracking_uri, else MLFLOW_TRACKING_URI (environment, .env), else MLflow's default there. */
 function scriptTrackingUri(doc: vscode.Uri, callUri: string | undefined): (ResolvedUri & { raw: string }) | undefined {
-  const folder = docFolder(doc);
   if (callUri) {
     const r = parseCallUri(callUri, doc);
     return r && { ...r, raw: callUri };
   }
-  let dotenv: string | undefined;
   try {
-    dotenv = folder ? fs.readFileSync(path.join(folder, '.env'), 'utf8') : undefined;
-  } catch {
-    dotenv = undefined;
-  }
-  try {
-    const r = resolveTrackingUri({
-      env: process.env,
-      dotenv,
-      workspaceFolder: folder,
-      exists: (p) => fs.existsSync(p),
-      listDir: (p) => {
-        try {
-          return fs.readdirSync(p);
-        } catch {
-          return [];
-        }
-      },
-    });
-    const raw = r?.source === 'env' ? process.env.MLFLOW_TRACKING_URI : r?.source === 'dotenv' && dotenv ? parseDotenv(dotenv, process.env).MLFLOW_TRACKING_URI : r?.uri;
-    return r && { ...r, raw: raw ?? r.uri };
+    const r = resolveLocalTrackingUri(fs, { env: process.env, workspaceFolder: docFolder(doc) });
+    return r && { ...r.resolved, raw: r.raw };
   } catch {
     return undefined;
   }
