@@ -7,6 +7,7 @@ import { artifactContextValue } from '../artifacts/kinds';
 import { artifactUri } from '../artifacts/artifactFileSystem';
 import { PRIMARY_METRIC_CANDIDATES } from './runList';
 import type { GroupKind, Node, NodeOf } from './nodes';
+import { Commands } from '../ids';
 
 const C = vscode.TreeItemCollapsibleState;
 
@@ -126,7 +127,7 @@ function itemOf(node: Node, ctx: ItemContext): vscode.TreeItem {
     case 'artifact':
       return artifactTreeItem(node);
     case 'loadMore':
-      return row('Load more…', 'ellipsis', 'loadMore', { command: { command: 'mlflow.loadMoreRuns', title: 'Load More Runs', arguments: [node] } });
+      return row('Load more…', 'ellipsis', 'loadMore', { command: { command: Commands.loadMoreRuns, title: 'Load More Runs', arguments: [node] } });
     case 'error':
       // Expanded, so its reason, Retry and Show Log are rows of their own (the side bar is narrow).
       return row(oneLine(node.error.message, 200), new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')), 'error', {
@@ -219,6 +220,6 @@ export function artifactTreeItem(n: { conn: { key: string }; owner: ArtifactOwne
   item.description = f.isDir ? '' : formatBytes(f.fileSize ?? 0);
   item.tooltip = `${f.path}${f.isDir ? '' : ` — ${formatBytes(f.fileSize ?? 0)}`}`;
   item.contextValue = artifactContextValue(f.path, f.isDir);
-  if (!f.isDir) item.command = { command: 'mlflow.artifacts.open', title: 'Open Artifact', arguments: [n] };
+  if (!f.isDir) item.command = { command: Commands.artifactsOpen, title: 'Open Artifact', arguments: [n] };
   return item;
 }

@@ -16,11 +16,12 @@ import { RUN_DETAILS_VIEW_TYPE, parseRunDetailsState } from '../runDetails/proto
 import { runName } from '../runDetails/runDetailsModel';
 import { RunDetailsPanel, detailsKey } from '../runDetails/runDetailsPanel';
 import { PLOTS_VIEW_TYPE, parsePlotsState, type PlotOptions } from './protocol';
+import { Commands } from '../ids';
 
 export const WebviewCommands = {
-  openRunDetails: 'mlflow.openRunDetails',
-  plotMetric: 'mlflow.plotMetric',
-  compareRuns: 'mlflow.compareRuns',
+  openRunDetails: Commands.openRunDetails,
+  plotMetric: Commands.plotMetric,
+  compareRuns: Commands.compareRuns,
 } as const;
 
 interface RunRef {

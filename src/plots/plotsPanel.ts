@@ -13,6 +13,7 @@ import { paramRows, runName } from '../runDetails/runDetailsModel';
 import { unhandled } from '../webviews/messages';
 import { PanelController } from '../webviews/panel';
 import { DEFAULT_PLOT_OPTIONS, parsePlotsMessage, type PlotOptions, type PlotRun, type PlotsFromWebview, type PlotsToWebview, type SeriesPayload } from './protocol';
+import { Commands } from '../ids';
 
 export interface PlotsArgs {
   conn: Connection;
@@ -94,7 +95,7 @@ export class PlotsPanel extends PanelController<PlotsToWebview, PlotsFromWebview
         this.log.debug(`[plots] webview drew ${msg.charts} chart(s), ${msg.points} points in ${msg.ms.toFixed(1)} ms`);
         return;
       case 'openRun':
-        await vscode.commands.executeCommand('mlflow.openRunDetails', { connKey: this.args.conn.key, runId: msg.runId });
+        await vscode.commands.executeCommand(Commands.openRunDetails, { connKey: this.args.conn.key, runId: msg.runId });
         return;
       case 'copy':
         await vscode.env.clipboard.writeText(msg.text);

@@ -15,6 +15,7 @@ import { isWebUrl } from '../webviews/validate';
 import { parseRunDetailsMessage, type RunDetailsFromWebview, type RunDetailsToWebview } from './protocol';
 import { buildRunDetails, findSourceFile, runName, tag } from './runDetailsModel';
 import { GIT_COMMIT_TAG, SOURCE_NAME_TAG } from '../tracking/types';
+import { Commands } from '../ids';
 
 export function detailsKey(connKey: string, runId: string): string {
   return `${connKey}|${runId}`;
@@ -44,10 +45,10 @@ export class RunDetailsPanel extends PanelController<RunDetailsToWebview, RunDet
       case 'refresh':
         return this.load();
       case 'openRun':
-        await vscode.commands.executeCommand('mlflow.openRunDetails', { connKey: this.conn.key, runId: msg.runId });
+        await vscode.commands.executeCommand(Commands.openRunDetails, { connKey: this.conn.key, runId: msg.runId });
         return;
       case 'plotMetrics':
-        await vscode.commands.executeCommand('mlflow.plotMetric', { connKey: this.conn.key, runIds: [this.runId], keys: msg.keys.length ? msg.keys : undefined });
+        await vscode.commands.executeCommand(Commands.plotMetric, { connKey: this.conn.key, runIds: [this.runId], keys: msg.keys.length ? msg.keys : undefined });
         return;
       case 'openArtifact':
         await vscode.commands.executeCommand('vscode.open', artifactUri({ connKey: this.conn.key, ownerType: 'run', ownerId: this.runId, path: msg.path }), { preview: true });

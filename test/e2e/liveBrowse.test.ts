@@ -15,6 +15,7 @@ import type { RunDetailsPayload } from '../../src/runDetails/protocol';
 import { childByLabel, onWebviewMessage, recordWebviews, useTrackingUri, waitFor, webviewMessages } from '../vscode/helpers';
 import { py, real, type LiveServer } from './support/real';
 import { startWriter } from './support/writer';
+import { Commands } from '../../src/ids';
 
 interface PyRun {
   run_id: string;
@@ -79,11 +80,11 @@ describe('e2e: browsing a live server while MLflow\'s client writes to it', func
         assert.deepEqual(first.map((r) => [r.run.info.runId, r.run.info.status]), [[parentId, 'RUNNING']]);
         await a.services.experimentsView.reveal(first[0], { expand: true });
 
-        const details = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey: conn.key, runId: parentId });
+        const details = await vscode.commands.executeCommand<PanelController>(Commands.openRunDetails, { connKey: conn.key, runId: parentId });
         panels.push(details);
         await waitFor('run details', () => webviewMessages(details).find((r) => r.type === 'runDetails'), 30000);
         await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
-        const plot = await vscode.commands.executeCommand<PanelController>('mlflow.plotMetric', { connKey: conn.key, runIds: [parentId], keys: ['loss'] });
+        const plot = await vscode.commands.executeCommand<PanelController>(Commands.plotMetric, { connKey: conn.key, runIds: [parentId], keys: ['loss'] });
         panels.push(plot);
         onWebviewMessage((r) => r.panel === plot && r.dir === 'toWebview' && posted.push(r.msg as PlotsToWebview));
         for (const r of webviewMessages(plot, 'toWebview')) posted.push(r.msg as PlotsToWebview);

@@ -8,6 +8,7 @@ import type { PlotsPanel } from '../../src/plots/plotsPanel';
 import type { PlotsToWebview } from '../../src/plots/protocol';
 import { childByLabel, recordWebviews, useTrackingUri, waitFor, webviewMessages } from '../vscode/helpers';
 import { py, real } from './support/real';
+import { Commands } from '../../src/ids';
 
 function rawHistory(url: string, runId: string, key: string): Promise<{ metrics: { value: unknown }[] }> {
   return new Promise((resolve, reject) => {
@@ -59,7 +60,7 @@ describe('e2e: ±inf from a SQL-backed server', function () {
     const history = await (await conn.store()).getMetricHistory(seeded.run_id, 'loss');
     assert.deepEqual(history.map((m) => m.value), [1, 2, Infinity, 3, -Infinity, NaN, 4]);
 
-    const panel = await vscode.commands.executeCommand<PlotsPanel>('mlflow.plotMetric', { connKey: conn.key, runIds: [seeded.run_id], keys: ['loss'] });
+    const panel = await vscode.commands.executeCommand<PlotsPanel>(Commands.plotMetric, { connKey: conn.key, runIds: [seeded.run_id], keys: ['loss'] });
     try {
       const series = await waitFor('the plotted series', () =>
         webviewMessages(panel).filter((r) => r.dir === 'toWebview' && r.type === 'series').map((r) => r.msg as Extract<PlotsToWebview, { type: 'series' }>).find((m) => m.key === 'loss'),

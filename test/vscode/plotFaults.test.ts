@@ -14,6 +14,7 @@ import type { PlotsToWebview } from '../../src/plots/protocol';
 import type { RunDetailsToWebview } from '../../src/runDetails/protocol';
 import type { FaultMode, FaultServer } from '../support/faultServer';
 import { api, onWebviewMessage, recordWebviews, useTrackingUri, waitFor, webviewMessages } from './helpers';
+import { Commands } from '../../src/ids';
 
 const RUN = '96c4b9c30fed4b0f8eb24a6fbbb4f592'; // baseline-logreg in the v3 transcripts
 const KEY = 'loss';
@@ -102,11 +103,11 @@ describe('plot faults: run details and metric plots against a misbehaving tracki
 
   it('healthy: run details and the loss plot of baseline-logreg show data', async () => {
     const connKey = (await api()).services.connections.all()[0].key;
-    details = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey, runId: RUN });
+    details = await vscode.commands.executeCommand<PanelController>(Commands.openRunDetails, { connKey, runId: RUN });
     rd = recorder(details);
     const d = await waitFor('runDetails posted', () => webviewMessages(details).find((r) => r.dir === 'toWebview' && r.type === 'runDetails')?.msg as Extract<HostToWebview, { type: 'runDetails' }> | undefined, SETTLE_BOUND_MS);
     assert.strictEqual(d.details.name, 'baseline-logreg');
-    plots = await vscode.commands.executeCommand<PlotsPanel>('mlflow.plotMetric', { connKey, runIds: [RUN], keys: [KEY] });
+    plots = await vscode.commands.executeCommand<PlotsPanel>(Commands.plotMetric, { connKey, runIds: [RUN], keys: [KEY] });
     rp = recorder(plots);
     const s = await waitFor(
       'the loss series posted',

@@ -19,6 +19,7 @@ import type { PanelController } from '../../src/webviews/panel';
 import { HOSTILE, writeHostileStore, type HostileStore } from '../support/hostileStore';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { api, copyToTemp, fakeMlflowCli, filesUnder, recordWebviews, useTrackingUri, waitFor, webviewMessages } from './helpers';
+import { Commands } from '../../src/ids';
 
 // ---- fixtures -----------------------------------------------------------------------------------------------------
 
@@ -254,11 +255,11 @@ describe('security', function () {
 
     it('serve: the model URI arrives as one argument, byte for byte', async () => {
       const uri = `models:/${META}/1`;
-      const r = await run('mlflow.serveModel', { modelUri: uri, envManager: 'local', noPrompt: true, readyTimeoutMs: 30000 });
+      const r = await run(Commands.serveModel, { modelUri: uri, envManager: 'local', noPrompt: true, readyTimeoutMs: 30000 });
       assert.equal(r.status, 'started', r.message);
       const rec = lastRun(['models', 'serve']);
       assert.deepEqual(rec.argv, ['models', 'serve', '--model-uri', uri, '--port', String(r.port), '--env-manager', 'local']);
-      await run('mlflow.stopModelServer', { serverId: r.serverId });
+      await run(Commands.stopModelServer, { serverId: r.serverId });
       noCanary();
     });
 
@@ -266,7 +267,7 @@ describe('security', function () {
       const input = path.join(tmp, `in ${META}.csv`);
       fs.writeFileSync(input, 'a,b\n1,2\n');
       const uri = `runs:/0123456789abcdef0123456789abcdef/${META}`;
-      const r = await run('mlflow.predictModel', { modelUri: uri, inputPath: input, envManager: 'local', noPrompt: true });
+      const r = await run(Commands.predictModel, { modelUri: uri, inputPath: input, envManager: 'local', noPrompt: true });
       assert.equal(r.status, 'done', r.message);
       const rec = lastRun(['models', 'predict']);
       assert.deepEqual(rec.argv, ['models', 'predict', '--model-uri', uri, '--input-path', input, '--output-path', r.outputPath!, '--content-type', 'csv', '--env-manager', 'local']);
@@ -276,7 +277,7 @@ describe('security', function () {
 
     it('generate-dockerfile: an output directory with metacharacters', async () => {
       const dir = `out ${META}`;
-      const r = await run('mlflow.generateDockerfile', { modelUri: `models:/m@${META.replace(/[^\w ]/g, 'x')}`, outputDirectory: dir, envManager: 'local', noPrompt: true });
+      const r = await run(Commands.generateDockerfile, { modelUri: `models:/m@${META.replace(/[^\w ]/g, 'x')}`, outputDirectory: dir, envManager: 'local', noPrompt: true });
       assert.equal(r.status, 'done', r.message);
       assert.deepEqual(lastRun(['models', 'generate-dockerfile']).argv.slice(4), ['--output-directory', dir, '--env-manager', 'local']);
       assert.ok(fs.existsSync(path.join(ws, dir, 'Dockerfile')));
@@ -286,7 +287,7 @@ describe('security', function () {
 
     it('gc: a backend store at a path with metacharacters', async () => {
       const conn = (await api()).services.connections.all()[0];
-      const r = await run('mlflow.gc', { olderThan: '30d', noPrompt: true, confirmed: true });
+      const r = await run(Commands.gc, { olderThan: '30d', noPrompt: true, confirmed: true });
       assert.equal(r.status, 'done', r.message);
       assert.deepEqual(lastRun(['gc']).argv, ['gc', '--older-than', '30d', '--backend-store-uri', conn.resolved!.uri]);
       assert.ok(decodeURIComponent(conn.resolved!.uri).includes("$(touch CANARY)"), conn.resolved!.uri);
@@ -299,7 +300,7 @@ describe('security', function () {
       const uri = `models:/${META}/2`;
       answer('predict.form', (items) => items.find((i) => i.label.includes('Copy Command Line')));
       answer('predict.form', () => undefined);
-      const r = await run('mlflow.predictModel', { modelUri: uri, inputPath: input, envManager: 'local' });
+      const r = await run(Commands.predictModel, { modelUri: uri, inputPath: input, envManager: 'local' });
       assert.equal(r.status, 'cancelled', JSON.stringify(r));
       const line = await vscode.env.clipboard.readText();
       const kind: ShellKind = detectShellKind(vscode.env.shell) ?? 'bash';
@@ -411,7 +412,7 @@ describe('security', function () {
       let runId = '';
       const notices: string[] = [];
       for (const rn of runNodes.slice(0, 8)) {
-        const d = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey: conn.key, runId: rn.run.info.runId });
+        const d = await vscode.commands.executeCommand<PanelController>(Commands.openRunDetails, { connKey: conn.key, runId: rn.run.info.runId });
         panels.push(d);
         const first = await waitFor('run details', () => webviewMessages(d).find((r) => r.type === 'runDetails' || r.type === 'notice'), 30000);
         if (first.type === 'runDetails') {
@@ -421,12 +422,12 @@ describe('security', function () {
         notices.push(JSON.stringify(first.msg));
       }
       assert.ok(runId, `no run's details could be shown: ${notices.join(' / ')}`);
-      const p = await vscode.commands.executeCommand<PanelController>('mlflow.plotMetric', { connKey: conn.key, runIds: [runId] });
+      const p = await vscode.commands.executeCommand<PanelController>(Commands.plotMetric, { connKey: conn.key, runIds: [runId] });
       panels.push(p);
       await waitFor('plots', () => webviewMessages(p).find((r) => r.type === 'plotInit' || r.type === 'notice'), 30000);
       const input = path.join(tmp, 'basic.csv');
       fs.writeFileSync(input, 'a\n1\n');
-      const r = await run('mlflow.predictModel', { modelUri: 'models:/iris-classifier@champion', inputPath: input, envManager: 'local', noPrompt: true });
+      const r = await run(Commands.predictModel, { modelUri: 'models:/iris-classifier@champion', inputPath: input, envManager: 'local', noPrompt: true });
       assert.equal(r.status, 'done', r.message);
       const rec = lastRun(['models', 'predict']);
       assert.equal(rec.env.MLFLOW_TRACKING_PASSWORD, RIGHT, 'credentials reach mlflow through its environment');
@@ -442,7 +443,7 @@ describe('security', function () {
       assert.ok(nodes.some((n) => a.services.experiments.getTreeItem(n).label === 'bearer-exp'));
       const input = path.join(tmp, 'bearer.csv');
       fs.writeFileSync(input, 'a\n1\n');
-      const r = await run('mlflow.predictModel', { modelUri: 'models:/iris-classifier@champion', inputPath: input, envManager: 'local', noPrompt: true });
+      const r = await run(Commands.predictModel, { modelUri: 'models:/iris-classifier@champion', inputPath: input, envManager: 'local', noPrompt: true });
       assert.equal(r.status, 'done', r.message);
       assert.equal(lastRun(['models', 'predict']).env.MLFLOW_TRACKING_TOKEN, TOKEN);
       // and a wrong token: an error the user sees, without the token
@@ -501,12 +502,12 @@ describe('security', function () {
       let reply: string | undefined;
       const restore = stubWindow('showWarningMessage', async (...x) => (asked.push(x), reply));
       try {
-        await vscode.commands.executeCommand('mlflow.deleteRun', runNode);
+        await vscode.commands.executeCommand(Commands.deleteRun, runNode);
         assert.equal(asked.length, 1, 'a confirmation was asked');
         assert.deepEqual((asked[0][1] as { modal?: boolean }).modal, true, 'modal');
         assert.equal(fs.readFileSync(meta, 'utf8'), before, 'nothing deleted without confirmation');
         reply = 'Delete';
-        await vscode.commands.executeCommand('mlflow.deleteRun', runNode);
+        await vscode.commands.executeCommand(Commands.deleteRun, runNode);
         assert.match(fs.readFileSync(meta, 'utf8'), /lifecycle_stage: deleted/);
       } finally {
         restore();
@@ -525,11 +526,11 @@ describe('security', function () {
       const ids = [...new Set(runs.map((r) => r.run.info.runId))].slice(0, 3);
       const opened: PanelController[] = [];
       for (const runId of ids) {
-        const d = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey: conn.key, runId });
+        const d = await vscode.commands.executeCommand<PanelController>(Commands.openRunDetails, { connKey: conn.key, runId });
         opened.push(d);
         await waitFor('details', () => webviewMessages(d).find((r) => r.type === 'runDetails'), 30000);
       }
-      const p = await vscode.commands.executeCommand<PanelController>('mlflow.compareRuns', { connKey: conn.key, runIds: ids });
+      const p = await vscode.commands.executeCommand<PanelController>(Commands.compareRuns, { connKey: conn.key, runIds: ids });
       opened.push(p);
       await waitFor('plots', () => webviewMessages(p).find((r) => r.type === 'series'), 30000);
       opened.forEach((c) => c.dispose());

@@ -9,6 +9,7 @@ import { TrackingError, invalidRequest, notFound } from '../errors';
 import { checkMaxResults, decodeOffsetToken, pageOf } from '../paging';
 import { downsampleMetrics, inStepRange } from '../sampling';
 import type {
+  ArtifactDestination,
   ArtifactFile,
   ArtifactOwner,
   CallOptions,
@@ -30,11 +31,12 @@ import type {
 } from '../types';
 import { RUN_NAME_TAG } from '../types';
 import { listLocalArtifacts, localArtifactSize, readLocalArtifact } from '../localArtifacts';
-import { localPathOfUri, rebaseRoot } from './artifacts';
+import { localPathOfUri, rebaseRoot, runArtifactDirForWrite } from './artifacts';
 import { ExperimentReader, REGISTRY_FOLDER, type ExperimentEntry } from './experimentReader';
 import { checkCancelled, checkReadKey, direntIsDir, isDir, isValidRunId, listDir, validateKey } from './fsUtil';
 import { LoggedModelReader } from './loggedModels';
-import { parseMetricColumns, parseRunMetricHistory, type MetricColumns } from './metricFile';
+import { parseMetricColumns, parseRunMetricHistory } from './metricFile';
+import { emptyMetricColumns, type MetricColumns } from '../metricColumns';
 import { RegistryReader } from './registryReader';
 import { RunReader, type Problem, type RunMeta } from './runReader';
 import { removeRunTag, updateRunMeta, writeRunTag } from './runWriter';
@@ -269,7 +271,7 @@ export class FileStore implements TrackingStore {
       bytes = fs.readFileSync(file);
     } catch (e) {
       this.unreadableMetric(m, key, file, e);
-      return { steps: new Float64Array(0), values: new Float64Array(0), timestamps: new Float64Array(0) };
+      return emptyMetricColumns();
     }
     checkCancelled(options?.signal);
     let r: ReturnType<typeof parseMetricColumns>;
@@ -277,7 +279,7 @@ export class FileStore implements TrackingStore {
       r = parseMetricColumns(bytes);
     } catch (e) {
       // past V8's longest string (≈512 MB): getMetricHistory's utf8 read fails the same way and gives []
-      if ((e as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') return { steps: new Float64Array(0), values: new Float64Array(0), timestamps: new Float64Array(0) };
+      if ((e as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') return emptyMetricColumns();
       throw e;
     }
     if (r.badLines) this.report({ path: path.join(m.dir, 'metrics', key), message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.`, runId: m.runId, experimentId: path.basename(m.expDir), effect: 'partial' });
@@ -520,6 +522,10 @@ export class FileStore implements TrackingStore {
       }
     }
     return { structural, leaves };
+  }
+
+  artifactDestination(run: Run): ArtifactDestination {
+    return { kind: 'copy', dir: runArtifactDirForWrite(this.root, run) };
   }
 
   onDidChange(listener: () => void): () => void {
