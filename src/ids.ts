@@ -62,8 +62,6 @@ export const Commands = {
 
 } as const;
 
-export type CommandId = (typeof Commands)[keyof typeof Commands];
-
 export const Views = {
   experiments: 'mlflow.experiments',
   models: 'mlflow.models',

@@ -66,7 +66,7 @@ export function parseScoringResponse(status: number, body: string, contentType?:
           kind: 'error',
           status,
           errorCode: o.error_code,
-          message: typeof o.message === 'string' ? o.message : String(o.message ?? ''),
+          message: typeof o.message === 'string' ? o.message : o.message === undefined || o.message === null ? '' : JSON.stringify(o.message),
           ...(typeof o.stack_trace === 'string' ? { stackTrace: o.stack_trace } : {}),
           raw: body,
         };
@@ -124,7 +124,7 @@ export function readExampleInfo(mlmodel: string | Record<string, unknown> | unde
   const doc = typeof mlmodel === 'string' ? (yaml.load(mlmodel, { schema: yaml.JSON_SCHEMA }) as Record<string, unknown> | undefined) : mlmodel;
   const info = doc?.saved_input_example_info as Record<string, unknown> | undefined;
   if (!info || typeof info !== 'object') return undefined;
-  const s = (k: string): string | undefined => (typeof info[k] === 'string' ? (info[k] as string) : undefined);
+  const s = (k: string): string | undefined => (typeof info[k] === 'string' ? (info[k]) : undefined);
   return {
     artifactPath: s('artifact_path'),
     type: s('type'),
@@ -180,7 +180,7 @@ export function buildInvocationRequest(files: ModelExampleFiles): { request?: Sc
     return { note: `input_example.json is not valid JSON (${(e as Error).message}).` };
   }
   let params: unknown;
-  if (info?.params && example && typeof example === 'object' && !Array.isArray(example) && 'params' in (example as object)) {
+  if (info?.params && example && typeof example === 'object' && !Array.isArray(example) && 'params' in (example)) {
     const o = example as Record<string, unknown>;
     params = o.params;
     const rest = Object.keys(o).filter((k) => k !== 'params');

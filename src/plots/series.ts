@@ -12,7 +12,6 @@ export interface Columns {
   timestamps: Float64Array;
 }
 
-export const emptyColumns = (): Columns => ({ steps: new Float64Array(0), values: new Float64Array(0), timestamps: new Float64Array(0) });
 
 /** Sorted by (step, timestamp); input order is kept for ties (a stable sort), and the common already-sorted case costs one pass. */
 export function toColumns(points: readonly Metric[]): Columns {
@@ -143,7 +142,3 @@ function bucketOf(x: number, scale: number, buckets: number): number {
   return b >= buckets ? buckets - 1 : b;
 }
 
-/** The largest step of a series, or undefined when empty. */
-export function lastStep(c: Columns): number | undefined {
-  return c.steps.length ? c.steps[c.steps.length - 1] : undefined;
-}

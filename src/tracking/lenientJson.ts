@@ -30,12 +30,12 @@ export function stringifyLenientJson(v: unknown, indent?: number): string {
   // NaN/Infinity survive as Python reads them (JSON.stringify would write null): mark them with a tag no
   // string in the data can contain, then swap the marks for bare tokens.
   let tag = 'n';
-  const probe = JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? 0 : x)) ?? '';
+  const probe = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? 0 : x)) ?? '';
   while (probe.includes(tag)) tag += Math.random().toString(36).slice(2, 6);
   let found = false;
   const s = JSON.stringify(
     v,
-    (_k, x) => {
+    (_k, x: unknown) => {
       if (typeof x === 'number' && !Number.isFinite(x)) {
         found = true;
         return `${tag}:${Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity'}`;

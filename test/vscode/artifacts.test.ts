@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { ModelNode } from '../../src/explorer/modelsProvider';
 import type { Node } from '../../src/explorer/nodes';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
-import { api, childByLabel, copyToTemp, label, useTrackingUri, waitFor } from './helpers';
+import { api, childByLabel, copyToTemp, useTrackingUri, waitFor } from './helpers';
 import { Commands } from '../../src/ids';
 
 type Kind = 'file' | 'sqlite' | 'server';
@@ -241,13 +241,13 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
     await vscode.commands.executeCommand(Commands.artifactsOpen, await ref('metrics.json'));
     const ed = await waitFor('editor', () => vscode.window.activeTextEditor);
     assert.strictEqual(ed.document.languageId, 'json');
-    assert.ok(!(await vscode.workspace.fs.isWritableFileSystem('mlflow-artifact')));
+    assert.ok(!vscode.workspace.fs.isWritableFileSystem('mlflow-artifact'));
   });
 
   it('MLmodel of a logged model opens the model summary panel', async () => {
     await closeEditors();
     const s = summary('v3', 'file');
-    await vscode.commands.executeCommand(Commands.artifactsOpen, await ref('MLmodel', s.model_info.baseline.model_id!, 'loggedModel'));
+    await vscode.commands.executeCommand(Commands.artifactsOpen, await ref('MLmodel', s.model_info.baseline.model_id, 'loggedModel'));
     await waitFor('model panel', () => {
       const i = activeInput();
       return i instanceof vscode.TabInputWebview && i.viewType.includes('mlflow.modelSummary') ? true : undefined;

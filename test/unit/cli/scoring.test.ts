@@ -17,7 +17,7 @@ import {
   waitForPing,
 } from '../../../src/cli/scoring';
 import { parseLenientJson } from '../../../src/tracking/lenientJson';
-import { MLFLOW_FIXTURES_DIR, VERSIONS, Ver, storePath } from '../../support/fixtures';
+import { MLFLOW_FIXTURES_DIR, VERSIONS, type Ver, storePath } from '../../support/fixtures';
 
 interface ServeEntry {
   name: string;
@@ -211,7 +211,7 @@ describe('scoring helpers', function () {
               assert.deepEqual((answer as { predictions: unknown }).predictions, (e.response_body as { predictions: unknown }).predictions);
             } else {
               assert.equal(answer.kind, 'error', e.name);
-              const err = answer as Extract<typeof answer, { kind: 'error' }>;
+              const err = answer;
               assert.equal(err.errorCode, (e.response_body as { error_code: string }).error_code);
               assert.match(describeScoringError(err)!, new RegExp(`^${err.errorCode} \\(HTTP 400\\): `));
             }
@@ -261,15 +261,15 @@ describe('scoring helpers', function () {
             const mlmodel = fs.readFileSync(path.join(dir, 'MLmodel'), 'utf8');
             const names = exampleFileNames(mlmodel);
             assert.deepEqual(names, { servingInput: 'serving_input_example.json', inputExample: 'input_example.json' });
-            const serving = fs.readFileSync(path.join(dir, names.servingInput!), 'utf8');
-            const input = fs.readFileSync(path.join(dir, names.inputExample!), 'utf8');
+            const serving = fs.readFileSync(path.join(dir, names.servingInput), 'utf8');
+            const input = fs.readFileSync(path.join(dir, names.inputExample), 'utf8');
             const a = buildInvocationRequest({ mlmodel, servingInputExample: serving, inputExample: input });
             assert.equal(a.request?.source, 'serving_input_example.json');
             assert.equal(a.request?.body, serving);
             const b = buildInvocationRequest({ mlmodel, inputExample: input });
             assert.equal(b.request?.source, 'input_example.json');
-            assert.deepEqual(JSON.parse(b.request!.body), JSON.parse(serving), 'wrapping input_example.json gives the serving example');
-            for (const req of [a.request!, b.request!]) {
+            assert.deepEqual(JSON.parse(b.request.body), JSON.parse(serving), 'wrapping input_example.json gives the serving example');
+            for (const req of [a.request, b.request]) {
               const ans = await invokeModel(fake.url, req);
               assert.equal(ans.kind, 'predictions');
               assert.equal((ans as { predictions: unknown[] }).predictions.length, (JSON.parse(input) as { data: unknown[] }).data.length);
