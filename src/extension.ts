@@ -20,6 +20,7 @@ import { ExperimentsProvider } from './views/experimentsProvider';
 import { ModelsProvider } from './views/modelsProvider';
 import { NOTE_SCHEME, NoteFileSystem } from './views/noteFileSystem';
 import { registerWebviews } from './webviews/index';
+import { registerRunsTable } from './runsTable';
 
 /** What activate() returns: the object graph, for the extension-host tests. */
 export interface MlflowExtensionApi {
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     ...registerRunCommands(services),
     ...registerConnectionCommands(services),
     ...registerWebviews(services),
+    ...registerRunsTable(services),
     ...registerArtifacts(services),
     ...registerUpload(services),
     ...registerModelCommands(services),

@@ -65,6 +65,17 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     return this.query;
   }
 
+  /** True while deleted runs are listed (the view's show/hide toggle); the runs table follows it. */
+  get showsDeleted(): boolean {
+    return this.showDeleted;
+  }
+
+  /** The runs the tree has already read for an experiment under its current query (the runs table starts from them). */
+  loadedRuns(conn: Connection, experimentId: string): { runs: Run[]; nextPageToken?: string; query: RunQuery } | undefined {
+    const list = this.lists.get(this.listKey(conn, experimentId));
+    return list?.loadedOnce ? { runs: list.runs, nextPageToken: list.nextPageToken, query: this.query } : undefined;
+  }
+
   setRunQuery(q: RunQuery): void {
     this.query = q;
     void this.state?.update(RUN_QUERY_KEY, q.filter || q.orderBy?.length ? q : undefined);

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
-export type WebviewName = 'plots' | 'runDetails' | 'artifactTable' | 'artifactModel';
+export type WebviewName = 'plots' | 'runDetails' | 'artifactTable' | 'artifactModel' | 'runsTable';
 
 /** Where webview assets may be loaded from: the bundled scripts and the stylesheets. */
 export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {

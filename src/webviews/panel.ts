@@ -5,21 +5,27 @@ import * as vscode from 'vscode';
 import type { Log } from '../log';
 import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from './protocol';
 
-export interface MessageRecord {
+export interface MessageRecord<In = WebviewToHost, Out = HostToWebview> {
   dir: 'toWebview' | 'fromWebview';
   type: string;
   at: number;
   /** The message itself (kept for the tests; typed arrays are the ones that were posted). */
-  msg: HostToWebview | WebviewToHost;
+  msg: In | Out;
 }
+
+type Notice = { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
 
 const HISTORY = 200;
 
-export abstract class PanelController implements vscode.Disposable {
+/**
+ * `In`/`Out` are the panel's own message unions; `parse` validates what arrives (the run details
+ * and plots panels share src/webviews/protocol.ts, other panels bring their own module).
+ */
+export abstract class PanelController<In extends { type: string } = WebviewToHost, Out extends { type: string } | Notice = HostToWebview> implements vscode.Disposable {
   /** The last messages both ways, newest last (bounded). */
-  readonly history: MessageRecord[] = [];
-  private readonly posted = new vscode.EventEmitter<HostToWebview>();
-  private readonly received = new vscode.EventEmitter<WebviewToHost>();
+  readonly history: MessageRecord<In, Out>[] = [];
+  private readonly posted = new vscode.EventEmitter<Out>();
+  private readonly received = new vscode.EventEmitter<In>();
   /** Fires after a message was posted to the webview. */
   readonly onDidPost = this.posted.event;
   /** Fires for every valid message from the webview. */
@@ -35,6 +41,7 @@ export abstract class PanelController implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     protected readonly log: Log,
     readonly tag: string,
+    private readonly parse: (raw: unknown) => In | undefined = parseWebviewMessage as unknown as (raw: unknown) => In | undefined,
   ) {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
@@ -47,12 +54,12 @@ export abstract class PanelController implements vscode.Disposable {
     return this.disposedFlag;
   }
 
-  protected record(r: Omit<MessageRecord, 'at'>): void {
+  protected record(r: Omit<MessageRecord<In, Out>, 'at'>): void {
     this.history.push({ ...r, at: Date.now() });
     if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);
   }
 
-  async post(msg: HostToWebview): Promise<boolean> {
+  async post(msg: Out): Promise<boolean> {
     if (this.disposedFlag) return false;
     this.record({ dir: 'toWebview', type: msg.type, msg });
     const ok = await this.panel.webview.postMessage(msg);
@@ -61,7 +68,7 @@ export abstract class PanelController implements vscode.Disposable {
   }
 
   private receive(raw: unknown): void {
-    const msg = parseWebviewMessage(raw);
+    const msg = this.parse(raw);
     if (!msg) {
       const t = raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : typeof raw;
       this.log.warn(`[${this.tag}] dropped a webview message of unknown shape (${t})`);
@@ -75,11 +82,11 @@ export abstract class PanelController implements vscode.Disposable {
   protected fail(e: unknown): void {
     const message = e instanceof Error ? e.message : String(e);
     this.log.error(`[${this.tag}] ${message}`);
-    void this.post({ type: 'notice', level: 'error', message });
+    void this.post({ type: 'notice', level: 'error', message } as Out);
   }
 
   /** Every valid message from the webview; implementations switch exhaustively over msg.type. */
-  protected abstract handle(msg: WebviewToHost): Promise<void>;
+  protected abstract handle(msg: In): Promise<void>;
 
   protected visibilityChanged(_visible: boolean): void {
     // subclasses pause or resume polling
