@@ -74,7 +74,7 @@ export function axisPosition(axis: Axis, r: TableRow): number {
     if (v === Infinity) return BAND_Y['+∞'];
     if (v === -Infinity) return BAND_Y['−∞'];
     const t = axis.max === axis.min ? 0.5 : (v - axis.min) / (axis.max - axis.min);
-    return SCALE_BOTTOM - t * span;
+    return SCALE_TOP + (1 - t) * span;
   }
   const v = formatCell(r, axis.column);
   if (v === '') return BAND_Y.missing;
