@@ -5,8 +5,8 @@
 import type { HostToTable, RunsPage, SortKey, TableState, TableToHost } from '../src/runsTable/protocol';
 import { arrange, columnsOf, formatCell, groupBy, rowComparator, sameEverywhere, storeOrderBy, toCsv, type Column, type ShownRow, type TableRow, decodePage } from '../src/runsTable/model';
 import { validateRunFilter } from '../src/tracking/search/runFilter';
-import { runStyle } from '../src/webviews/plotMath';
-import { formatMetricValue } from '../src/format';
+import { runStyle } from '../src/plots/plotMath';
+import { formatMetricValue } from '../src/core/format';
 import { createCharts } from './runsTable/charts';
 import { append, button, clear, h } from './lib/dom';
 import { channel } from './lib/host';

@@ -5,8 +5,8 @@
 import uPlot from 'uplot';
 import type { Column, TableRow } from '../../src/runsTable/model';
 import { axisPosition, bandPosition, brushed, buildAxis, scatterPoints, valueAt, SCALE_BOTTOM, SCALE_TOP, type Axis, type Brush } from '../../src/runsTable/sweep';
-import { runStyle } from '../../src/webviews/plotMath';
-import { formatMetricValue } from '../../src/format';
+import { runStyle } from '../../src/plots/plotMath';
+import { formatMetricValue } from '../../src/core/format';
 import { clear, cssVar, h, onThemeChange } from '../lib/dom';
 
 export interface ChartsApi {

@@ -2,11 +2,11 @@
 // selected at once; palette) and the serializer that restores open tables after a reload. The
 // command returns the panel controller so the extension-host tests can follow its messages.
 import * as vscode from 'vscode';
-import { CancelledByUser, registerCommand } from '../commands/command';
+import { CancelledByUser, registerCommand } from '../core/command';
 import type { Connection } from '../connection/connection';
 import type { Services } from '../services';
 import { collectPages } from '../tracking/paging';
-import { isNode } from '../views/nodes';
+import { isNode } from '../explorer/nodes';
 import { webviewHtml, webviewOptions } from '../webviews/html';
 import { parseTableState, RUNS_TABLE_VIEW, type TableState } from './protocol';
 import { RunsTablePanel, runsTableKey } from './runsTablePanel';

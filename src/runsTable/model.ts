@@ -2,9 +2,9 @@
 // rows decoded from pages, the column union, "only columns that differ", the sort comparator
 // (MLflow's order: present values, then NaN, then missing, in both directions), nesting, grouping
 // and CSV. No `vscode`, no Node APIs.
-import { formatDuration, formatMetricValue, formatTimestamp } from '../format';
+import { formatDuration, formatMetricValue, formatTimestamp } from '../core/format';
 import { compareSortValues, type SortValue } from '../tracking/search/orderBy';
-import { csvField, csvNumber } from '../webviews/csv';
+import { csvField, csvNumber } from '../plots/metricCsv';
 import type { RunsPage, SortKey } from './protocol';
 
 export interface TableRow {

@@ -5,7 +5,7 @@
 // Store changes and RUNNING runs (polled while visible) re-read the set; the webview keeps scroll,
 // sort and selection.
 import * as vscode from 'vscode';
-import { RECENT_FILTERS } from '../commands/viewCommands';
+import { RECENT_FILTERS } from '../explorer/viewCommands';
 import { readSettings } from '../config';
 import type { Connection } from '../connection/connection';
 import type { Services } from '../services';
