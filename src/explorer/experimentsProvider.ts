@@ -71,10 +71,13 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     return this.showDeleted;
   }
 
-  /** The runs the tree has already read for an experiment under its current query (the runs table starts from them). */
+  /**
+   * The pages of runs the tree has already read for an experiment under its current query (the runs
+   * table starts from them and continues with nextPageToken); parents fetched out of band are not included.
+   */
   loadedRuns(conn: Connection, experimentId: string): { runs: Run[]; nextPageToken?: string; query: RunQuery } | undefined {
     const list = this.lists.get(this.listKey(conn, experimentId));
-    return list?.loadedOnce ? { runs: list.runs, nextPageToken: list.nextPageToken, query: this.query } : undefined;
+    return list?.loadedOnce ? { runs: list.pagedRuns, nextPageToken: list.nextPageToken, query: this.query } : undefined;
   }
 
   setRunQuery(q: RunQuery): void {
