@@ -3,7 +3,7 @@
 // "only columns that differ", multi-column sort (MLflow's order for NaN and missing values), the
 // MLflow filter (validated here and again by the host), selection actions and the sweep charts tab.
 import type { HostToTable, RunsPage, SortKey, TableState, TableToHost } from '../src/runsTable/protocol';
-import { arrange, columnsOf, formatCell, groupBy, rowComparator, sameEverywhere, storeOrderBy, toCsv, type Column, type ShownRow, type TableRow, decodePage } from '../src/runsTable/model';
+import { arrange, columnsOf, formatCell, groupBy, sameEverywhere, sortRows, storeOrderBy, toCsv, type Column, type ShownRow, type TableRow, decodePage } from '../src/runsTable/model';
 import { validateRunFilter } from '../src/tracking/search/runFilter';
 import { runStyle } from '../src/plots/plotMath';
 import { formatMetricValue } from '../src/core/format';
@@ -653,9 +653,8 @@ function rebuild(columnsToo = true): void {
     layoutColumns();
     renderGroupControls();
   }
-  const cmp = rowComparator(st.sort, st.columns);
   const activeId = st.shown[st.active]?.row.id;
-  st.shown = arrange(st.rows, cmp, st.expanded, st.expandAll);
+  st.shown = arrange(sortRows(st.rows, st.sort, st.columns), st.expanded, st.expandAll);
   if (activeId) {
     const i = st.shown.findIndex((s) => s.row.id === activeId);
     if (i >= 0) st.active = i;

@@ -186,34 +186,42 @@ export function sameEverywhere(rows: readonly TableRow[], columns: readonly Colu
   return same;
 }
 
-/**
- * Comparator over the sort keys (first decides, then the next…), ties: start time newest first,
- * then run id — MLflow's own tie-break. Values are read once per row (n, not n log n, lookups).
- */
-export function rowComparator(sort: readonly SortKey[], columns: readonly Column[]): (a: TableRow, b: TableRow) => number {
-  const specs = sort.flatMap((s) => {
+function sortSpecs(sort: readonly SortKey[], columns: readonly Column[]): { c: Column; ascending: boolean }[] {
+  return sort.flatMap((s) => {
     const c = columns.find((x) => x.id === s.column) ?? columnFromId(s.column);
     return c ? [{ c, ascending: s.ascending }] : [];
   });
-  const keys = new Map<TableRow, SortValue[]>();
-  const keyOf = (r: TableRow) => {
-    let k = keys.get(r);
-    if (!k) {
-      k = specs.map((s) => cellValue(r, s.c));
-      keys.set(r, k);
-    }
-    return k;
-  };
-  return (a, b) => {
-    if (a === b) return 0;
-    const ka = keyOf(a);
-    const kb = keyOf(b);
-    for (let i = 0; i < specs.length; i++) {
-      const c = compareSortValues(ka[i], kb[i], specs[i].ascending);
-      if (c) return c;
-    }
-    return compareSortValues(a.start, b.start, false) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  };
+}
+
+interface Keyed {
+  row: TableRow;
+  keys: SortValue[];
+}
+
+function compareKeyed(a: Keyed, b: Keyed, dirs: readonly boolean[]): number {
+  for (let i = 0; i < dirs.length; i++) {
+    const c = compareSortValues(a.keys[i], b.keys[i], dirs[i]);
+    if (c) return c;
+  }
+  // MLflow's own tie-break: newest first, then run id
+  return compareSortValues(a.row.start, b.row.start, false) || (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0);
+}
+
+/** Comparator over the sort keys (first decides, then the next…); ties: start time newest first, then run id. */
+export function rowComparator(sort: readonly SortKey[], columns: readonly Column[]): (a: TableRow, b: TableRow) => number {
+  const specs = sortSpecs(sort, columns);
+  const dirs = specs.map((s) => s.ascending);
+  const keyed = (row: TableRow): Keyed => ({ row, keys: specs.map((s) => cellValue(row, s.c)) });
+  return (a, b) => (a === b ? 0 : compareKeyed(keyed(a), keyed(b), dirs));
+}
+
+/** The rows in sort order (the same order as rowComparator), each row's keys read once. */
+export function sortRows(rows: readonly TableRow[], sort: readonly SortKey[], columns: readonly Column[]): TableRow[] {
+  const specs = sortSpecs(sort, columns);
+  const dirs = specs.map((s) => s.ascending);
+  const keyed = rows.map((row): Keyed => ({ row, keys: specs.map((s) => cellValue(row, s.c)) }));
+  keyed.sort((a, b) => compareKeyed(a, b, dirs));
+  return keyed.map((k) => k.row);
 }
 
 /** The sort as MLflow `order_by` clauses, or undefined when a key is one the store cannot order by. */
@@ -242,11 +250,11 @@ export interface ShownRow {
 }
 
 /**
- * Sorted rows arranged as the nested-run tree: roots in sort order, each expanded parent followed
- * by its children (in sort order). A run whose parent is not among the rows is a root.
+ * Rows in sort order arranged as the nested-run tree: roots in that order, each expanded parent
+ * followed by its children (in that order). A run whose parent is not among the rows is a root.
  */
-export function arrange(rows: readonly TableRow[], compare: (a: TableRow, b: TableRow) => number, expanded: ReadonlySet<string>, expandAll = false): ShownRow[] {
-  const sorted = [...rows].sort(compare);
+export function arrange(sorted: readonly TableRow[], expanded: ReadonlySet<string>, expandAll = false): ShownRow[] {
+  const rows = sorted;
   const ids = new Set(rows.map((r) => r.id));
   const kids = new Map<string, TableRow[]>();
   const roots: TableRow[] = [];

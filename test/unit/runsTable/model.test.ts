@@ -2,7 +2,7 @@
 // (numbers as numbers; NaN then missing last in both directions, as MLflow orders), nesting,
 // grouping, store order_by, CSV, and the page encoding that keeps NaN / ±Infinity / missing apart.
 import * as assert from 'node:assert/strict';
-import { arrange, columnsOf, decodePage, groupBy, rowComparator, sameEverywhere, storeOrderBy, toCsv, type TableRow } from '../../../src/runsTable/model';
+import { arrange, columnsOf, decodePage, groupBy, rowComparator, sameEverywhere, sortRows, storeOrderBy, toCsv, type TableRow } from '../../../src/runsTable/model';
 import { toPage } from '../../../src/runsTable/pages';
 import type { Run } from '../../../src/tracking/types';
 
@@ -72,6 +72,7 @@ describe('runs table model', () => {
     const cs = columnsOf(rs);
     assert.deepEqual(ids([...rs].sort(rowComparator([{ column: 'm:m', ascending: true }], cs))), ['ninf', 'one', 'pinf', 'nan', 'none']);
     assert.deepEqual(ids([...rs].sort(rowComparator([{ column: 'm:m', ascending: false }], cs))), ['pinf', 'one', 'ninf', 'nan', 'none']);
+    assert.deepEqual(ids(sortRows(rs, [{ column: 'm:m', ascending: false }], cs)), ['pinf', 'one', 'ninf', 'nan', 'none'], 'sortRows orders as the comparator does');
   });
 
   it('multi-column sort: the second key breaks ties of the first; ties at the end fall back to newest first', () => {
@@ -83,18 +84,18 @@ describe('runs table model', () => {
 
   it('nests children under their parent (collapsed unless expanded), sorted among their siblings', () => {
     const rs = rows([run('p', { start: 1, metrics: { m: 5 } }), run('c1', { start: 2, parent: 'p', metrics: { m: 3 } }), run('c2', { start: 3, parent: 'p', metrics: { m: 1 } }), run('q', { start: 4, metrics: { m: 4 } }), run('orphan', { parent: 'gone', metrics: { m: 0 } })]);
-    const cmp = rowComparator([{ column: 'm:m', ascending: true }], columnsOf(rs));
-    const collapsed = arrange(rs, cmp, new Set());
+    const sorted = sortRows(rs, [{ column: 'm:m', ascending: true }], columnsOf(rs));
+    const collapsed = arrange(sorted, new Set());
     assert.deepEqual(ids(collapsed), ['orphan', 'q', 'p']);
     assert.equal(collapsed.find((s) => s.row.id === 'p')!.children, 2);
-    const open = arrange(rs, cmp, new Set(['p']));
+    const open = arrange(sorted, new Set(['p']));
     assert.deepEqual(ids(open), ['orphan', 'q', 'p', 'c2', 'c1']);
     assert.deepEqual(open.map((s) => s.depth), [0, 0, 0, 1, 1]);
   });
 
   it('a parent cycle (corrupt tags) does not hide or repeat runs when everything is expanded', () => {
     const rs = rows([run('a', { parent: 'b' }), run('b', { parent: 'a' }), run('c')]);
-    const out = arrange(rs, rowComparator([], columnsOf(rs)), new Set(), true);
+    const out = arrange(sortRows(rs, [], columnsOf(rs)), new Set(), true);
     assert.deepEqual(ids(out).sort(), ['a', 'b', 'c']);
   });
 
