@@ -96,8 +96,8 @@ export function createCharts(root: HTMLElement, cb: { selectRuns(ids: string[]):
 
   function geometry() {
     const w = Math.max(400, root.clientWidth - 8);
-    const left = 60;
-    const right = 60;
+    const left = 100;
+    const right = 70;
     const n = axes.length;
     const xs = axes.map((_, i) => (n <= 1 ? left : left + (i * (w - left - right)) / (n - 1)));
     const top = 36;
