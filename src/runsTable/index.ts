@@ -94,7 +94,7 @@ class RunsTables {
 export function registerRunsTable(s: Services): vscode.Disposable[] {
   const t = new RunsTables(s);
   return [
-    registerCommand(s.log, RunsTableCommands.open, async (arg?: unknown, selection?: unknown) => t.open(t.refs(arg, selection) ?? (await t.pick()))),
+    registerCommand(s, RunsTableCommands.open, async (arg?: unknown, selection?: unknown) => t.open(t.refs(arg, selection) ?? (await t.pick()))),
     vscode.window.registerWebviewPanelSerializer(RUNS_TABLE_VIEW, {
       deserializeWebviewPanel: async (panel, state) => {
         try {
