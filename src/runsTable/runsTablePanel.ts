@@ -231,7 +231,7 @@ export class RunsTablePanel extends PanelController<TableToHost, HostToTable> {
     const uri = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder.uri, 'runs.csv') : undefined, filters: { CSV: ['csv'] }, title: 'Export Runs as CSV' });
     if (!uri) return;
     await vscode.workspace.fs.writeFile(uri, Buffer.from(csv, 'utf8'));
-    const pick = await vscode.window.showInformationMessage(`Saved ${rows} run${rows === 1 ? '' : 's'} to ${vscode.workspace.asRelativePath(uri)}.`, 'Open');
+    const pick = await this.s.prompter.notify('info', `Saved ${rows} run${rows === 1 ? '' : 's'} to ${vscode.workspace.asRelativePath(uri)}.`, { id: 'mlflow.runsTable.exported' }, 'Open');
     if (pick === 'Open') await vscode.commands.executeCommand('vscode.open', uri);
   }
 
