@@ -9,9 +9,9 @@ import { runStyle } from '../src/plots/plotMath';
 import { formatMetricValue } from '../src/core/format';
 import { createCharts } from './runsTable/charts';
 import { append, button, clear, h } from './lib/dom';
-import { channel } from './lib/host';
+import { connectHost } from './lib/host';
 
-const host = channel<TableToHost, HostToTable, TableState>();
+const host = connectHost<TableToHost, HostToTable, TableState>();
 
 const ROW_H = 24;
 /** Rows drawn above and below the visible ones. */

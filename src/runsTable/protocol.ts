@@ -1,7 +1,8 @@
 // The runs table panel's own messages (host ↔ webview), validated on arrival at the host. Metric
 // values travel as Float64Arrays (binary: NaN and ±Infinity survive; JSON would make them null) with
 // a presence mask, so a missing metric and a NaN metric stay different. No `vscode` import.
-import { bool, fields, isObject, num, oneOf, str, strs, type Check } from '../webviews/validation';
+import type { NoticeMessage } from '../webviews/messages';
+import { bool, fields, isObject, messageParser, num, oneOf, shape, str, strs, type Check } from '../webviews/validate';
 
 export const RUNS_TABLE_VIEW = 'mlflow.runsTable';
 
@@ -62,7 +63,7 @@ export type HostToTable =
    */
   | { type: 'rows'; reset: boolean; refresh: boolean; page: RunsPage; complete: boolean; loadMs: number }
   | { type: 'filterError'; filter: string; message: string }
-  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
+  | NoticeMessage;
 
 export type TableToHost =
   | { type: 'ready' }
@@ -76,10 +77,8 @@ export type TableToHost =
   | { type: 'saveState'; state: TableState }
   | { type: 'drawn'; what: string; ms: number; rows: number };
 
-type TableMessageType = TableToHost['type'];
-
-const ids: Check = (v) => strs(v) && (v as string[]).length <= 100_000;
-const sortKey: Check = (v) => isObject(v) && fields(v, { column: str, ascending: bool });
+const ids: Check = (v) => Array.isArray(v) && v.length <= 100_000 && v.every(str);
+const sortKey = shape({ column: str, ascending: bool });
 const state: Check = (v) =>
   isObject(v) &&
   fields(
@@ -97,7 +96,8 @@ const state: Check = (v) =>
   ) &&
   (v.filter === undefined || str(v.filter));
 
-const SCHEMAS: { [T in TableMessageType]: Record<string, Check> } = {
+/** The message as a TableToHost, or undefined when its shape is unknown (the panel base logs and drops it). */
+export const parseTableMessage = messageParser<TableToHost>({
   ready: {},
   query: { filter: str, orderBy: (v) => strs(v) && (v as string[]).length <= 20 },
   openRun: { runId: str },
@@ -107,13 +107,7 @@ const SCHEMAS: { [T in TableMessageType]: Record<string, Check> } = {
   exportCsv: { csv: (v) => typeof v === 'string' && v.length <= 200 * 1024 * 1024, rows: num },
   saveState: { state },
   drawn: { what: str, ms: num, rows: num },
-};
-
-/** The message as a TableToHost, or undefined when its shape is unknown (the caller logs and drops it). */
-export function parseTableMessage(raw: unknown): TableToHost | undefined {
-  if (!isObject(raw) || typeof raw.type !== 'string' || !Object.prototype.hasOwnProperty.call(SCHEMAS, raw.type)) return undefined;
-  return fields(raw, SCHEMAS[raw.type as TableMessageType], ['type']) ? (raw as TableToHost) : undefined;
-}
+});
 
 /** The persisted state, or undefined when it is not the runs table's. */
 export function parseTableState(raw: unknown): TableState | undefined {

@@ -11,6 +11,7 @@ import type { Connection } from '../connection/connection';
 import type { Services } from '../services';
 import { validateRunFilter } from '../tracking/search';
 import type { Run, SearchRunsQuery } from '../tracking/types';
+import { unhandled } from '../webviews/messages';
 import { PanelController } from '../webviews/panel';
 import { toPage } from './pages';
 import { parseTableMessage, type HostToTable, type TableQuery, type TableState, type TableToHost } from './protocol';
@@ -34,7 +35,7 @@ export function runsTableKey(connKey: string, experimentIds: string[]): string {
 
 const columnsStateKey = (connKey: string, experimentIds: string[]) => `mlflow.runsTable.view|${runsTableKey(connKey, experimentIds)}`;
 
-export class RunsTablePanel extends PanelController<TableToHost, HostToTable> {
+export class RunsTablePanel extends PanelController<HostToTable, TableToHost> {
   private query: TableQuery = {};
   private generation = 0;
   private loaded: Run[] = [];
@@ -50,7 +51,7 @@ export class RunsTablePanel extends PanelController<TableToHost, HostToTable> {
     panel: vscode.WebviewPanel,
     readonly args: RunsTableArgs,
   ) {
-    super(panel, s.log, 'runsTable', parseTableMessage);
+    super(panel, s, 'runsTable', parseTableMessage);
     this.query = { filter: args.state?.filter ?? s.experiments.runQuery.filter };
     this.disposables.push(
       s.connections.onDidChangeData((c) => {
@@ -100,11 +101,13 @@ export class RunsTablePanel extends PanelController<TableToHost, HostToTable> {
         this.lastDraw = { what: msg.what, ms: msg.ms, rows: msg.rows };
         this.log.debug(`[runsTable] ${msg.what}: ${msg.rows} rows in ${msg.ms.toFixed(1)} ms`);
         return;
-      default: {
-        const never: never = msg;
-        throw new Error(`unhandled message ${(never as { type: string }).type}`);
-      }
+      default:
+        unhandled(msg);
     }
+  }
+
+  protected errorMessage(message: string): HostToTable {
+    return { type: 'notice', level: 'error', message };
   }
 
   private async start(): Promise<void> {

@@ -18,9 +18,10 @@ import { isNode, type Node } from '../explorer/nodes';
 import { runDisplayName } from '../core/format';
 import { describeClash, normalizeArtifactDir, parentDirs, planUpload, withoutExisting, type LocalSource, type PlannedFile, type UploadPlan } from './plan';
 import { existingEntries, sendFiles, uploadTarget, walkFolder } from './target';
+import { Commands } from '../ids';
 
-export const LOG_ARTIFACT_COMMAND = 'mlflow.logArtifact';
-export const LOG_TO_RUN_COMMAND = 'mlflow.logToRun';
+export const LOG_ARTIFACT_COMMAND = Commands.logArtifact;
+export const LOG_TO_RUN_COMMAND = Commands.logToRun;
 
 export interface LogArtifactOptions {
   /** Connection key (workspace folder URI, or 'window'); default: the connection of the first path's folder. */
@@ -255,7 +256,7 @@ function afterUpload(s: Services, conn: Connection, run: Run, plan: UploadPlan, 
     : `MLflow: logged ${result.uploaded.length === 1 ? result.uploaded[0].path : `${result.uploaded.length} files`} to run ${runDisplayName(run)}${result.skipped.length ? ` (${result.skipped.length} existing kept)` : ''}.`;
   void vscode.window.showInformationMessage(msg, ...(first ? ['Open'] : []), 'Reveal Run').then((pick) => {
     if (pick === 'Open' && first) void vscode.commands.executeCommand('vscode.open', artifactUri({ connKey: conn.key, ownerType: 'run', ownerId: run.info.runId, path: first.dest }));
-    if (pick === 'Reveal Run') void vscode.commands.executeCommand('mlflow.revealRun', run.info.runId);
+    if (pick === 'Reveal Run') void vscode.commands.executeCommand(Commands.revealRun, run.info.runId);
   });
 }
 

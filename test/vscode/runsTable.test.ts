@@ -10,21 +10,26 @@ import { columnsOf, decodePage, rowComparator, type TableRow } from '../../src/r
 import type { HostToTable } from '../../src/runsTable/protocol';
 import type { RunsTablePanel } from '../../src/runsTable/runsTablePanel';
 import { collectPages } from '../../src/tracking/paging';
+import type { MessageRecord, Recording } from '../../src/webviews/inspector';
 import type { Run } from '../../src/tracking/types';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { api, childByLabel, copyToTemp, useTrackingUri, waitFor } from './helpers';
 
 type Rows = Extract<HostToTable, { type: 'rows' }>;
 
+/** Every message of the tables both ways, from the first test on (the object graph's inspector). */
+let recording: Recording | undefined;
+const history = (c: RunsTablePanel): MessageRecord[] => recording?.of(c) ?? [];
+
 /** The rows the webview holds: every page since the last reset. */
 function tableRows(c: RunsTablePanel): TableRow[] {
-  const pages = c.history.filter((r) => r.dir === 'toWebview' && r.type === 'rows').map((r) => r.msg as Rows);
+  const pages = history(c).filter((r) => r.dir === 'toWebview' && r.type === 'rows').map((r) => r.msg as Rows);
   const from = pages.map((p) => p.reset).lastIndexOf(true);
   return pages.slice(Math.max(0, from)).flatMap((p) => decodePage(p.page));
 }
 
 function complete(c: RunsTablePanel): boolean {
-  const last = c.history.filter((r) => r.type === 'rows').pop();
+  const last = history(c).filter((r) => r.type === 'rows').pop();
   return !!last && (last.msg as Rows).complete;
 }
 
@@ -46,6 +51,7 @@ for (const [kind, sub] of [
 
       before(async function () {
         const copy = copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', ver, sub));
+        recording ??= (await api()).services.webviewInspector.record();
         const a = await useTrackingUri(kind === 'SQLite store' ? `sqlite:///${path.join(copy, 'mlflow.db')}` : copy);
         a.services.experiments.setRunQuery({});
         const conn = a.services.connections.all()[0];
@@ -63,8 +69,8 @@ for (const [kind, sub] of [
 
       async function open(): Promise<RunsTablePanel> {
         const c = await vscode.commands.executeCommand<RunsTablePanel>('mlflow.openRunsTable', { connKey, experimentIds: [expId] });
-        assert.ok(c && Array.isArray(c.history), 'the command returns the panel controller');
-        await waitFor('ready from the webview', () => c.history.some((r) => r.dir === 'fromWebview' && r.type === 'ready'));
+        assert.ok(c && typeof c.reload === 'function', 'the command returns the panel controller');
+        await waitFor('ready from the webview', () => history(c).some((r) => r.dir === 'fromWebview' && r.type === 'ready'));
         await waitFor('every run posted', () => complete(c));
         return c;
       }
@@ -81,7 +87,7 @@ for (const [kind, sub] of [
         }
         const got = columnsOf(rows).filter((x) => x.group !== 'Attributes').map((x) => x.id);
         assert.deepStrictEqual([...got].sort(), [...want].sort());
-        await waitFor('the webview reports drawing the first rows', () => c.lastDraw ?? c.history.find((r) => r.type === 'drawn'));
+        await waitFor('the webview reports drawing the first rows', () => c.lastDraw ?? history(c).find((r) => r.type === 'drawn'));
         assert.match(c.panel.webview.html, /default-src 'none'; script-src 'nonce-[A-Za-z0-9]+'/);
         assert.ok(!c.panel.webview.html.includes('parent-sweep'), 'no data in the HTML');
       });
@@ -108,9 +114,9 @@ for (const [kind, sub] of [
       it('a filter typed in the table gives the same runs as the tree’s filter; an invalid one is refused with MLflow’s message', async () => {
         const c = await open();
         const filter = "attributes.status = 'FINISHED'";
-        const before = c.history.length;
+        const before = history(c).length;
         fromWebview(c, { type: 'query', filter, orderBy: [] });
-        await waitFor('the filtered set', () => c.history.slice(before).some((r) => r.type === 'rows') && complete(c) && c.currentQuery.filter === filter);
+        await waitFor('the filtered set', () => history(c).slice(before).some((r) => r.type === 'rows') && complete(c) && c.currentQuery.filter === filter);
         await c.loading;
         const tableIds = tableRows(c).map((r) => r.id).sort();
         const a = await api();
@@ -123,7 +129,7 @@ for (const [kind, sub] of [
         assert.ok(tableIds.length > 0 && tableIds.length < all.length, `${tableIds.length} of ${all.length}`);
         a.services.experiments.setRunQuery({});
         fromWebview(c, { type: 'query', filter: 'metrics.loss <', orderBy: [] });
-        const err = await waitFor('filterError', () => c.history.find((r) => r.type === 'filterError'));
+        const err = await waitFor('filterError', () => history(c).find((r) => r.type === 'filterError'));
         assert.match((err.msg as Extract<HostToTable, { type: 'filterError' }>).message, /./);
       });
 
