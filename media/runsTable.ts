@@ -214,8 +214,11 @@ function redraw(all = false): void {
 function drawRows(): void {
   frame = 0;
   const n = st.shown.length;
-  body.style.height = `${n * ROW_H}px`;
-  body.style.width = `${totalWidth}px`;
+  // only write what changed: each write would make the next read lay the page out again
+  const height = `${n * ROW_H}px`;
+  const width = `${totalWidth}px`;
+  if (body.style.height !== height) body.style.height = height;
+  if (body.style.width !== width) body.style.width = width;
   const top = Math.max(0, grid.scrollTop - head.offsetHeight);
   const first = Math.max(0, Math.floor(top / ROW_H) - MARGIN);
   const last = Math.min(n, Math.ceil((top + grid.clientHeight) / ROW_H) + MARGIN);
@@ -232,7 +235,7 @@ function drawRows(): void {
       fillRow(el, i);
       if (!el.parentNode) body.append(el);
       keep.set(i, el);
-    } else decorate(el, i);
+    }
   }
   for (const el of free) el.remove();
   drawn = keep;
