@@ -98,7 +98,7 @@ function visibleColumns(): Column[] {
 }
 
 function width(c: Column): number {
-  return st.widths.get(c.id) ?? (c.id === 'a:status' ? 34 : c.id === 'a:name' ? 200 : c.id === 'a:start' ? 150 : c.id === 'a:source' ? 160 : 110);
+  return st.widths.get(c.id) ?? (c.id === 'a:status' ? 34 : c.id === 'a:name' ? 200 : c.id === 'a:start' ? 165 : c.id === 'a:source' ? 160 : 110);
 }
 
 let cols: Column[] = [];

@@ -3,6 +3,7 @@
 // command returns the panel controller so the extension-host tests can follow its messages.
 import * as vscode from 'vscode';
 import { CancelledByUser, registerCommand } from '../core/command';
+import { Commands } from '../ids';
 import type { Connection } from '../connection/connection';
 import type { Services } from '../services';
 import { collectPages } from '../tracking/paging';
@@ -10,8 +11,6 @@ import { isNode } from '../explorer/nodes';
 import { webviewHtml, webviewOptions } from '../webviews/html';
 import { parseTableState, RUNS_TABLE_VIEW, type TableState } from './protocol';
 import { RunsTablePanel, runsTableKey } from './runsTablePanel';
-
-export const RunsTableCommands = { open: 'mlflow.openRunsTable' } as const;
 
 interface TableRef {
   conn: Connection;
@@ -94,7 +93,7 @@ class RunsTables {
 export function registerRunsTable(s: Services): vscode.Disposable[] {
   const t = new RunsTables(s);
   return [
-    registerCommand(s, RunsTableCommands.open, async (arg?: unknown, selection?: unknown) => t.open(t.refs(arg, selection) ?? (await t.pick()))),
+    registerCommand(s, Commands.openRunsTable, async (arg?: unknown, selection?: unknown) => t.open(t.refs(arg, selection) ?? (await t.pick()))),
     vscode.window.registerWebviewPanelSerializer(RUNS_TABLE_VIEW, {
       deserializeWebviewPanel: async (panel, state) => {
         try {
