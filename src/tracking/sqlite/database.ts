@@ -1,14 +1,15 @@
-// An MLflow SQLite database through one of the engines (node:sqlite in place, or a sql.js snapshot):
+// An MLflow SQLite database through one of the engines (node:sqlite in place, or sql.js over pages read on demand):
 // schema knowledge, read transactions (one consistent snapshot per store call), write transactions
 // that take SQLite's write lock up front, and the file signature change detection compares.
 import * as fs from 'node:fs';
 import { TrackingError } from '../errors';
-import { type EngineChoice, isNotADatabase, type Row, type SqlEngine, type SqlValue } from './engine';
+import { type EngineChoice, isBusy, isNotADatabase, type Row, type SqlEngine, type SqlValue } from './engine';
 import { NodeSqliteEngine, nodeSqlite } from './nodeSqliteEngine';
 import { SqlJsEngine } from './sqlJsEngine';
 
 export type { Row, SqlValue } from './engine';
-export { applyWal, loadSqlJs } from './sqlJsEngine';
+export { loadSqlJs } from './sqlJsEngine';
+export { applyWal } from './walFrames';
 
 /** The engine 'auto' picks in this runtime. */
 export function autoEngine(): 'node:sqlite' | 'sql.js' {
@@ -74,7 +75,7 @@ export class Db {
     try {
       engine = await openEngine(dbPath, uri, options.engine ?? 'auto', options.wasmPath, options.objectRows);
     } catch (e) {
-      if (e instanceof TrackingError) throw e;
+      if (e instanceof TrackingError || isBusy(e)) throw e;
       throw new TrackingError('invalidData', `${dbPath} is not a readable SQLite database: ${(e as Error).message}`, { uri, cause: e });
     }
     try {
@@ -157,8 +158,14 @@ export class Db {
    * caller to retry.
    */
   read<T>(fn: () => T): T {
-    if (!this.engine.live || this.inTransaction) return fn();
-    return this.transaction('BEGIN', fn);
+    if (this.inTransaction) return fn();
+    if (this.engine.live) return this.transaction('BEGIN', fn);
+    this.inTransaction = true;
+    try {
+      return this.engine.read ? this.engine.read(fn) : fn();
+    } finally {
+      this.inTransaction = false;
+    }
   }
 
   /** `fn`'s statements in one write transaction that takes the write lock first (BEGIN IMMEDIATE). */

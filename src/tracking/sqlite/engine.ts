@@ -3,7 +3,8 @@
 //                ships it, code-server's Node 24). Reads the file in place, page by page, with SQLite's
 //                own locking and WAL handling; the only engine that may write.
 //   sql.js       SQLite compiled to WASM, for hosts without node:sqlite (Node 20: VS Code ≤ 1.100). It
-//                reads a snapshot of the whole file into memory and never writes.
+//                reads the pages a query touches from the file (pagedFile.ts), takes no file locks (so
+//                it checks each read for a concurrent writer instead) and never writes.
 
 export type SqlValue = number | string | Uint8Array | bigint | null;
 export type Row = SqlValue[];
@@ -21,6 +22,13 @@ export interface SqlEngine {
   readonly live: boolean;
   /** Why this engine cannot write (a sentence for the user), or undefined when it writes with SQLite's locks. */
   readonly writeBlocker?: string;
+  /** A snapshot engine that found its file changed: open a new one. */
+  readonly stale?: boolean;
+  /**
+   * A snapshot engine's read: `fn`, then a check that the file did not change meanwhile (throws a
+   * SQLITE_BUSY-like error if it did). Live engines use transactions instead.
+   */
+  read?<T>(fn: () => T): T;
   /** Every row of `sql` as an array of column values. */
   all(sql: string, params: readonly SqlValue[]): Row[];
   /** Calls `fn` with each row; the array may be reused between calls (copy what you keep). */
