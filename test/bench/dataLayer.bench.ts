@@ -19,7 +19,7 @@ import { SqliteStore } from '../../src/tracking/sqlite';
 import type { Run, TrackingStore } from '../../src/tracking/types';
 import { CASES, type SideBySideCase } from './dataLayerCases';
 import { generateStore, type GeneratedStore } from './generateStore';
-import { findMlflowPython, median, prepareOurChild, readRecordedTimings, recordedSeconds, timeMlflowPython, timeOurs, type ProcessSample } from './sideBySide';
+import { findMlflowPython, median, nodeForEngine, prepareOurChild, readRecordedTimings, recordedSeconds, timeMlflowPython, timeOurs, type ProcessSample } from './sideBySide';
 
 const FULL_RUNS = 5000;
 const FULL_POINTS = 100_000;
@@ -58,6 +58,8 @@ interface Line {
   target?: string;
   pass?: boolean;
   note?: string;
+  /** The Node our child ran on (SQLite rows). */
+  node?: string;
   [k: string]: unknown;
 }
 
@@ -153,6 +155,13 @@ function targetText(c: SideBySideCase): string | undefined {
   return undefined;
 }
 
+function nodeVersion(node: string | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node === process.execPath) return process.version;
+  const r = spawnSync(node, ['--version'], { encoding: 'utf8' });
+  return r.stdout.trim() || undefined;
+}
+
 async function sideBySide(store: GeneratedStore): Promise<void> {
   const only = (process.env.BENCH_CASES ?? '').split(',').filter(Boolean);
   const cases = CASES.filter((c) => only.length === 0 || only.some((o) => c.id.includes(o)));
@@ -172,7 +181,9 @@ async function sideBySide(store: GeneratedStore): Promise<void> {
       const into = got.get(c.id)!;
       const ours = async () => {
         try {
-          const s = await timeOurs(child, c.id, store.dir, OUR_WARM_CALLS);
+          const node = nodeForEngine(c.engine);
+          if (!node) throw new Error(`no Node with node:sqlite for ${c.id} (set MLFLOW_NODE24 or install code-server's Node 24)`);
+          const s = await timeOurs(child, c.id, store.dir, OUR_WARM_CALLS, undefined, node);
           into.ours.push(s);
           progress(`round ${r + 1}/${ROUNDS} ${c.id} ours cold ${s.cold.toFixed(3)} s`);
         } catch (e) {
@@ -220,6 +231,10 @@ async function sideBySide(store: GeneratedStore): Promise<void> {
   for (const c of cases) {
     const x = got.get(c.id)!;
     const line: Line = { bench: 'dataLayer', id: c.id, label: c.label(store) };
+    if (c.engine) {
+      line.node = nodeVersion(nodeForEngine(c.engine));
+      line.label += ` on Node ${line.node ?? '(none with node:sqlite)'}`;
+    }
     if (x.ours.length === 0) {
       emit({ ...line, pass: false, note: x.errors.join(' | ').slice(0, 600) || 'no sample' });
       continue;
