@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { TrackingError } from '../errors';
 import { type EngineChoice, isBusy, isNotADatabase, type Row, type SqlEngine, type SqlValue } from './engine';
 import { NodeSqliteEngine, nodeSqlite } from './nodeSqliteEngine';
+import { FileChanged } from './pagedFile';
 import { SqlJsEngine } from './sqlJsEngine';
 
 export type { Row, SqlValue } from './engine';
@@ -71,6 +72,19 @@ export class Db {
   constructor(readonly engine: SqlEngine) {}
 
   static async open(dbPath: string, uri: string, options: { engine?: EngineChoice; wasmPath?: string; objectRows?: boolean } = {}): Promise<Db> {
+    // a lock-free engine whose first read met another process's commit: open it again
+    const deadline = Date.now() + 5000;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await Db.openOnce(dbPath, uri, options);
+      } catch (e) {
+        if (!(e instanceof FileChanged) || Date.now() >= deadline) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(10 * 2 ** attempt, 250)));
+      }
+    }
+  }
+
+  private static async openOnce(dbPath: string, uri: string, options: { engine?: EngineChoice; wasmPath?: string; objectRows?: boolean }): Promise<Db> {
     let engine: SqlEngine;
     try {
       engine = await openEngine(dbPath, uri, options.engine ?? 'auto', options.wasmPath, options.objectRows);
@@ -85,7 +99,7 @@ export class Db {
       return db;
     } catch (e) {
       engine.close();
-      if (e instanceof TrackingError) throw e;
+      if (e instanceof TrackingError || e instanceof FileChanged) throw e;
       if (!isNotADatabase(e) && /locked|busy/i.test(String((e as Error).message))) {
         throw new TrackingError('unreachable', `${dbPath} stayed locked by another process: ${(e as Error).message}`, { uri, cause: e, hint: 'Try again in a moment.' });
       }
