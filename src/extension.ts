@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerArtifacts } from './artifacts';
 import { registerModelCommands } from './models';
 import { registerUpload } from './upload';
+import type { LoggedArtifacts } from './upload/events';
 import { LensRuns } from './codelens/lensRuns';
 import { MlflowCodeLensProvider } from './codelens/mlflowCodeLens';
 import { registerConnectionCommands } from './connection/connectionCommands';
@@ -14,6 +15,7 @@ import { Connections } from './connection/connections';
 import { CredentialStore } from './connection/credentials';
 import { ContextKeys, Views } from './ids';
 import { createLog } from './log';
+import { Prompter } from './core/prompter';
 import type { Services } from './services';
 import { StoreStatusBar } from './connection/statusBar';
 import { ArtifactFileSystem } from './artifacts/artifactFileSystem';
@@ -21,6 +23,7 @@ import { ExperimentsProvider } from './explorer/experimentsProvider';
 import { ModelsProvider } from './explorer/modelsProvider';
 import { NOTE_SCHEME, NoteFileSystem } from './explorer/noteFileSystem';
 import { registerWebviews } from './plots/index';
+import { WebviewInspector } from './webviews/inspector';
 
 /** What activate() returns: the object graph, for the extension-host tests. */
 export interface MlflowExtensionApi {
@@ -37,11 +40,16 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
   const models = new ModelsProvider(connections, log);
   const experimentsView = vscode.window.createTreeView(Views.experiments, { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true });
   const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: models, showCollapseAll: true, canSelectMany: true });
-  const services: Services = { context, log, credentials, connections, experiments, experimentsView, models, wasmPath };
-  const lensRuns = new LensRuns(connections, log);
+  const artifactsLogged = new vscode.EventEmitter<LoggedArtifacts>();
+  const prompter = new Prompter();
+  const webviewInspector = new WebviewInspector();
+  const services: Services = { context, log, prompter, credentials, connections, experiments, experimentsView, models, artifactsLogged, webviewInspector, wasmPath };
+  const lensRuns = new LensRuns(connections, log, artifactsLogged.event);
 
   context.subscriptions.push(
     log,
+    artifactsLogged,
+    webviewInspector,
     connections,
     experiments,
     models,
@@ -62,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     ...registerModelCommands(services),
     autoRefresh(services),
     lensRuns,
-    MlflowCodeLensProvider.register(lensRuns, connections),
+    MlflowCodeLensProvider.register(services, lensRuns),
   );
   void vscode.commands.executeCommand('setContext', ContextKeys.showDeleted, false);
   updateFilterDescription(services);

@@ -9,9 +9,10 @@ import type { Services } from '../services';
 import type { Run, TrackingStore } from '../tracking/types';
 import { metricsToCsv, type CsvSeries } from './metricCsv';
 import { MetricLoader } from './metricLoader';
-import { PanelController } from '../webviews/panel';
-import { DEFAULT_PLOT_OPTIONS, type PlotOptions, type PlotRun, type SeriesPayload, type WebviewToHost } from '../webviews/protocol';
 import { paramRows, runName } from '../runDetails/runDetailsModel';
+import { unhandled } from '../webviews/messages';
+import { PanelController } from '../webviews/panel';
+import { DEFAULT_PLOT_OPTIONS, parsePlotsMessage, type PlotOptions, type PlotRun, type PlotsFromWebview, type PlotsToWebview, type SeriesPayload } from './protocol';
 
 export interface PlotsArgs {
   conn: Connection;
@@ -39,7 +40,7 @@ export function defaultKeys(keys: string[], requested?: string[]): string[] {
 
 const isLive = (r: Run) => r.info.status === 'RUNNING' || r.info.status === 'SCHEDULED';
 
-export class PlotsPanel extends PanelController {
+export class PlotsPanel extends PanelController<PlotsToWebview, PlotsFromWebview> {
   private store?: TrackingStore;
   private loader?: MetricLoader;
   private runs: Run[] = [];
@@ -56,7 +57,7 @@ export class PlotsPanel extends PanelController {
     panel: vscode.WebviewPanel,
     readonly args: PlotsArgs,
   ) {
-    super(panel, s.log, 'plots');
+    super(panel, s, 'plots', parsePlotsMessage);
     this.selected = args.keys ?? [];
     this.options = args.options ?? { ...DEFAULT_PLOT_OPTIONS };
   }
@@ -71,7 +72,7 @@ export class PlotsPanel extends PanelController {
     void this.post({ type: 'select', keys });
   }
 
-  protected async handle(msg: WebviewToHost): Promise<void> {
+  protected async handle(msg: PlotsFromWebview): Promise<void> {
     switch (msg.type) {
       case 'ready':
         return this.start(msg.width);
@@ -101,15 +102,13 @@ export class PlotsPanel extends PanelController {
       case 'refresh':
         this.sent.clear();
         return this.start(undefined);
-      case 'plotMetrics':
-      case 'openArtifact':
-      case 'listArtifacts':
-      case 'openSource':
-      case 'openLink':
-      case 'compareWorkingTree':
-        this.log.warn(`[plots] ${msg.type} is not a plots message`);
-        return;
+      default:
+        unhandled(msg);
     }
+  }
+
+  protected errorMessage(message: string): PlotsToWebview {
+    return { type: 'notice', level: 'error', message };
   }
 
   private width = 800;

@@ -9,8 +9,10 @@ import { formatBytes } from '../core/format';
 import type { Services } from '../services';
 import { PARENT_RUN_TAG, type ModelVersion, type Run, type TrackingStore } from '../tracking/types';
 import { artifactUri } from '../artifacts/artifactFileSystem';
+import { unhandled } from '../webviews/messages';
 import { PanelController } from '../webviews/panel';
-import { isWebUrl, type WebviewToHost } from '../webviews/protocol';
+import { isWebUrl } from '../webviews/validate';
+import { parseRunDetailsMessage, type RunDetailsFromWebview, type RunDetailsToWebview } from './protocol';
 import { buildRunDetails, findSourceFile, runName, tag } from './runDetailsModel';
 import { GIT_COMMIT_TAG, SOURCE_NAME_TAG } from '../tracking/types';
 
@@ -18,7 +20,7 @@ export function detailsKey(connKey: string, runId: string): string {
   return `${connKey}|${runId}`;
 }
 
-export class RunDetailsPanel extends PanelController {
+export class RunDetailsPanel extends PanelController<RunDetailsToWebview, RunDetailsFromWebview> {
   private run?: Run;
   private store?: TrackingStore;
   private timer?: NodeJS.Timeout;
@@ -29,14 +31,14 @@ export class RunDetailsPanel extends PanelController {
     readonly conn: Connection,
     readonly runId: string,
   ) {
-    super(panel, s.log, 'runDetails');
+    super(panel, s, 'runDetails', parseRunDetailsMessage);
   }
 
   get key(): string {
     return detailsKey(this.conn.key, this.runId);
   }
 
-  protected async handle(msg: WebviewToHost): Promise<void> {
+  protected async handle(msg: RunDetailsFromWebview): Promise<void> {
     switch (msg.type) {
       case 'ready':
       case 'refresh':
@@ -64,15 +66,13 @@ export class RunDetailsPanel extends PanelController {
         await vscode.env.clipboard.writeText(msg.text);
         void vscode.window.setStatusBarMessage('$(check) Copied to the clipboard', 2000);
         return;
-      case 'requestSeries':
-      case 'requestRange':
-      case 'exportCsv':
-      case 'exportPng':
-      case 'setOptions':
-      case 'drawn':
-        this.log.warn(`[runDetails] ${msg.type} is not a run details message`);
-        return;
+      default:
+        unhandled(msg);
     }
+  }
+
+  protected errorMessage(message: string): RunDetailsToWebview {
+    return { type: 'notice', level: 'error', message };
   }
 
   private folders(): string[] {

@@ -12,12 +12,13 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { detectShellKind, quoteForShell, type ShellKind } from '../../src/cli/quote';
 import type { CommandResult } from '../../src/models';
-import { TEST_PROMPTER, type Prompter } from '../../src/core/prompter';
+import type { Prompts } from '../../src/core/prompter';
 import type { Node } from '../../src/explorer/nodes';
+import type { RunDetailsToWebview } from '../../src/runDetails/protocol';
 import type { PanelController } from '../../src/webviews/panel';
 import { HOSTILE, writeHostileStore, type HostileStore } from '../support/hostileStore';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
-import { api, copyToTemp, fakeMlflowCli, filesUnder, useTrackingUri, waitFor } from './helpers';
+import { api, copyToTemp, fakeMlflowCli, filesUnder, recordWebviews, useTrackingUri, waitFor, webviewMessages } from './helpers';
 
 // ---- fixtures -----------------------------------------------------------------------------------------------------
 
@@ -61,14 +62,17 @@ function stubWindow(name: 'showWarningMessage' | 'showErrorMessage' | 'showInfor
 
 /** Scripted answers for the model commands' prompter (quick picks by id). */
 const answers = new Map<string, ((items: vscode.QuickPickItem[]) => unknown)[]>();
-const scripted: Partial<Prompter> = {
+/** Messages the commands showed through the prompter (every command's failure goes there). */
+const notified: string[] = [];
+const scripted: Partial<Prompts> = {
   async pick(items, opts) {
     const list = (await items) as vscode.QuickPickItem[];
     const fn = answers.get(opts.id)?.shift();
     if (!fn) throw new Error(`unexpected quick pick ${opts.id}`);
     return fn(list) as never;
   },
-  async notify() {
+  async notify(_kind, message, _opts, ...actions) {
+    notified.push(message, JSON.stringify(actions));
     return undefined as never;
   },
   async confirm() {
@@ -97,6 +101,8 @@ function hashDir(dir: string): Record<string, string> {
 
 // One outer suite: its before/after must not become root hooks of every extension-host suite.
 describe('security', function () {
+  recordWebviews();
+  let scriptedPrompts: vscode.Disposable | undefined;
   before(async function () {
     this.timeout(60000);
     const a = await api();
@@ -107,11 +113,11 @@ describe('security', function () {
     recordFile = path.join(tmp, 'record.jsonl');
     wrapper = fakeMlflowCli(tmp, recordFile);
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', wrapper, vscode.ConfigurationTarget.Workspace);
-    (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER] = scripted;
+    scriptedPrompts = a.services.prompter.override(scripted);
   });
 
   after(async () => {
-    delete (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER];
+    scriptedPrompts?.dispose();
     for (const e of vscode.tasks.taskExecutions) if (e.task.definition.type === 'mlflow') e.terminate();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', undefined, vscode.ConfigurationTarget.Workspace);
@@ -156,9 +162,9 @@ describe('security', function () {
     it('the run details and plots HTML holds no store data and a strict CSP; the data arrives by message', async () => {
       const runId = hs.runIds[0];
       const c = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey, runId });
-      await waitFor('runDetails posted', () => c.history.find((r) => r.type === 'runDetails'), 30000);
+      await waitFor('runDetails posted', () => webviewMessages(c).find((r) => r.type === 'runDetails'), 30000);
       const p = await vscode.commands.executeCommand<PanelController>('mlflow.compareRuns', { connKey, runIds: hs.runIds });
-      await waitFor('plotInit posted', () => p.history.find((r) => r.type === 'plotInit'), 30000);
+      await waitFor('plotInit posted', () => webviewMessages(p).find((r) => r.type === 'plotInit'), 30000);
       for (const ctl of [c, p]) {
         const html = ctl.panel.webview.html;
         for (const s of [HOSTILE.experimentName, ...HOSTILE.runNames, HOSTILE.paramKey, HOSTILE.paramValue, HOSTILE.tagValue, HOSTILE.metricKey, HOSTILE.user]) {
@@ -175,15 +181,15 @@ describe('security', function () {
         assert.equal(scripts.length, 1);
         assert.ok(scripts[0]!.includes(`nonce="${/'nonce-([^']+)'/.exec(script)![1]}"`));
       }
-      const details = c.history.find((r) => r.type === 'runDetails')!.msg as { details: { name: string; note?: string } };
+      const details = webviewMessages(c).find((r) => r.type === 'runDetails')!.msg as Extract<RunDetailsToWebview, { type: 'runDetails' }>;
       assert.equal(details.details.name, HOSTILE.runNames[0], 'the name travels as data');
       assert.equal(details.details.note, HOSTILE.note);
     });
 
     it('the message validator drops malformed and unknown messages at the boundary; non-http links are refused', async () => {
       const c = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey, runId: hs.runIds[1] });
-      await waitFor('runDetails posted', () => c.history.find((r) => r.type === 'runDetails'), 30000);
-      const before = c.history.filter((r) => r.dir === 'fromWebview').length;
+      await waitFor('runDetails posted', () => webviewMessages(c).find((r) => r.type === 'runDetails'), 30000);
+      const before = webviewMessages(c, 'fromWebview').length;
       const opened: string[] = [];
       const env = vscode.env as unknown as Record<string, unknown>;
       const origOpen = env.openExternal;
@@ -208,12 +214,12 @@ describe('security', function () {
           { type: 'openArtifact', path: { toString: () => '../../etc/passwd' } },
           JSON.parse('{"type":"refresh","__proto__":{"polluted":1}}'),
         ]) receive(m);
-        assert.equal(c.history.filter((r) => r.dir === 'fromWebview').length, before, 'no malformed message got through');
+        assert.equal(webviewMessages(c, 'fromWebview').length, before, 'no malformed message got through');
         assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution');
         for (const url of ['javascript:parent.__pwned=1', 'command:workbench.action.quit', 'file:///etc/passwd', 'vscode://x/y', 'data:text/html,<script>1</script>']) receive({ type: 'openLink', url });
         await new Promise((r) => setTimeout(r, 300));
         if (stubbed) assert.deepEqual(opened, [], 'no non-http link was opened');
-        assert.equal(c.history.filter((r) => r.dir === 'fromWebview').length, before + 5, 'well-formed openLink messages are received (then refused by the handler)');
+        assert.equal(webviewMessages(c, 'fromWebview').length, before + 5, 'well-formed openLink messages are received (then refused by the handler)');
       } finally {
         if (stubbed) env.openExternal = origOpen;
       }
@@ -407,7 +413,7 @@ describe('security', function () {
       for (const rn of runNodes.slice(0, 8)) {
         const d = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey: conn.key, runId: rn.run.info.runId });
         panels.push(d);
-        const first = await waitFor('run details', () => d.history.find((r) => r.type === 'runDetails' || r.type === 'notice'), 30000);
+        const first = await waitFor('run details', () => webviewMessages(d).find((r) => r.type === 'runDetails' || r.type === 'notice'), 30000);
         if (first.type === 'runDetails') {
           runId = rn.run.info.runId;
           break;
@@ -417,7 +423,7 @@ describe('security', function () {
       assert.ok(runId, `no run's details could be shown: ${notices.join(' / ')}`);
       const p = await vscode.commands.executeCommand<PanelController>('mlflow.plotMetric', { connKey: conn.key, runIds: [runId] });
       panels.push(p);
-      await waitFor('plots', () => p.history.find((r) => r.type === 'plotInit' || r.type === 'notice'), 30000);
+      await waitFor('plots', () => webviewMessages(p).find((r) => r.type === 'plotInit' || r.type === 'notice'), 30000);
       const input = path.join(tmp, 'basic.csv');
       fs.writeFileSync(input, 'a\n1\n');
       const r = await run('mlflow.predictModel', { modelUri: 'models:/iris-classifier@champion', inputPath: input, envManager: 'local', noPrompt: true });
@@ -471,7 +477,7 @@ describe('security', function () {
       console.log(`      searched ${files.length} files (${files.filter((f) => /\.vscdb$/.test(f)).length} state DBs, ${files.filter((f) => f.endsWith('.log')).length} logs), ${records().length} mlflow runs, ${logged.length} log lines, ${shown.length / 2} messages`);
       for (const rec of records()) for (const n of needles) assert.ok(!rec.argv.some((x) => x.includes(n)), `secret in argv: ${rec.argv.join(' ')}`);
       assert.ok(records().some((r) => r.env.MLFLOW_TRACKING_PASSWORD === RIGHT), 'the fake mlflow got the password in its env (the one allowed place)');
-      const texts = { logged: logged.join('\n'), shown: shown.join('\n'), panels: panels.map((p) => JSON.stringify(p.history.map((h) => h.msg))).join('\n') };
+      const texts = { logged: logged.join('\n'), shown: [...shown, ...notified].join('\n'), panels: panels.map((p) => JSON.stringify(webviewMessages(p).map((h) => h.msg))).join('\n') };
       for (const [where, text] of Object.entries(texts)) for (const n of needles) assert.ok(!text.includes(n), `secret in ${where}`);
       assert.ok(shown.some((s) => /401|sign|credential|auth/i.test(s)), `the 401 was reported: ${shown.slice(0, 6).join(' | ')}`);
       assert.ok(logged.length > 0, 'the log spy saw lines');
@@ -521,11 +527,11 @@ describe('security', function () {
       for (const runId of ids) {
         const d = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey: conn.key, runId });
         opened.push(d);
-        await waitFor('details', () => d.history.find((r) => r.type === 'runDetails'), 30000);
+        await waitFor('details', () => webviewMessages(d).find((r) => r.type === 'runDetails'), 30000);
       }
       const p = await vscode.commands.executeCommand<PanelController>('mlflow.compareRuns', { connKey: conn.key, runIds: ids });
       opened.push(p);
-      await waitFor('plots', () => p.history.find((r) => r.type === 'series'), 30000);
+      await waitFor('plots', () => webviewMessages(p).find((r) => r.type === 'series'), 30000);
       opened.forEach((c) => c.dispose());
       await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);
       await conn.reconnect();

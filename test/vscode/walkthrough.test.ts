@@ -12,9 +12,9 @@ import { ExperimentsProvider } from '../../src/explorer/experimentsProvider';
 import { StoreStatusBar } from '../../src/connection/statusBar';
 import type { Connections } from '../../src/connection/connections';
 import type { Run } from '../../src/tracking/types';
-import { TEST_PROMPTER, type Prompter } from '../../src/core/prompter';
+import type { Prompts } from '../../src/core/prompter';
 import { storePath } from '../support/fixtures';
-import { api, childByLabel, label, useTrackingUri, waitFor } from './helpers';
+import { api, childByLabel, label, recordWebviews, useTrackingUri, waitFor, webviewMessages } from './helpers';
 
 async function lensesOn(doc: vscode.TextDocument, linePrefix: string): Promise<vscode.CodeLens[]> {
   const line = doc.getText().split('\n').findIndex((l) => l.trim().startsWith(linePrefix));
@@ -25,6 +25,7 @@ async function lensesOn(doc: vscode.TextDocument, linePrefix: string): Promise<v
 
 describe('issue 16: walk-through defects (real v3 file store)', function () {
   this.timeout(60000);
+  recordWebviews();
   let store: string;
 
   before(async function () {
@@ -112,7 +113,7 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
       listed += tags.length;
     }
     const details = (await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', noted))!;
-    const d = (await waitFor('runDetails posted', () => details.history.find((r) => r.dir === 'toWebview' && r.type === 'runDetails')?.msg as { details: { tags: unknown[] } } | undefined)).details;
+    const d = (await waitFor('runDetails posted', () => webviewMessages(details).find((r) => r.dir === 'toWebview' && r.type === 'runDetails')?.msg as { details: { tags: unknown[] } } | undefined)).details;
     assert.equal(listed, d.tags.length, 'the tree lists as many tags as Run Details');
     details.dispose();
   });
@@ -124,12 +125,12 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
     fs.writeFileSync(path.join(bin, 'python3'), `#!/bin/sh\necho "$@" >> '${record}'\n`, { mode: 0o755 });
     const saved = { PATH: process.env.PATH, DOCKER_HOST: process.env.DOCKER_HOST };
     const notes: { id: string; message: string; actions: string[] }[] = [];
-    (globalThis as Record<symbol, unknown>)[TEST_PROMPTER] = {
+    const scriptedPrompts = (await api()).services.prompter.override({
       notify: async (_kind, message, opts, ...actions) => {
         notes.push({ id: opts.id, message, actions });
         return actions.includes('Install MLflow') ? 'Install MLflow' : undefined;
       },
-    } satisfies Partial<Prompter>;
+    } satisfies Partial<Prompts>);
     try {
       process.env.PATH = bin; // no docker, no mlflow; a python3 to install into
       process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
@@ -145,7 +146,7 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
       const argv = await waitFor('pip install run in a terminal', () => (fs.existsSync(record) ? fs.readFileSync(record, 'utf8').trim() : undefined), 20000);
       assert.equal(argv, '-m pip install mlflow');
     } finally {
-      delete (globalThis as Record<symbol, unknown>)[TEST_PROMPTER];
+      scriptedPrompts.dispose();
       process.env.PATH = saved.PATH;
       if (saved.DOCKER_HOST === undefined) delete process.env.DOCKER_HOST;
       else process.env.DOCKER_HOST = saved.DOCKER_HOST;

@@ -1,15 +1,19 @@
 // Run details, metric plots and compare panels in the real extension host, with the real webviews
-// (Chromium) on the v3 file store MLflow 3 wrote. The commands return the panel controller, whose
-// history holds the messages both ways: the tests assert on what was posted and what came back.
+// (Chromium) on the v3 file store MLflow 3 wrote. The commands return the panel controller; the
+// suites record its messages both ways and assert on what was posted and what came back.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PanelController } from '../../src/webviews/panel';
 import type { PlotsPanel } from '../../src/plots/plotsPanel';
-import type { HostToWebview, WebviewToHost } from '../../src/webviews/protocol';
+import type { PlotsFromWebview, PlotsToWebview } from '../../src/plots/protocol';
+import type { RunDetailsFromWebview, RunDetailsToWebview } from '../../src/runDetails/protocol';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
-import { api, childByLabel, copyToTemp, useTrackingUri, waitFor } from './helpers';
+import { api, childByLabel, copyToTemp, recordWebviews, useTrackingUri, waitFor, webviewMessages } from './helpers';
+
+type HostToWebview = PlotsToWebview | RunDetailsToWebview;
+type WebviewToHost = PlotsFromWebview | RunDetailsFromWebview;
 
 const EXP = '358387156804898222';
 const BASELINE = '85c2cd0244ac4908817c29c853d5c0eb';
@@ -21,10 +25,10 @@ type Out<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
 type In<T extends WebviewToHost['type']> = Extract<WebviewToHost, { type: T }>;
 
 function posted<T extends HostToWebview['type']>(c: PanelController, type: T, pred: (m: Out<T>) => boolean = () => true): Out<T> | undefined {
-  return c.history.filter((r) => r.dir === 'toWebview' && r.type === type).map((r) => r.msg as Out<T>).find(pred);
+  return webviewMessages(c).filter((r) => r.dir === 'toWebview' && r.type === type).map((r) => r.msg as Out<T>).find(pred);
 }
 function received<T extends WebviewToHost['type']>(c: PanelController, type: T): In<T> | undefined {
-  return c.history.filter((r) => r.dir === 'fromWebview' && r.type === type).map((r) => r.msg as In<T>)[0];
+  return webviewMessages(c).filter((r) => r.dir === 'fromWebview' && r.type === type).map((r) => r.msg as In<T>)[0];
 }
 
 async function closeAll(): Promise<void> {
@@ -33,6 +37,7 @@ async function closeAll(): Promise<void> {
 
 describe('webviews: run details, plots, compare on the v3 file store', function () {
   this.timeout(90000);
+  recordWebviews();
   let connKey: string;
 
   before(async function () {
@@ -45,7 +50,7 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
 
   it('opens run details: ready handshake, then the run, its git link, lineage and artifacts', async () => {
     const c = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey, runId: BASELINE });
-    assert.ok(c && Array.isArray(c.history), 'the command returns the panel controller');
+    assert.ok(c && Array.isArray(webviewMessages(c)) && c.panel, 'the command returns the panel controller');
     await waitFor('ready from the webview', () => received(c, 'ready'));
     const d = (await waitFor('runDetails posted', () => posted(c, 'runDetails'))).details;
     assert.strictEqual(d.name, 'baseline-logreg');
@@ -179,6 +184,7 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
 
 describe('webviews: live plots of a RUNNING run', function () {
   this.timeout(60000);
+  recordWebviews();
   let dir: string;
   let connKey: string;
 
