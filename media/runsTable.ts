@@ -576,7 +576,10 @@ function renderChooser(query = ''): void {
     const all = inGroup.every((c) => !st.hidden.has(c.id));
     list.append(
       h('div', { class: 'chooser-group' }, h('strong', {}, `${g} (${inGroup.length})`), button(`${all ? 'Hide' : 'Show'} every ${g.toLowerCase()} column`, all ? 'Hide all' : 'Show all', () => {
-        for (const c of inGroup) (all ? st.hidden.add(c.id) : st.hidden.delete(c.id));
+        for (const c of inGroup) {
+          if (all) st.hidden.add(c.id);
+          else st.hidden.delete(c.id);
+        }
         columnsChanged();
         renderChooser(search.value);
       }, { class: 'btn small' })),

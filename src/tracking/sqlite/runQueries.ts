@@ -282,7 +282,7 @@ export function searchRuns(db: Db, q: SearchRunsQuery): Page<Run> {
     });
     // keys whose value the narrowing fixed are set on every candidate instead of read
     const unknownKeys = (sel: KeySel, fixed: Map<string, string>): KeySel => {
-      if (!Array.isArray(sel) || fixed.size === 0) return sel;
+      if (sel === 'all' || sel === undefined || fixed.size === 0) return sel;
       const rest = sel.filter((k) => !fixed.has(k));
       return rest.length ? rest : undefined;
     };
