@@ -259,6 +259,8 @@ export interface TrackingStore {
   renameRun(runId: string, name: string, options?: CallOptions): Promise<void>;
   setRunTag(runId: string, key: string, value: string, options?: CallOptions): Promise<void>;
   deleteRunTag(runId: string, key: string, options?: CallOptions): Promise<void>;
+  /** Ends a run as MLflow's update_run_info(status, end_time) does (e.g. a run left RUNNING by a crashed script → FAILED). */
+  setRunStatus(runId: string, status: RunStatus, endTime: number, options?: CallOptions): Promise<void>;
 
   /** Calls `listener` when the underlying data may have changed (local stores watch their files). Returns an unsubscribe. */
   onDidChange?(listener: () => void): () => void;
