@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerArtifacts } from './artifacts';
 import { registerModelCommands } from './models';
 import { registerUpload } from './upload';
+import { registerTraining } from './training';
 import { LensRuns } from './codelens/lensRuns';
 import { MlflowCodeLensProvider } from './codelens/mlflowCodeLens';
 import { registerConnectionCommands } from './commands/connectionCommands';
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     ...registerArtifacts(services),
     ...registerUpload(services),
     ...registerModelCommands(services),
+    ...registerTraining(services),
     autoRefresh(services),
     lensRuns,
     MlflowCodeLensProvider.register(lensRuns, connections),

@@ -13,10 +13,22 @@ export const InternalCommands = {
   openLoggedArtifact: 'mlflow.codeLens.openLoggedArtifact',
 } as const;
 
+/** Run a Python script as an MLflow run and follow it (src/training). */
+export const TrainingCommands = {
+  runScript: 'mlflow.runScript',
+  runScriptWithArgs: 'mlflow.runScriptWithArgs',
+  rerunLast: 'mlflow.rerunLastScript',
+  focusPlot: 'mlflow.showScriptRunPlot',
+} as const;
+
 export const ContextKeys = {
   state: 'mlflow.state',
   showDeleted: 'mlflow.showDeleted',
   runFilterActive: 'mlflow.runFilterActive',
+  /** A script started with Run Script is running. */
+  scriptRunning: 'mlflow.scriptRunning',
+  /** A script was run (Re-run Last Script is available). */
+  scriptRan: 'mlflow.scriptRan',
 } as const;
 
 export type ConnectionStateName = 'noStore' | 'connecting' | 'connected' | 'error';
