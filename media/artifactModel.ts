@@ -1,6 +1,6 @@
 // Webview script of the MLmodel summary panel (src/artifacts/modelPanel.ts): flavors, signature,
 // input example, requirements, and Serve / Predict / Copy buttons that the host turns into commands.
-import type { ModelData, ModelFromWebview, ModelToWebview } from '../src/artifacts/protocol';
+import type { ModelData, ModelFromWebview, ModelToWebview } from '../src/artifacts/artifactProtocol';
 import type { SignatureField } from '../src/artifacts/mlmodel';
 
 declare function acquireVsCodeApi(): { postMessage(m: ModelFromWebview): void };

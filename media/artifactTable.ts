@@ -1,7 +1,7 @@
 // Webview script of the read-only CSV/TSV table (src/artifacts/tableEditor.ts). Data arrives by
 // postMessage after 'ready'; click a column header to sort (again: descending, third: original).
 import { columnIsNumeric, sortRows } from '../src/artifacts/csv';
-import type { TableData, TableFromWebview, TableToWebview } from '../src/artifacts/protocol';
+import type { TableData, TableFromWebview, TableToWebview } from '../src/artifacts/artifactProtocol';
 
 interface VsCodeApi<S> {
   postMessage(m: TableFromWebview): void;

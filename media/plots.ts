@@ -4,7 +4,7 @@
 // every chart has a data-table alternative.
 import uPlot from 'uplot';
 import type { HostToWebview, ParamRow, PlotOptions, PlotRun, SeriesPayload } from '../src/webviews/protocol';
-import { STEP_INCRS, WALL_INCRS, alignSeries, ema, ensureContrast, exactValue, formatSeconds, nearestIndex, nonFiniteLegend, pointAtCursor, robustRange, runStyle, sortByX, tickLabels, wallTickLabel, xAxisTitle, xValues } from '../src/webviews/plotMath';
+import { STEP_INCRS, WALL_INCRS, alignSeries, ema, ensureContrast, exactValue, formatSeconds, nearestIndex, nonFiniteLegend, pointAtCursor, robustRange, runStyle, sortByX, tickLabels, wallTickLabel, xAxisTitle, xValues } from '../src/plots/plotMath';
 import { append, button, clear, cssVar, h, onThemeChange } from './lib/dom';
 import { getState, onMessage, post, setState } from './lib/host';
 

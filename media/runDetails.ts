@@ -2,7 +2,7 @@
 // of parameters, metrics and tags, the note (safe Markdown), and the artifacts. Every action is a
 // message to the host; nothing here talks to a tracking server.
 import type { ArtifactRow, HostToWebview, KeyValue, RunDetailsPayload } from '../src/webviews/protocol';
-import { renderMarkdown } from '../src/webviews/markdown';
+import { renderMarkdown } from '../src/runDetails/markdown';
 import { append, button, clear, h } from './lib/dom';
 import { getState, onMessage, post, setState } from './lib/host';
 

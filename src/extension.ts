@@ -6,21 +6,22 @@ import { registerUpload } from './upload';
 import { registerTraining } from './training';
 import { LensRuns } from './codelens/lensRuns';
 import { MlflowCodeLensProvider } from './codelens/mlflowCodeLens';
-import { registerConnectionCommands } from './commands/connectionCommands';
-import { registerRunCommands } from './commands/runCommands';
-import { registerViewCommands } from './commands/viewCommands';
+import { registerConnectionCommands } from './connection/connectionCommands';
+import { registerRunCommands } from './explorer/runCommands';
+import { registerModelViewCommands } from './explorer/modelViewCommands';
+import { registerViewCommands } from './explorer/viewCommands';
 import { readSettings } from './config';
 import { Connections } from './connection/connections';
 import { CredentialStore } from './connection/credentials';
 import { ContextKeys, Views } from './ids';
 import { createLog } from './log';
 import type { Services } from './services';
-import { StoreStatusBar } from './statusBar';
-import { ArtifactFileSystem } from './views/artifactFileSystem';
-import { ExperimentsProvider } from './views/experimentsProvider';
-import { ModelsProvider } from './views/modelsProvider';
-import { NOTE_SCHEME, NoteFileSystem } from './views/noteFileSystem';
-import { registerWebviews } from './webviews/index';
+import { StoreStatusBar } from './connection/statusBar';
+import { ArtifactFileSystem } from './artifacts/artifactFileSystem';
+import { ExperimentsProvider } from './explorer/experimentsProvider';
+import { ModelsProvider } from './explorer/modelsProvider';
+import { NOTE_SCHEME, NoteFileSystem } from './explorer/noteFileSystem';
+import { registerWebviews } from './plots/index';
 
 /** What activate() returns: the object graph, for the extension-host tests. */
 export interface MlflowExtensionApi {
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     ...registerConnectionCommands(services),
     ...registerWebviews(services),
     ...registerArtifacts(services),
+    ...registerModelViewCommands(services),
     ...registerUpload(services),
     ...registerModelCommands(services),
     ...registerTraining(services),

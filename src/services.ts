@@ -2,9 +2,9 @@ import type * as vscode from 'vscode';
 import type { Connections } from './connection/connections';
 import type { CredentialStore } from './connection/credentials';
 import type { Log } from './log';
-import type { ExperimentsProvider } from './views/experimentsProvider';
-import type { ModelsProvider } from './views/modelsProvider';
-import type { Node } from './views/nodes';
+import type { ExperimentsProvider } from './explorer/experimentsProvider';
+import type { ModelsProvider } from './explorer/modelsProvider';
+import type { Node } from './explorer/nodes';
 
 /** The object graph built once in activate() and handed to every feature. */
 export interface Services {

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { CancelledByUser, registerCommand } from '../commands/command';
+import { CancelledByUser, registerCommand } from '../core/command';
 import type { Services } from '../services';
 import { TrackingError } from '../tracking/errors';
-import { runDisplayName } from '../views/treeItems';
+import { runDisplayName } from '../core/format';
 import { runsHoldingArtifact } from './otherRuns';
 import { baseName, isArtifactRef, ownerLabel, refUri, requireArtifact, type ArtifactRef } from './refs';
 

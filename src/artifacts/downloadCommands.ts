@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CancelledByUser, registerCommand } from '../commands/command';
-import { formatBytes } from '../format';
+import { CancelledByUser, registerCommand } from '../core/command';
+import { formatBytes } from '../core/format';
 import type { Services } from '../services';
 import { TrackingError } from '../tracking/errors';
 import type { ArtifactOwner, TrackingStore } from '../tracking/types';

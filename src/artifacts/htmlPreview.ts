@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ArtifactResolver } from '../views/artifactFileSystem';
+import type { ArtifactResolver } from './artifactFileSystem';
 import { decodeUtf8Head } from './csv';
 import { fileName, readHead } from './reader';
 import { escapeHtml, sandboxedHtml } from './webviewHtml';

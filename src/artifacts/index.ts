@@ -1,12 +1,11 @@
 // Artifacts and models: opening artifacts in VS Code's own editors (image preview, text, diff),
-// the CSV table editor, the sandboxed HTML preview, the MLmodel panel, downloads, and the Models
-// view commands. activate() calls registerArtifacts(services) once.
+// the CSV table editor, the sandboxed HTML preview, the MLmodel panel and downloads.
+// activate() calls registerArtifacts(services) once.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import { ArtifactResolver } from '../views/artifactFileSystem';
+import { ArtifactResolver } from './artifactFileSystem';
 import { registerCompareCommands } from './compareCommands';
 import { registerDownloadCommands } from './downloadCommands';
-import { registerModelCommands } from './modelCommands';
 import { ModelPanels } from './modelPanel';
 import { registerOpenCommands } from './openCommands';
 import { TableEditorProvider } from './tableEditor';
@@ -21,6 +20,5 @@ export function registerArtifacts(services: Services): vscode.Disposable[] {
     ...registerOpenCommands({ services, resolver, models }),
     ...registerCompareCommands(services),
     ...registerDownloadCommands(services),
-    ...registerModelCommands(services),
   ];
 }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { toTrackingError } from '../connection/connection';
+import { toTrackingError } from '../core/errors';
 import type { Log } from '../log';
-import type { ArtifactResolver } from '../views/artifactFileSystem';
+import type { ArtifactResolver } from './artifactFileSystem';
 import { parseMlmodel, parseRequirements } from './mlmodel';
-import type { ModelData, ModelFromWebview, ModelToWebview } from './protocol';
+import type { ModelData, ModelFromWebview, ModelToWebview } from './artifactProtocol';
 import { readHead } from './reader';
 import { scriptWebviewHtml, scriptWebviewOptions } from './webviewHtml';
 

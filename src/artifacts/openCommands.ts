@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { registerCommand } from '../commands/command';
-import { formatBytes } from '../format';
+import { registerCommand } from '../core/command';
+import { formatBytes } from '../core/format';
 import type { Services } from '../services';
-import type { ArtifactResolver } from '../views/artifactFileSystem';
+import type { ArtifactResolver } from './artifactFileSystem';
 import { showHtmlPreview } from './htmlPreview';
 import { artifactKind, type ArtifactKind } from './kinds';
 import type { ModelPanels } from './modelPanel';

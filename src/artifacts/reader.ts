@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { ARTIFACT_SCHEME } from '../views/artifactUris';
-import type { ArtifactResolver } from '../views/artifactFileSystem';
+import { ARTIFACT_SCHEME } from './artifactUris';
+import type { ArtifactResolver } from './artifactFileSystem';
 
 /** The head of any file VS Code can read (artifacts stream only what is needed). */
 export async function readHead(resolver: ArtifactResolver, uri: vscode.Uri, maxBytes: number): Promise<{ bytes: Uint8Array; partial: boolean; size?: number }> {

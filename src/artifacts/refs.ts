@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Connection } from '../connection/connection';
 import { TrackingError } from '../tracking/errors';
 import type { ArtifactFile, ArtifactOwner, Run } from '../tracking/types';
-import { artifactUri } from '../views/artifactFileSystem';
+import { artifactUri } from './artifactFileSystem';
 
 /** An artifact row of either view (explorer `Node` or Models view `ModelNode`): the fields commands use. */
 export interface ArtifactRef {

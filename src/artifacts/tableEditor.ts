@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../format';
+import { formatBytes } from '../core/format';
 import type { Log } from '../log';
-import { toTrackingError } from '../connection/connection';
-import type { ArtifactResolver } from '../views/artifactFileSystem';
+import { toTrackingError } from '../core/errors';
+import type { ArtifactResolver } from './artifactFileSystem';
 import { CSV_MAX_ROWS, CSV_PREVIEW_BYTES, decodeUtf8Head, delimiterFor, parseCsv } from './csv';
-import type { TableData, TableFromWebview, TableToWebview } from './protocol';
+import type { TableData, TableFromWebview, TableToWebview } from './artifactProtocol';
 import { fileName, readHead } from './reader';
 import { scriptWebviewHtml, scriptWebviewOptions } from './webviewHtml';
 

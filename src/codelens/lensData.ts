@@ -1,5 +1,5 @@
 // Pure: which runs a Python file produced, and the summaries its lenses and hovers show.
-import { formatMetricValue } from '../format';
+import { formatMetricValue } from '../core/format';
 import { PARENT_RUN_TAG, SOURCE_NAME_TAG, type Metric, type Run } from '../tracking/types';
 
 export interface FileIdentity {

@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatBytes, formatMetricValue, formatRelativeTime } from '../format';
+import { formatBytes, formatMetricValue, formatRelativeTime } from '../core/format';
 import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import { readSettings } from '../config';
 import { InternalCommands, TrainingCommands } from '../ids';
 import { parseDotenv, parseTrackingUri, resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
 import type { Run } from '../tracking/types';
-import { artifactUri } from '../views/artifactFileSystem';
-import { runDisplayName } from '../views/treeItems';
+import { artifactUri } from '../artifacts/artifactFileSystem';
+import { runDisplayName } from '../core/format';
 import {
   artifactCallTarget,
   artifactUriOf,

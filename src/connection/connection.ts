@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings, vscodeProxy } from '../config';
 import { redact, type Log } from '../log';
-import { TrackingError, isTrackingError } from '../tracking/errors';
+import { toTrackingError } from '../core/errors';
+import { TrackingError } from '../tracking/errors';
 import { createTrackingStore } from '../tracking/index';
 import type { TrackingStore } from '../tracking/types';
 import { nodeLocalFs, resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
@@ -177,10 +178,4 @@ export class Connection implements vscode.Disposable {
     this.changed.dispose();
     this.dataChanged.dispose();
   }
-}
-
-export function toTrackingError(e: unknown): TrackingError {
-  if (isTrackingError(e)) return e;
-  const msg = e instanceof Error ? e.message : String(e);
-  return new TrackingError('server', msg, { cause: e });
 }

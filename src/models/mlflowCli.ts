@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { DiscoveryProblem, DiscoveryResult, discoverMlflow, nodeDiscoveryFs, nodeProbeRunner } from '../cli/discovery';
 import { readSettings } from '../config';
 import type { Log } from '../log';
-import { prompter } from './prompter';
+import { prompter } from '../core/prompter';
 
 interface PythonApi {
   environments?: {

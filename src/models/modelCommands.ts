@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { modelUriChoices } from '../artifacts/modelCommands';
+import { modelUriChoices } from '../explorer/modelViewCommands';
 import {
   BuildContext,
   BuildResult,
@@ -30,14 +30,15 @@ import { nodeDiscoveryFs } from '../cli/discovery';
 import { COMMAND_OPTIONS, COMMAND_TITLES, CommandId } from '../cli/options';
 import { findFreePort, invokeModel, waitForPing } from '../cli/scoring';
 import type { MlflowVersion } from '../cli/version';
-import { modelUris } from '../commands/runCommands';
+import { modelUris } from '../explorer/runCommands';
 import { readSettings } from '../config';
-import { toTrackingError, type Connection } from '../connection/connection';
+import { toTrackingError } from '../core/errors';
+import type { Connection } from '../connection/connection';
 import { redact } from '../log';
 import type { Services } from '../services';
 import { detectDefaultStore } from '../tracking/uri';
-import { isNode, type Node } from '../views/nodes';
-import type { ModelNode } from '../views/modelsProvider';
+import { isNode, type Node } from '../explorer/nodes';
+import type { ModelNode } from '../explorer/modelsProvider';
 import { checkDocker, waitForHttp } from './dockerCheck';
 import { DeletedExperiment, DeletedRun, describeGcPlan, planGc } from './gcPlan';
 import { MlflowCli } from './mlflowCli';
@@ -45,7 +46,7 @@ import { pickModel } from './modelPicker';
 import { OptionValues, knownOptions, rememberable } from './optionForm';
 import { FormExtra, showOptionsForm } from './optionsUi';
 import { waitPortFree } from './processTree';
-import { prompter } from './prompter';
+import { prompter } from '../core/prompter';
 import { RunningServer, Servers, exampleRequest, requestFromChosenFile, showAnswer } from './servers';
 import { RunningTask, TaskRunner } from './taskRunner';
 import { backendStoreOf, trackingContextFor } from './trackingEnv';

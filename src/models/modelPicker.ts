@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { aliasUri, loggedModelUri, versionUri } from '../artifacts/modelUris';
-import { modelUris } from '../commands/runCommands';
+import { modelUris } from '../explorer/runCommands';
 import type { Connection } from '../connection/connection';
 import type { Log } from '../log';
-import { prompter } from './prompter';
+import { prompter } from '../core/prompter';
 
 type Item = vscode.QuickPickItem & { uri?: string; action?: 'browse' | 'type' };
 

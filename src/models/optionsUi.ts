@@ -8,7 +8,7 @@ import { detectShellKind, tryQuoteForShell } from '../cli/quote';
 import type { MlflowVersion } from '../cli/version';
 import { majorOf } from '../cli/version';
 import { OptionValues, editKind, formRows, formatValue, hiddenCount, pairsOf, parsePair, parseText, pickChoices } from './optionForm';
-import { prompter } from './prompter';
+import { prompter } from '../core/prompter';
 
 export interface FormExtra {
   id: string;

@@ -7,7 +7,7 @@ import { ScoringAnswer, ScoringRequest, buildInvocationRequest, describeScoringE
 import type { Connection } from '../connection/connection';
 import type { Log } from '../log';
 import { ModelLocation, joinArtifactPath, locateModel } from './modelLocation';
-import { prompter } from './prompter';
+import { prompter } from '../core/prompter';
 import { prettyLenient } from './text';
 import type { RunningTask } from './taskRunner';
 

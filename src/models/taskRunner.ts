@@ -6,7 +6,7 @@ import type { CliCommand } from '../cli/commands';
 import { redactEnv } from '../cli/commands';
 import type { Log } from '../log';
 import { endProcessTree, signalGroup } from './processTree';
-import { prompter } from './prompter';
+import { prompter } from '../core/prompter';
 
 export const TASK_TYPE = 'mlflow';
 const SOURCE = 'MLflow';

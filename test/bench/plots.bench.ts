@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileStore } from '../../src/tracking/file';
-import { MetricLoader } from '../../src/webviews/metricLoader';
+import { MetricLoader } from '../../src/plots/metricLoader';
 import type { HostToWebview } from '../../src/webviews/protocol';
 
 const BIG = Number(process.env.BENCH_BIG ?? 1_000_000);

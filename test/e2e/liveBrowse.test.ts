@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MlflowExtensionApi } from '../../src/extension';
 import type { Run } from '../../src/tracking/types';
-import type { Node } from '../../src/views/nodes';
+import type { Node } from '../../src/explorer/nodes';
 import type { PanelController } from '../../src/webviews/panel';
 import type { HostToWebview, RunDetailsPayload, SeriesPayload } from '../../src/webviews/protocol';
 import { childByLabel, useTrackingUri, waitFor } from '../vscode/helpers';

@@ -17,7 +17,7 @@ import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { processTable, treeOf } from '../../src/models/processTree';
-import { TEST_PROMPTER, type Prompter } from '../../src/models/prompter';
+import { TEST_PROMPTER, type Prompter } from '../../src/core/prompter';
 import type { CommandResult } from '../../src/models';
 import { EXTENSION_ID, useTrackingUri, waitFor } from '../vscode/helpers';
 import { py, pythonEnv, real } from './support/real';

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import * as vscode from 'vscode';
-import type { PlotsPanel } from '../../src/webviews/plotsPanel';
+import type { PlotsPanel } from '../../src/plots/plotsPanel';
 import type { HostToWebview } from '../../src/webviews/protocol';
 import { childByLabel, useTrackingUri, waitFor } from '../vscode/helpers';
 import { py, real } from './support/real';

@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MlflowExtensionApi } from '../../src/extension';
 import type { LogArtifactFailure, LogArtifactResult } from '../../src/upload';
-import type { Node, NodeOf } from '../../src/views/nodes';
+import type { Node, NodeOf } from '../../src/explorer/nodes';
 import { useTrackingUri, waitFor } from '../vscode/helpers';
 import { py, real } from './support/real';
 import { withPrompts, type Seen } from './support/ui';

@@ -5,7 +5,7 @@
 // Every active payload tries to set window.__pwned / parent.__pwned, call alert(), navigate, or post
 // a message to the host; a test asserts none of that happened and that the strings show as TEXT.
 //
-//   import { writeHostileStore, HOSTILE } from '../support/hostileStore';
+//   import { writeHostileStore, HOSTILE } from './hostileStore';
 //   const { storeDir, experimentId, runIds } = writeHostileStore(tmpDir);
 //   CLI (for the .mjs UI tests): node node_modules/tsx/dist/cli.mjs test/support/hostileStore.ts <dir>  → prints JSON
 import * as fs from 'node:fs';

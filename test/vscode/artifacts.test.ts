@@ -6,8 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ModelNode } from '../../src/views/modelsProvider';
-import type { Node } from '../../src/views/nodes';
+import type { ModelNode } from '../../src/explorer/modelsProvider';
+import type { Node } from '../../src/explorer/nodes';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { api, childByLabel, copyToTemp, label, useTrackingUri, waitFor } from './helpers';
 

@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { NodeOf } from '../../src/views/nodes';
+import type { NodeOf } from '../../src/explorer/nodes';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { api, childByLabel, label, useTrackingUri, waitFor } from './helpers';
 

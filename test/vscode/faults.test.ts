@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MlflowExtensionApi } from '../../src/extension';
-import type { Node } from '../../src/views/nodes';
+import type { Node } from '../../src/explorer/nodes';
 import type { FaultMode, FaultServer } from '../support/faultServer';
 import { EXTENSION_ID, api, childByLabel, label, useTrackingUri, waitFor } from './helpers';
 

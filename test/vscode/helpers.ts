@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MlflowExtensionApi } from '../../src/extension';
-import type { Node } from '../../src/views/nodes';
+import type { Node } from '../../src/explorer/nodes';
 
 export const EXTENSION_ID = 'mlflow-vscode.mlflow-vscode';
 

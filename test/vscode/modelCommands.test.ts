@@ -9,8 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CommandResult } from '../../src/models';
-import { TEST_PROMPTER, type Prompter } from '../../src/models/prompter';
-import type { ModelNode } from '../../src/views/modelsProvider';
+import { TEST_PROMPTER, type Prompter } from '../../src/core/prompter';
+import type { ModelNode } from '../../src/explorer/modelsProvider';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { api, copyToTemp, fakeMlflowCli, useTrackingUri, waitFor } from './helpers';
 

@@ -9,7 +9,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { PanelController } from '../../src/webviews/panel';
-import type { PlotsPanel } from '../../src/webviews/plotsPanel';
+import type { PlotsPanel } from '../../src/plots/plotsPanel';
 import type { HostToWebview } from '../../src/webviews/protocol';
 import type { FaultMode, FaultServer } from '../support/faultServer';
 import { api, useTrackingUri, waitFor } from './helpers';

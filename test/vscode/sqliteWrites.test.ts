@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { SqliteStore } from '../../src/tracking/sqlite';
 import { nodeSqlite } from '../../src/tracking/sqlite/nodeSqliteEngine';
 import type { Run } from '../../src/tracking/types';
-import type { Node } from '../../src/views/nodes';
+import type { Node } from '../../src/explorer/nodes';
 import { copyStore } from '../support/fixtures';
 import { api, label, useTrackingUri, waitFor } from './helpers';
 

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PanelController } from '../../src/webviews/panel';
-import type { PlotsPanel } from '../../src/webviews/plotsPanel';
+import type { PlotsPanel } from '../../src/plots/plotsPanel';
 import type { HostToWebview, WebviewToHost } from '../../src/webviews/protocol';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { api, childByLabel, copyToTemp, useTrackingUri, waitFor } from './helpers';

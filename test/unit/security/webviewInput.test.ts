@@ -2,7 +2,7 @@
 // fed the hostile store's strings and messages a compromised webview could send.
 import * as assert from 'node:assert/strict';
 import { HOSTILE } from '../../support/hostileStore';
-import { renderMarkdown, safeHref } from '../../../src/webviews/markdown';
+import { renderMarkdown, safeHref } from '../../../src/runDetails/markdown';
 import { isWebUrl, parsePersistedState, parseWebviewMessage } from '../../../src/webviews/protocol';
 
 const ALLOWED_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'strong', 'em', 'code', 'pre', 'ul', 'ol', 'li', 'br', 'a']);

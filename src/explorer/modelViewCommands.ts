@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { CancelledByUser, registerCommand } from '../commands/command';
+import { CancelledByUser, registerCommand } from '../core/command';
 import type { Services } from '../services';
 import { TrackingError } from '../tracking/errors';
-import type { ModelNode } from '../views/modelsProvider';
-import { aliasUri, loggedModelUri, modelUriForFolder, registeredModelUris, versionUris, type ModelUriChoice } from './modelUris';
-import { validateModelFilter } from './modelFilter';
-import { isArtifactRef } from './refs';
+import type { ModelNode } from './modelsProvider';
+import { aliasUri, loggedModelUri, modelUriForFolder, registeredModelUris, versionUris, type ModelUriChoice } from '../artifacts/modelUris';
+import { validateModelFilter } from '../artifacts/modelFilter';
+import { isArtifactRef } from '../artifacts/refs';
 
 export const MODEL_FILTER_CONTEXT_KEY = 'mlflow.models.filterActive';
 const RECENT = 'mlflow.recentModelFilters';
@@ -45,7 +45,7 @@ async function pickUri(node: unknown, title: string): Promise<string> {
   return pick.label;
 }
 
-export function registerModelCommands(s: Services): vscode.Disposable[] {
+export function registerModelViewCommands(s: Services): vscode.Disposable[] {
   const setContext = () => void vscode.commands.executeCommand('setContext', MODEL_FILTER_CONTEXT_KEY, !!s.models.filter);
   return [
     registerCommand(s.log, 'mlflow.models.copyModelUri', async (node?: unknown) => {

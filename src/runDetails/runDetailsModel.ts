@@ -1,7 +1,7 @@
 // Pure: a Run (and what was fetched around it) → the run details payload the webview renders.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatDuration, formatMetricValue, formatTimestamp } from '../format';
+import { formatDuration, formatMetricValue, formatTimestamp } from '../core/format';
 import {
   GIT_BRANCH_TAG,
   GIT_COMMIT_TAG,
@@ -17,7 +17,7 @@ import {
   type Run,
 } from '../tracking/types';
 import { gitWebLink } from './gitLinks';
-import type { DatasetRow, LinkRun, ModelRow, RunDetailsPayload } from './protocol';
+import type { DatasetRow, LinkRun, ModelRow, RunDetailsPayload } from '../webviews/protocol';
 
 export function runName(run: Run): string {
   return run.info.runName || run.data.tags.find((t) => t.key === RUN_NAME_TAG)?.value || run.info.runId.slice(0, 8);

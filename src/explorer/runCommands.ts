@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { TrackingError } from '../tracking/errors';
 import { NOTE_TAG, LOG_MODEL_HISTORY_TAG, type Run } from '../tracking/types';
-import { noteUri } from '../views/noteFileSystem';
-import { isNode, type Node, type NodeOf } from '../views/nodes';
-import { runDisplayName } from '../views/treeItems';
+import { noteUri } from './noteFileSystem';
+import { isNode, type Node, type NodeOf } from './nodes';
+import { runDisplayName } from '../core/format';
 import { loggedModelUri, runArtifactModelUri } from '../artifacts/modelUris';
-import { CancelledByUser, registerCommand } from './command';
+import { CancelledByUser, registerCommand } from '../core/command';
 
 /** Commands on runs and their rows: copy, open, delete/restore, rename, tags and notes. */
 export function registerRunCommands(s: Services): vscode.Disposable[] {

@@ -7,11 +7,11 @@ import { readSettings } from '../config';
 import type { Connection } from '../connection/connection';
 import type { Services } from '../services';
 import type { Run, TrackingStore } from '../tracking/types';
-import { metricsToCsv, type CsvSeries } from './csv';
+import { metricsToCsv, type CsvSeries } from './metricCsv';
 import { MetricLoader } from './metricLoader';
-import { PanelController } from './panel';
-import { DEFAULT_PLOT_OPTIONS, type PlotOptions, type PlotRun, type SeriesPayload, type WebviewToHost } from './protocol';
-import { paramRows, runName } from './runDetailsModel';
+import { PanelController } from '../webviews/panel';
+import { DEFAULT_PLOT_OPTIONS, type PlotOptions, type PlotRun, type SeriesPayload, type WebviewToHost } from '../webviews/protocol';
+import { paramRows, runName } from '../runDetails/runDetailsModel';
 
 export interface PlotsArgs {
   conn: Connection;

@@ -1,6 +1,6 @@
 // Which tree nodes stay expanded across reloads: kept in the workspace state, most recent first, capped.
 import * as assert from 'node:assert/strict';
-import { ExpansionMemory, MAX_REMEMBERED } from '../../../src/views/expansionMemory';
+import { ExpansionMemory, MAX_REMEMBERED } from '../../../src/explorer/expansionMemory';
 
 function memento(initial: Record<string, unknown> = {}) {
   const data = new Map(Object.entries(initial));

@@ -1,4 +1,5 @@
 // Pure formatting of MLflow values for labels, descriptions and tooltips.
+import type { Run } from '../tracking/types';
 
 export function formatMetricValue(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
@@ -65,4 +66,9 @@ export function formatBytes(n: number | undefined): string {
 export function oneLine(s: string, max = 120): string {
   const flat = s.replace(/\r?\n/g, ' ⏎ ').replace(/\t/g, ' ');
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}
+
+/** A run's name for labels: its name, else the mlflow.runName tag, else the start of its id. */
+export function runDisplayName(run: Run): string {
+  return run.info.runName || run.data.tags.find((t) => t.key === 'mlflow.runName')?.value || run.info.runId.slice(0, 8);
 }

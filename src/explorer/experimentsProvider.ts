@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { readSettings } from '../config';
-import { toTrackingError, type Connection } from '../connection/connection';
+import { toTrackingError } from '../core/errors';
+import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import type { Log } from '../log';
 import { NOTE_TAG, type Experiment, type Run, type TrackingStore } from '../tracking/types';

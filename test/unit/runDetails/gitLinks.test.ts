@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { gitWebLink, repoWebUrl } from '../../../src/webviews/gitLinks';
+import { gitWebLink, repoWebUrl } from '../../../src/runDetails/gitLinks';
 
 const SHA = '0000000000000002b0e37d8f796325d18650c9a0';
 

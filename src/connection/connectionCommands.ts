@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { Connection } from '../connection/connection';
-import { toTrackingError } from '../connection/connection';
+import type { Connection } from './connection';
+import { toTrackingError } from '../core/errors';
 import { readSettings, vscodeProxy } from '../config';
 import type { Services } from '../services';
 import { createTrackingStore } from '../tracking/index';
 import { detectLocalStores, nodeLocalFs, resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
-import { CancelledByUser, registerCommand } from './command';
+import { CancelledByUser, registerCommand } from '../core/command';
 
 const RECENT_URIS = 'mlflow.recentTrackingUris';
 

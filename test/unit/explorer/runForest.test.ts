@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildRunForest } from '../../../src/views/runForest';
+import { buildRunForest } from '../../../src/explorer/runForest';
 import type { Run } from '../../../src/tracking/types';
 
 function run(id: string, parent?: string): Run {

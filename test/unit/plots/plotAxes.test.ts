@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { STEP_INCRS, WALL_INCRS, nonFiniteLegend, pointAtCursor, wallTickLabel, xAxisTitle } from '../../../src/webviews/plotMath';
+import { STEP_INCRS, WALL_INCRS, nonFiniteLegend, pointAtCursor, wallTickLabel, xAxisTitle } from '../../../src/plots/plotMath';
 
 describe('plot axes, legend and hover (issue 16 #8)', () => {
   it('steps tick in whole numbers only', () => {

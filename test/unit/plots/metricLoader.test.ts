@@ -3,10 +3,10 @@ import * as assert from 'assert';
 import { FileStore } from '../../../src/tracking/file';
 import { SqliteStore } from '../../../src/tracking/sqlite';
 import type { Metric, SampledHistoryQuery, TrackingStore } from '../../../src/tracking/types';
-import { MetricLoader } from '../../../src/webviews/metricLoader';
-import { buildRunDetails, findSourceFile, modelRows, paramRows } from '../../../src/webviews/runDetailsModel';
+import { MetricLoader } from '../../../src/plots/metricLoader';
+import { buildRunDetails, findSourceFile, modelRows, paramRows } from '../../../src/runDetails/runDetailsModel';
 import { storePath } from '../../support/fixtures';
-import { toColumns } from '../../../src/webviews/series';
+import { toColumns } from '../../../src/plots/series';
 
 const LONG = '53eb9c6de8824834a1781bdfe12d6492';
 const NANINF = '89788533120b4a8ca48f9f83f869f366';

@@ -2,18 +2,18 @@
 // and the panel serializers that restore open panels after a reload. The commands return the
 // panel controller (PanelController) so the extension-host tests can follow the messages.
 import * as vscode from 'vscode';
-import { registerCommand, CancelledByUser } from '../commands/command';
+import { registerCommand, CancelledByUser } from '../core/command';
 import type { Connection } from '../connection/connection';
-import { formatRelativeTime } from '../format';
+import { formatRelativeTime } from '../core/format';
 import type { Services } from '../services';
 import type { Run } from '../tracking/types';
-import { isNode, type Node, type NodeOf } from '../views/nodes';
-import { webviewHtml, webviewOptions } from './html';
-import type { PanelController } from './panel';
+import { isNode, type Node, type NodeOf } from '../explorer/nodes';
+import { webviewHtml, webviewOptions } from '../webviews/html';
+import type { PanelController } from '../webviews/panel';
 import { PlotsPanel, plotsKey } from './plotsPanel';
-import { parsePersistedState, ViewTypes, type PlotOptions } from './protocol';
-import { runName } from './runDetailsModel';
-import { RunDetailsPanel, detailsKey } from './runDetailsPanel';
+import { parsePersistedState, ViewTypes, type PlotOptions } from '../webviews/protocol';
+import { runName } from '../runDetails/runDetailsModel';
+import { RunDetailsPanel, detailsKey } from '../runDetails/runDetailsPanel';
 
 export const WebviewCommands = {
   openRunDetails: 'mlflow.openRunDetails',

@@ -5,12 +5,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings } from '../config';
 import type { Connection } from '../connection/connection';
-import { formatBytes } from '../format';
+import { formatBytes } from '../core/format';
 import type { Services } from '../services';
 import { PARENT_RUN_TAG, type ModelVersion, type Run, type TrackingStore } from '../tracking/types';
-import { artifactUri } from '../views/artifactFileSystem';
-import { PanelController } from './panel';
-import { isWebUrl, type WebviewToHost } from './protocol';
+import { artifactUri } from '../artifacts/artifactFileSystem';
+import { PanelController } from '../webviews/panel';
+import { isWebUrl, type WebviewToHost } from '../webviews/protocol';
 import { buildRunDetails, findSourceFile, runName, tag } from './runDetailsModel';
 import { GIT_COMMIT_TAG, SOURCE_NAME_TAG } from '../tracking/types';
 

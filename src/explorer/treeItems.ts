@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { formatBytes, formatDuration, formatMetricValue, formatRelativeTime, formatTimestamp, oneLine } from '../format';
+import { formatBytes, formatDuration, formatMetricValue, formatRelativeTime, formatTimestamp, oneLine, runDisplayName } from '../core/format';
 import type { Metric, Run, RunStatus } from '../tracking/types';
 import { USER_TAG } from '../tracking/types';
 import type { ArtifactFile, ArtifactOwner } from '../tracking/types';
 import { artifactContextValue } from '../artifacts/kinds';
-import { artifactUri } from './artifactFileSystem';
+import { artifactUri } from '../artifacts/artifactFileSystem';
 import { PRIMARY_METRIC_CANDIDATES } from './runList';
 import type { GroupKind, Node } from './nodes';
 
@@ -40,10 +40,6 @@ export interface ItemContext {
   http: boolean;
   groupCount?: number;
   hasChildRuns?: boolean;
-}
-
-export function runDisplayName(run: Run): string {
-  return run.info.runName || run.data.tags.find((t) => t.key === 'mlflow.runName')?.value || run.info.runId.slice(0, 8);
 }
 
 export function pickPrimaryMetric(run: Run, preferred: string): Metric | undefined {

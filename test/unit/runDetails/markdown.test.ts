@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { renderMarkdown, safeHref } from '../../../src/webviews/markdown';
+import { renderMarkdown, safeHref } from '../../../src/runDetails/markdown';
 
 /** Every tag the renderer emits, and every attribute. */
 function tagsOf(html: string): { tags: Set<string>; attrs: Set<string> } {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Run, RunStatus } from '../../../src/tracking/types';
-import { RunList } from '../../../src/views/runList';
+import { RunList } from '../../../src/explorer/runList';
 
 function run(id: string, status: RunStatus = 'FINISHED'): Run {
   return {

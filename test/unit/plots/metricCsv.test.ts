@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { csvField, metricsToCsv } from '../../../src/webviews/csv';
+import { csvField, metricsToCsv } from '../../../src/plots/metricCsv';
 
 describe('webview CSV export', () => {
   it('writes one row per point at full precision, non-finite values by name', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { alignSeries, countOutside, ema, exactValue, nearestIndex, robustRange, runStyle, sortByX, xValues } from '../../../src/webviews/plotMath';
+import { alignSeries, countOutside, ema, exactValue, nearestIndex, robustRange, runStyle, sortByX, xValues } from '../../../src/plots/plotMath';
 
 describe('webview plot math', () => {
   it('EMA: weight 0 is identity, debiased start, non-finite passed through without disturbing', () => {
@@ -60,7 +60,7 @@ describe('webview plot math', () => {
 
 describe('webview plot math: tick labels', () => {
   it('keeps enough digits for small increments and uses exponents for tiny or huge values', () => {
-    const { tickLabels } = require('../../../src/webviews/plotMath') as typeof import('../../../src/webviews/plotMath');
+    const { tickLabels } = require('../../../src/plots/plotMath') as typeof import('../../../src/plots/plotMath');
     assert.deepStrictEqual(tickLabels([0, 0.5, 1, 1.5], 0.5), ['0.0', '0.5', '1.0', '1.5']);
     assert.deepStrictEqual(tickLabels([0, 2000, 4000], 2000), ['0', '2,000', '4,000']);
     const small = tickLabels([0.0002, 0.0004, 0.0006, 0.0008, 0.001], 0.0002);

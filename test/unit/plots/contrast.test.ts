@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { contrastRatio, ensureContrast, parseColor, runStyle } from '../../../src/webviews/plotMath';
+import { contrastRatio, ensureContrast, parseColor, runStyle } from '../../../src/plots/plotMath';
 
 describe('series colours keep 3:1 contrast with the editor background (issue 16 #7)', () => {
   it('reads the colour forms computed styles and theme variables use', () => {

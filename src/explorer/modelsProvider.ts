@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { runDisplayName } from './treeItems';
-import { toTrackingError, type Connection } from '../connection/connection';
+import { runDisplayName } from '../core/format';
+import { toTrackingError } from '../core/errors';
+import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
-import { formatTimestamp, oneLine } from '../format';
+import { formatTimestamp, oneLine } from '../core/format';
 import type { Log } from '../log';
 import type { ArtifactFile, ArtifactOwner, Experiment, LoggedModel, ModelVersion, RegisteredModel, Run, TrackingStore } from '../tracking/types';
 import { TrackingError } from '../tracking/errors';

@@ -5,8 +5,8 @@ import { validateRunFilter } from '../tracking/search';
 import { TrackingError, isTrackingError } from '../tracking/errors';
 import { collectPages } from '../tracking/paging';
 import type { TrackingStore } from '../tracking/types';
-import { isNode, type Node } from '../views/nodes';
-import { CancelledByUser, registerCommand } from './command';
+import { isNode, type Node } from './nodes';
+import { CancelledByUser, registerCommand } from '../core/command';
 
 const RECENT_FILTERS = 'mlflow.recentFilters';
 const FILTER_EXAMPLES = [

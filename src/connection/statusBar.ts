@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Connections } from './connection/connections';
+import type { Connections } from './connections';
 
 /** "MLflow: <store>" with its state; a click switches the store. */
 export class StoreStatusBar implements vscode.Disposable {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { appendColumns, downsampleToWidth, sliceByStep, toColumns } from '../../../src/webviews/series';
+import { appendColumns, downsampleToWidth, sliceByStep, toColumns } from '../../../src/plots/series';
 import type { Metric } from '../../../src/tracking/types';
 
 const pt = (step: number, value: number, timestamp = 1000 + step): Metric => ({ key: 'm', step, value, timestamp });

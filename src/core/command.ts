@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { toTrackingError } from '../connection/connection';
+import { toTrackingError } from './errors';
 import { redact, type Log } from '../log';
 
 export class CancelledByUser extends Error {}
