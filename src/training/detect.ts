@@ -4,7 +4,7 @@
 // its source (mlflow.source.name = argv[0], the absolute path we launch with) and it started after the
 // launch. Children of a launch run belong to it too.
 import { PARENT_RUN_TAG, SOURCE_NAME_TAG, type Run } from '../tracking/types';
-import { commonPrimaryMetric } from '../views/runList';
+import { commonPrimaryMetric } from '../explorer/runList';
 import { LAUNCH_TAG } from './launch';
 
 export interface LaunchRef {

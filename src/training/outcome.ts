@@ -2,7 +2,7 @@
 // was recorded), duration, the primary metric against the experiment's best earlier run, and whether to
 // offer "Mark as FAILED" (a process that died without ending its run leaves it RUNNING).
 import { lowerIsBetter } from '../codelens/lensData';
-import { formatDuration, formatMetricValue } from '../format';
+import { formatDuration, formatMetricValue } from '../core/format';
 import type { Run } from '../tracking/types';
 import { runLabel } from './detect';
 

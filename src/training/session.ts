@@ -7,7 +7,7 @@ import type { Connection } from '../connection/connection';
 import type { RunningTask } from '../models/taskRunner';
 import type { Services } from '../services';
 import type { Run, TrackingStore } from '../tracking/types';
-import type { PlotsPanel } from '../webviews/plotsPanel';
+import type { PlotsPanel } from '../plots/plotsPanel';
 import { followedRuns, launchFilter, primaryMetricOf, progressOf, startedAfterFilter, type Followed, type LaunchRef, type Progress } from './detect';
 import { bestOf, endReport, type Best, type EndReport } from './outcome';
 

@@ -2,7 +2,7 @@
 // primary metric (click: focus the live plot); afterwards "Re-run <script>" (click: run it again with the
 // same arguments).
 import * as vscode from 'vscode';
-import { formatMetricValue } from '../format';
+import { formatMetricValue } from '../core/format';
 import { TrainingCommands } from '../ids';
 import type { TrainingSession } from './session';
 
