@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { readSettings } from '../config';
 import type { Connection } from '../connection/connection';
 import type { RunningTask } from '../models/taskRunner';
+import { revealRunNode } from '../explorer/viewCommands';
 import type { Services } from '../services';
 import type { Run, TrackingStore } from '../tracking/types';
 import type { PlotsPanel } from '../plots/plotsPanel';
@@ -48,7 +49,6 @@ export class TrainingSession implements vscode.Disposable {
   private experimentIds: string[] = [];
   private disposed = false;
   private plottedRunId?: string;
-  private readonly revealed = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private endResolve!: (e: SessionEnd) => void;
@@ -137,12 +137,7 @@ export class TrainingSession implements vscode.Disposable {
       try {
         const node = await this.s.experiments.nodeForRun(conn, r.info.runId);
         const isCurrent = f.current?.info.runId === r.info.runId;
-        if (this.options.reveal && (isCurrent || !this.revealed.size)) {
-          this.revealed.add(r.info.runId);
-          await this.s.experimentsView.reveal(node, { select: isCurrent, focus: false, expand: true });
-        } else if (this.options.reveal) {
-          await this.s.experimentsView.reveal(node, { select: false, focus: false, expand: false });
-        }
+        if (this.options.reveal && isCurrent) await revealRunNode(this.s.experimentsView, node, { focus: false, expand: true });
       } catch (e) {
         this.s.log.warn(`[training] could not show run ${r.info.runId} in the explorer: ${e instanceof Error ? e.message : String(e)}`);
       }

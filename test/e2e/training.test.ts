@@ -143,9 +143,10 @@ describe('e2e: Run Script as an MLflow run and follow it', function () {
     terminal.sendText('\x03', false);
     const end = await Promise.race([s.ended, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30000))]);
     assert.ok(end, 'Ctrl-C ended the script');
-    assert.notEqual(end.exitCode, 0);
-    // MLflow's `with start_run()` ends the run FAILED on KeyboardInterrupt
+    // MLflow's `with start_run()` ends the run FAILED on KeyboardInterrupt (the process dies of SIGINT, so
+    // VS Code reports no useful exit code: the run's status is what tells)
     assert.equal(end.report.outcome, 'FAILED', end.report.message);
-    assert.match(end.report.message, /Ctrl-C|exit code/);
+    assert.match(end.report.message, /^Run ".+" FAILED in \d+s/);
+    assert.equal(end.report.level, 'error');
   });
 });
