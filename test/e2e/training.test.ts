@@ -42,8 +42,6 @@ function plotted(posted: { at: number; msg: HostToWebview }[], runId: string, ke
   return out;
 }
 
-const endNote = () => notes.filter((n) => n.id === 'training.end').pop();
-
 describe('e2e: Run Script as an MLflow run and follow it', function () {
   this.timeout(600000);
   let a: MlflowExtensionApi;
@@ -78,7 +76,6 @@ describe('e2e: Run Script as an MLflow run and follow it', function () {
       assert.equal(firstEnd.report.outcome, 'FINISHED');
       assert.match(firstEnd.report.message, /val_loss 0\.3 \(first run with val_loss in this experiment\)/);
 
-      notes.length = 0;
       const s = await runScript(['--experiment', exp, '--steps', '8', '--sleep', '0.6', '--final-loss', '0.25']);
       const run = await waitFor('the script\'s run to be found', () => s.followed.current, 120000);
       // revealed and selected in the explorer
@@ -96,8 +93,7 @@ describe('e2e: Run Script as an MLflow run and follow it', function () {
       assert.equal(end.report.outcome, 'FINISHED');
       assert.equal(end.report.level, 'info');
       assert.match(end.report.message, /^Run ".+" FINISHED in \d+s · val_loss 0\.25, best so far 0\.3 \(new best\)$/);
-      const note = await waitFor('the end notification', endNote, 10000);
-      assert.equal(note.message, `MLflow: ${end.report.message}`);
+      const note = await waitFor('the end notification', () => notes.find((n) => n.id === 'training.end' && n.message === `MLflow: ${end.report.message}`), 10000);
       assert.ok(note.actions.includes('Open Run Details') && note.actions.includes('Compare with Best'), note.actions.join(', '));
       const lastSteps = await waitFor('the plot to hold the last step', () => {
         const all = plotted(posted, run.info.runId, 'val_loss').flatMap((p) => p.steps);
@@ -124,14 +120,13 @@ describe('e2e: Run Script as an MLflow run and follow it', function () {
 
   it('a script that raises is reported FAILED with its exit code', async () => {
     a = await useTrackingUri(vscode.Uri.file(copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', ver(), 'mlruns'))).toString());
-    notes.length = 0;
     const s = await runScript(['--experiment', `fail-${Date.now()}`, '--steps', '5', '--sleep', '0', '--fail-at', '3']);
     const end = await s.ended;
     assert.equal(end.exitCode, 1);
     assert.equal(end.report.outcome, 'FAILED');
     assert.equal(end.report.level, 'error');
     assert.match(end.report.message, /^Run ".+" FAILED in \d+s, the script ended with exit code 1/);
-    const note = await waitFor('the end notification', endNote, 10000);
+    const note = await waitFor('the end notification', () => notes.find((n) => n.id === 'training.end' && n.message === `MLflow: ${end.report.message}`), 10000);
     assert.equal(note.kind, 'error');
   });
 
