@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activationEnv, detectEnvironment } from '../cli/activation';
 import { nodeDiscoveryFs } from '../cli/discovery';
+import { tryQuoteForShell } from '../cli/quote';
 import { registerCommand, CancelledByUser } from '../core/command';
 import { readSettings } from '../config';
 import type { Connection } from '../connection/connection';
@@ -134,7 +135,10 @@ class Training implements vscode.Disposable {
       if (!parsed.ok) throw new Error(`The arguments remembered for ${name} cannot be read: ${parsed.error} Use Run Script with Arguments… to change them.`);
       args = parsed.args;
     }
-    argLine ??= args.join(' ');
+    if (argLine === undefined) {
+      const q = tryQuoteForShell(args, 'sh');
+      argLine = 'line' in q ? q.line : args.join(' ');
+    }
 
     const conn = this.connFor(script);
     if (conn && conn.state.name === 'idle') await conn.connect().catch(() => undefined);
