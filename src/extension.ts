@@ -4,6 +4,7 @@ import { registerArtifacts } from './artifacts';
 import { registerModelCommands } from './models';
 import { registerUpload } from './upload';
 import { registerTraining } from './training';
+import type { LoggedArtifacts } from './upload/events';
 import { LensRuns } from './codelens/lensRuns';
 import { MlflowCodeLensProvider } from './codelens/mlflowCodeLens';
 import { registerConnectionCommands } from './connection/connectionCommands';
@@ -15,6 +16,7 @@ import { Connections } from './connection/connections';
 import { CredentialStore } from './connection/credentials';
 import { ContextKeys, Views } from './ids';
 import { createLog } from './log';
+import { Prompter } from './core/prompter';
 import type { Services } from './services';
 import { StoreStatusBar } from './connection/statusBar';
 import { ArtifactFileSystem } from './artifacts/artifactFileSystem';
@@ -38,11 +40,14 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
   const models = new ModelsProvider(connections, log);
   const experimentsView = vscode.window.createTreeView(Views.experiments, { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true });
   const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: models, showCollapseAll: true, canSelectMany: true });
-  const services: Services = { context, log, credentials, connections, experiments, experimentsView, models, wasmPath };
-  const lensRuns = new LensRuns(connections, log);
+  const artifactsLogged = new vscode.EventEmitter<LoggedArtifacts>();
+  const prompter = new Prompter();
+  const services: Services = { context, log, prompter, credentials, connections, experiments, experimentsView, models, artifactsLogged, wasmPath };
+  const lensRuns = new LensRuns(connections, log, artifactsLogged.event);
 
   context.subscriptions.push(
     log,
+    artifactsLogged,
     connections,
     experiments,
     models,
@@ -64,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     ...registerTraining(services),
     autoRefresh(services),
     lensRuns,
-    MlflowCodeLensProvider.register(lensRuns, connections),
+    MlflowCodeLensProvider.register(services, lensRuns),
   );
   void vscode.commands.executeCommand('setContext', ContextKeys.showDeleted, false);
   updateFilterDescription(services);

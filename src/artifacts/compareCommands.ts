@@ -56,20 +56,20 @@ export function registerCompareCommands(s: Services): vscode.Disposable[] {
     void vscode.commands.executeCommand('setContext', COMPARE_CONTEXT_KEY, !!v);
   };
   return [
-    registerCommand(s.log, 'mlflow.artifacts.selectForCompare', (n?: unknown) => {
+    registerCommand(s, 'mlflow.artifacts.selectForCompare', (n?: unknown) => {
       setSelected(side(n));
       vscode.window.setStatusBarMessage(`$(diff) Selected ${selected!.label} for compare`, 4000);
     }),
-    registerCommand(s.log, 'mlflow.artifacts.compareWithSelected', async (n?: unknown) => {
+    registerCommand(s, 'mlflow.artifacts.compareWithSelected', async (n?: unknown) => {
       if (!selected) throw new TrackingError('invalidRequest', 'First choose "Select for Compare" on another file.');
       await diff(selected, side(n));
     }),
-    registerCommand(s.log, 'mlflow.artifacts.compareSelected', async (n?: unknown, all?: unknown[]) => {
+    registerCommand(s, 'mlflow.artifacts.compareSelected', async (n?: unknown, all?: unknown[]) => {
       const picked = (all && all.length ? all : [n]).filter(isArtifactRef).filter((r) => !r.file.isDir);
       if (picked.length !== 2) throw new TrackingError('invalidRequest', 'Select exactly two artifact files (Ctrl/Cmd+click) to compare them.');
       await diff(side(picked[0]), side(picked[1]));
     }),
-    registerCommand(s.log, 'mlflow.artifacts.compareWith', async (n?: unknown) => {
+    registerCommand(s, 'mlflow.artifacts.compareWith', async (n?: unknown) => {
       const r = requireArtifact(n);
       const me = side(r);
       type Item = vscode.QuickPickItem & { id: 'run' | 'workspace' | 'selected' };

@@ -118,7 +118,7 @@ export async function downloadArtifact(r: ArtifactRef, opts: DownloadOptions = {
 
 export function registerDownloadCommands(s: Services): vscode.Disposable[] {
   return [
-    registerCommand(s.log, 'mlflow.artifacts.download', async (n?: unknown, _all?: unknown, opts?: DownloadOptions) => {
+    registerCommand(s, 'mlflow.artifacts.download', async (n?: unknown, _all?: unknown, opts?: DownloadOptions) => {
       const r = requireArtifact(n);
       const res = await downloadArtifact(r, opts && typeof opts === 'object' && !Array.isArray(opts) ? opts : {});
       s.log.info(`[artifacts] downloaded ${res.files.length} file(s), ${res.bytes} bytes${res.cancelled ? ' (cancelled)' : ''}`);

@@ -58,17 +58,17 @@ export async function openArtifact(d: OpenDeps, r: ArtifactRef, as?: ArtifactKin
 export function registerOpenCommands(d: OpenDeps): vscode.Disposable[] {
   const { log } = d.services;
   return [
-    registerCommand(log, 'mlflow.artifacts.open', (n?: unknown) => openArtifact(d, requireArtifact(n))),
-    registerCommand(log, 'mlflow.artifacts.openAsText', async (n?: unknown) => {
+    registerCommand(d.services, 'mlflow.artifacts.open', (n?: unknown) => openArtifact(d, requireArtifact(n))),
+    registerCommand(d.services, 'mlflow.artifacts.openAsText', async (n?: unknown) => {
       const r = requireArtifact(n);
       await vscode.commands.executeCommand('vscode.openWith', refUri(r), 'default', { preview: true });
     }),
-    registerCommand(log, 'mlflow.artifacts.openAsTable', (n?: unknown) => openArtifact(d, requireArtifact(n), 'table')),
-    registerCommand(log, 'mlflow.artifacts.openPreview', (n?: unknown) => {
+    registerCommand(d.services, 'mlflow.artifacts.openAsTable', (n?: unknown) => openArtifact(d, requireArtifact(n), 'table')),
+    registerCommand(d.services, 'mlflow.artifacts.openPreview', (n?: unknown) => {
       const r = requireArtifact(n);
       return openArtifact(d, r, artifactKind(r.file.path) === 'markdown' ? 'markdown' : 'html');
     }),
-    registerCommand(log, 'mlflow.artifacts.showModel', async (n?: unknown) => {
+    registerCommand(d.services, 'mlflow.artifacts.showModel', async (n?: unknown) => {
       const r = requireArtifact(n);
       const file: ArtifactRef = r.file.isDir ? { ...r, file: { path: r.file.path ? `${r.file.path}/MLmodel` : 'MLmodel', isDir: false } } : r;
       return openArtifact(d, file, 'mlmodel');

@@ -4,7 +4,7 @@ import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import type { Log } from '../log';
 import type { ArtifactFile, Metric, Run } from '../tracking/types';
-import { onDidLogArtifacts } from '../upload/events';
+import type { LoggedArtifacts } from '../upload/events';
 import { newestFirst, runsFromFile, type ExperimentStatus, type FileIdentity } from './lensData';
 
 const TTL_MS = 30_000;
@@ -29,7 +29,7 @@ export class LensRuns implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly connections: Connections, private readonly log: Log) {
+  constructor(private readonly connections: Connections, private readonly log: Log, onDidLogArtifacts: vscode.Event<LoggedArtifacts>) {
     const drop = () => {
       this.cache.clear();
       this.histories.clear();
@@ -37,7 +37,7 @@ export class LensRuns implements vscode.Disposable {
       this.listings.clear();
       this.changed.fire();
     };
-    const dropRun = (e: { connKey: string; runId: string }) => {
+    const dropRun = (e: LoggedArtifacts) => {
       for (const k of [...this.listings.keys()]) if (k.startsWith(`${e.connKey}|${e.runId}|`)) this.listings.delete(k);
       this.cache.clear();
       this.changed.fire();

@@ -1,12 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerCommand } from '../core/command';
 import { formatBytes, formatMetricValue, formatRelativeTime } from '../core/format';
 import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import { readSettings } from '../config';
 import { InternalCommands, TrainingCommands } from '../ids';
 import { parseDotenv, parseTrackingUri, resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
+import type { Services } from '../services';
 import type { Run } from '../tracking/types';
 import { artifactUri } from '../artifacts/artifactFileSystem';
 import { runDisplayName } from '../core/format';
@@ -108,12 +110,13 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
     runs.onDidChange(() => this.changed.fire());
   }
 
-  static register(runs: LensRuns, connections: Connections): vscode.Disposable {
+  static register(s: Services, runs: LensRuns): vscode.Disposable {
+    const { connections } = s;
     const p = new MlflowCodeLensProvider(runs, connections);
     return vscode.Disposable.from(
       vscode.languages.registerCodeLensProvider(SELECTOR, p),
       vscode.languages.registerHoverProvider(SELECTOR, p),
-      vscode.commands.registerCommand(OPEN_LOGGED_ARTIFACT, (a: OpenLoggedArtifactArgs) => openLoggedArtifact(connections, a)),
+      registerCommand(s, OPEN_LOGGED_ARTIFACT, (a: OpenLoggedArtifactArgs) => openLoggedArtifact(connections, a)),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mlflow.codeLens.enabled') && p.changed.fire()),
       p.changed,
     );

@@ -67,7 +67,7 @@ export function registerConnectionCommands(s: Services): vscode.Disposable[] {
   }
 
   return [
-    registerCommand(log, 'mlflow.setTrackingUri', async (uriArg?: unknown) => {
+    registerCommand(s, 'mlflow.setTrackingUri', async (uriArg?: unknown) => {
       const conn = await pickConnection();
       let uri = typeof uriArg === 'string' ? uriArg : undefined;
       if (!uri) {
@@ -125,12 +125,12 @@ export function registerConnectionCommands(s: Services): vscode.Disposable[] {
       await vscode.workspace.getConfiguration('mlflow', conn.folder?.uri).update('trackingUri', uri || undefined, target);
       await conn.reconnect();
     }),
-    registerCommand(log, 'mlflow.signIn', async (arg?: unknown) => {
+    registerCommand(s, 'mlflow.signIn', async (arg?: unknown) => {
       const a = (arg ?? {}) as { connKey?: string; conn?: Connection };
       const conn = a.conn ?? (a.connKey ? connections.get(a.connKey) : undefined) ?? (await pickConnection());
       return connections.signIn(conn);
     }),
-    registerCommand(log, 'mlflow.forgetCredentials', async () => {
+    registerCommand(s, 'mlflow.forgetCredentials', async () => {
       const conn = await pickConnection();
       const uri = conn.resolved?.uri;
       if (!uri) return;

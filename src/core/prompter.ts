@@ -1,5 +1,5 @@
-// Every question the model commands ask goes through a Prompter, so extension-host tests can answer them
-// (they set a scripted prompter on globalThis under TEST_PROMPTER; see test/vscode/modelCommands.test.ts).
+// Every question the commands ask goes through the Prompter in Services, so extension-host tests can answer
+// them: they call services.prompter.override(scripted) (see test/vscode/modelCommands.test.ts).
 // Each prompt carries an `id` naming the step ("serve.form", "gc.confirm"…).
 import * as vscode from 'vscode';
 
@@ -7,7 +7,7 @@ export interface PickOptions extends vscode.QuickPickOptions {
   id: string;
 }
 
-export interface Prompter {
+export interface Prompts {
   pick<T extends vscode.QuickPickItem>(items: T[] | Thenable<T[]>, opts: PickOptions): Thenable<T | undefined>;
   pickMany<T extends vscode.QuickPickItem>(items: T[] | Thenable<T[]>, opts: PickOptions): Thenable<T[] | undefined>;
   input(opts: vscode.InputBoxOptions & { id: string }): Thenable<string | undefined>;
@@ -18,9 +18,7 @@ export interface Prompter {
   notify(kind: 'info' | 'warning' | 'error', message: string, opts: { id: string }, ...actions: string[]): Thenable<string | undefined>;
 }
 
-export const TEST_PROMPTER = Symbol.for('mlflow.models.testPrompter');
-
-const real: Prompter = {
+const real: Prompts = {
   pick: (items, opts) => vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...opts }),
   pickMany: (items, opts) => vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...opts, canPickMany: true }),
   input: (opts) => vscode.window.showInputBox({ ignoreFocusOut: true, ...opts }),
@@ -30,16 +28,40 @@ const real: Prompter = {
     kind === 'error' ? vscode.window.showErrorMessage(message, ...actions) : kind === 'warning' ? vscode.window.showWarningMessage(message, ...actions) : vscode.window.showInformationMessage(message, ...actions),
 };
 
-/** The prompter in effect: a test's scripted one (methods it lacks fall back to the real UI), else the real UI. */
-export function prompter(): Prompter {
-  const t = (globalThis as Record<symbol, Partial<Prompter> | undefined>)[TEST_PROMPTER];
-  if (!t) return real;
-  return {
-    pick: (i, o) => (t.pick ? t.pick(i, o) : real.pick(i, o)),
-    pickMany: (i, o) => (t.pickMany ? t.pickMany(i, o) : real.pickMany(i, o)),
-    input: (o) => (t.input ? t.input(o) : real.input(o)),
-    confirm: (m, o, ...a) => (t.confirm ? t.confirm(m, o, ...a) : real.confirm(m, o, ...a)),
-    open: (o) => (t.open ? t.open(o) : real.open(o)),
-    notify: (k, m, o, ...a) => (t.notify ? t.notify(k, m, o, ...a) : real.notify(k, m, o, ...a)),
-  };
+/** The real UI, unless a test has put scripted answers in front of it (methods they lack fall back to the real UI). */
+export class Prompter implements Prompts {
+  private scripted: Partial<Prompts> = {};
+
+  /** Answers prompts with `scripted` until the returned Disposable is disposed. */
+  override(scripted: Partial<Prompts>): vscode.Disposable {
+    this.scripted = scripted;
+    return new vscode.Disposable(() => {
+      if (this.scripted === scripted) this.scripted = {};
+    });
+  }
+
+  pick<T extends vscode.QuickPickItem>(items: T[] | Thenable<T[]>, opts: PickOptions): Thenable<T | undefined> {
+    const s = this.scripted;
+    return s.pick ? s.pick(items, opts) : real.pick(items, opts);
+  }
+  pickMany<T extends vscode.QuickPickItem>(items: T[] | Thenable<T[]>, opts: PickOptions): Thenable<T[] | undefined> {
+    const s = this.scripted;
+    return s.pickMany ? s.pickMany(items, opts) : real.pickMany(items, opts);
+  }
+  input(opts: vscode.InputBoxOptions & { id: string }): Thenable<string | undefined> {
+    const s = this.scripted;
+    return s.input ? s.input(opts) : real.input(opts);
+  }
+  confirm(message: string, opts: { id: string; detail?: string }, ...actions: string[]): Thenable<string | undefined> {
+    const s = this.scripted;
+    return s.confirm ? s.confirm(message, opts, ...actions) : real.confirm(message, opts, ...actions);
+  }
+  open(opts: vscode.OpenDialogOptions & { id: string }): Thenable<vscode.Uri[] | undefined> {
+    const s = this.scripted;
+    return s.open ? s.open(opts) : real.open(opts);
+  }
+  notify(kind: 'info' | 'warning' | 'error', message: string, opts: { id: string }, ...actions: string[]): Thenable<string | undefined> {
+    const s = this.scripted;
+    return s.notify ? s.notify(kind, message, opts, ...actions) : real.notify(kind, message, opts, ...actions);
+  }
 }

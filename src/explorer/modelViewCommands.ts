@@ -48,7 +48,7 @@ async function pickUri(node: unknown, title: string): Promise<string> {
 export function registerModelViewCommands(s: Services): vscode.Disposable[] {
   const setContext = () => void vscode.commands.executeCommand('setContext', MODEL_FILTER_CONTEXT_KEY, !!s.models.filter);
   return [
-    registerCommand(s.log, 'mlflow.models.copyModelUri', async (node?: unknown) => {
+    registerCommand(s, 'mlflow.models.copyModelUri', async (node?: unknown) => {
       // first choice without asking: the version/alias/model URI itself
       const choices = await modelUriChoices(node);
       if (!choices.length) throw new TrackingError('invalidRequest', 'This row has no model URI.');
@@ -57,21 +57,21 @@ export function registerModelViewCommands(s: Services): vscode.Disposable[] {
       vscode.window.setStatusBarMessage(`$(copy) Copied ${uri}`, 3000);
       return uri;
     }),
-    registerCommand(s.log, 'mlflow.models.serve', async (node?: unknown) => {
+    registerCommand(s, 'mlflow.models.serve', async (node?: unknown) => {
       const modelUri = await pickUri(node, 'Serve which model URI?');
       return vscode.commands.executeCommand('mlflow.serveModel', { modelUri });
     }),
-    registerCommand(s.log, 'mlflow.models.predict', async (node?: unknown) => {
+    registerCommand(s, 'mlflow.models.predict', async (node?: unknown) => {
       const modelUri = await pickUri(node, 'Predict with which model URI?');
       return vscode.commands.executeCommand('mlflow.predictModel', { modelUri });
     }),
-    registerCommand(s.log, 'mlflow.models.revealSourceRun', async (node?: unknown) => {
+    registerCommand(s, 'mlflow.models.revealSourceRun', async (node?: unknown) => {
       const n = node as ModelNode | undefined;
       const runId = n?.type === 'version' ? n.version.runId : n?.type === 'loggedModel' ? n.model.info.sourceRunId : n?.type === 'sourceRun' ? n.runId : undefined;
       if (!runId) throw new TrackingError('notFound', 'This model has no source run.');
       return vscode.commands.executeCommand('mlflow.revealRun', runId);
     }),
-    registerCommand(s.log, 'mlflow.models.filter', async (arg?: unknown) => {
+    registerCommand(s, 'mlflow.models.filter', async (arg?: unknown) => {
       let filter = typeof arg === 'string' ? arg : undefined;
       if (filter === undefined) {
         const recent = s.context.workspaceState.get<string[]>(RECENT, []);
@@ -89,7 +89,7 @@ export function registerModelViewCommands(s: Services): vscode.Disposable[] {
       s.models.setFilter(filter);
       setContext();
     }),
-    registerCommand(s.log, 'mlflow.models.clearFilter', () => {
+    registerCommand(s, 'mlflow.models.clearFilter', () => {
       s.models.setFilter(undefined);
       setContext();
     }),

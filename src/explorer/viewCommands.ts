@@ -93,19 +93,19 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
   setFilterContext(); // a filter restored from the last session
 
   return [
-    registerCommand(log, 'mlflow.refresh', () => {
+    registerCommand(s, 'mlflow.refresh', () => {
       experiments.refresh();
       s.models.refresh();
     }),
-    registerCommand(log, 'mlflow.showLog', () => log.show()),
-    registerCommand(log, 'mlflow.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mlflow-vscode.mlflow-vscode')),
-    registerCommand(log, 'mlflow.retry', async (node?: Node) => {
+    registerCommand(s, 'mlflow.showLog', () => log.show()),
+    registerCommand(s, 'mlflow.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mlflow-vscode.mlflow-vscode')),
+    registerCommand(s, 'mlflow.retry', async (node?: Node) => {
       const targets = node?.conn ? [node.conn] : connections.all();
       await Promise.all(targets.map((c) => c.reconnect()));
       experiments.refresh();
       s.models.refresh();
     }),
-    registerCommand(log, 'mlflow.filterRuns', async () => {
+    registerCommand(s, 'mlflow.filterRuns', async () => {
       const recent = context.workspaceState.get<string[]>(RECENT_FILTERS, []);
       let initial = experiments.runQuery.filter ?? '';
       if (recent.length || !initial) {
@@ -125,11 +125,11 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
       experiments.setRunQuery({ ...experiments.runQuery, filter: f || undefined });
       setFilterContext();
     }),
-    registerCommand(log, 'mlflow.clearRunFilter', () => {
+    registerCommand(s, 'mlflow.clearRunFilter', () => {
       experiments.setRunQuery({ ...experiments.runQuery, filter: undefined });
       setFilterContext();
     }),
-    registerCommand(log, 'mlflow.sortRuns', async () => {
+    registerCommand(s, 'mlflow.sortRuns', async () => {
       const keys = experiments.knownKeys();
       const items: (vscode.QuickPickItem & { order?: string[] })[] = [
         { label: 'Newest first', description: 'start_time DESC (default)', order: undefined },
@@ -149,15 +149,15 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
       if (!pick) throw new CancelledByUser();
       experiments.setRunQuery({ ...experiments.runQuery, orderBy: pick.order });
     }),
-    registerCommand(log, 'mlflow.showDeletedExperiments', () => {
+    registerCommand(s, 'mlflow.showDeletedExperiments', () => {
       experiments.setShowDeleted(true);
       void vscode.commands.executeCommand('setContext', ContextKeys.showDeleted, true);
     }),
-    registerCommand(log, 'mlflow.hideDeletedExperiments', () => {
+    registerCommand(s, 'mlflow.hideDeletedExperiments', () => {
       experiments.setShowDeleted(false);
       void vscode.commands.executeCommand('setContext', ContextKeys.showDeleted, false);
     }),
-    registerCommand(log, 'mlflow.revealRun', async (runIdArg?: unknown) => {
+    registerCommand(s, 'mlflow.revealRun', async (runIdArg?: unknown) => {
       let runId = typeof runIdArg === 'string' ? runIdArg : undefined;
       if (!runId) {
         runId = await vscode.window.showInputBox({

@@ -1,8 +1,16 @@
 // The VS Code layer of the model and maintenance commands (serve, predict, build-docker,
 // generate-dockerfile, gc, MLflow UI). activate() calls registerModelCommands(services) once.
+// Each runs `mlflow …` as a task (taskRunner.ts) with the argv from the pure builders in src/cli/commands.ts
+// and the active connection's tracking URI and credentials in the environment.
 import * as vscode from 'vscode';
+import { registerCommand } from '../core/command';
 import type { Services } from '../services';
-import { ModelCommands } from './modelCommands';
+import { type CommandResult, MODEL_OUTCOMES } from './commandArgs';
+import { buildDocker, generateDockerfile } from './dockerCommands';
+import { gc } from './gcCommand';
+import { predict } from './predictCommand';
+import { sendTestRequest, serve, startUi, stopServer } from './serverCommands';
+import { ModelSteps } from './steps';
 
 export const MODEL_COMMAND_IDS = [
   'mlflow.serveModel',
@@ -15,27 +23,31 @@ export const MODEL_COMMAND_IDS = [
   'mlflow.stopModelServer',
 ] as const;
 
+type ModelCommandId = (typeof MODEL_COMMAND_IDS)[number];
+
+const COMMANDS: Record<ModelCommandId, (m: ModelSteps, arg?: unknown) => Promise<CommandResult>> = {
+  'mlflow.serveModel': serve,
+  'mlflow.predictModel': predict,
+  'mlflow.buildDocker': buildDocker,
+  'mlflow.generateDockerfile': generateDockerfile,
+  'mlflow.gc': gc,
+  'mlflow.startUi': startUi,
+  'mlflow.sendTestRequest': sendTestRequest,
+  'mlflow.stopModelServer': stopServer,
+};
+
 /** Context key: a model server or MLflow UI started from the extension is running. */
 export const MODEL_SERVERS_RUNNING = 'mlflow.modelServersRunning';
 
 export function registerModelCommands(services: Services): vscode.Disposable[] {
-  const m = new ModelCommands(services);
-  const reg = (id: (typeof MODEL_COMMAND_IDS)[number], fn: (arg?: unknown) => Promise<unknown>) =>
-    vscode.commands.registerCommand(id, (arg?: unknown) => m.guard(id, () => fn(arg) as never));
+  const m = new ModelSteps(services);
   const running = () => void vscode.commands.executeCommand('setContext', MODEL_SERVERS_RUNNING, m.servers.all().length > 0);
   running();
   return [
     m,
     m.servers.onDidChange(running),
-    reg('mlflow.serveModel', (a) => m.serve(a)),
-    reg('mlflow.predictModel', (a) => m.predict(a)),
-    reg('mlflow.buildDocker', (a) => m.buildDocker(a)),
-    reg('mlflow.generateDockerfile', (a) => m.generateDockerfile(a)),
-    reg('mlflow.gc', (a) => m.gc(a)),
-    reg('mlflow.startUi', (a) => m.startUi(a)),
-    reg('mlflow.sendTestRequest', (a) => m.sendTestRequest(a)),
-    reg('mlflow.stopModelServer', (a) => m.stopServer(a)),
+    ...MODEL_COMMAND_IDS.map((id) => registerCommand(services, id, (arg?: unknown) => COMMANDS[id](m, arg), MODEL_OUTCOMES)),
   ];
 }
 
-export type { CommandArgs, CommandResult } from './modelCommands';
+export type { CommandArgs, CommandResult } from './commandArgs';

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { DiscoveryProblem, DiscoveryResult, discoverMlflow, nodeDiscoveryFs, nodeProbeRunner } from '../cli/discovery';
 import { readSettings } from '../config';
 import type { Log } from '../log';
-import { prompter } from '../core/prompter';
+import type { Prompter } from '../core/prompter';
 
 interface PythonApi {
   environments?: {
@@ -41,7 +41,7 @@ export class MlflowCli implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private pythonHooked = false;
 
-  constructor(private readonly log: Log) {
+  constructor(private readonly log: Log, private readonly prompter: Prompter) {
     this.subs.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mlflow.cliPath') && this.cache.clear()));
   }
 
@@ -82,7 +82,7 @@ export class MlflowCli implements vscode.Disposable {
   async explain(problem: DiscoveryProblem, runInstall: (argv: string[]) => Promise<void>): Promise<void> {
     // Without the Python extension, "Select Python Interpreter" would only lead to another message.
     const actions = problem.actions.filter((a) => a.id !== 'selectInterpreter' || vscode.extensions.getExtension('ms-python.python'));
-    const pick = await prompter().notify('error', `MLflow: ${problem.message}`, { id: 'cli.problem' }, ...actions.map((a) => a.label));
+    const pick = await this.prompter.notify('error', `MLflow: ${problem.message}`, { id: 'cli.problem' }, ...actions.map((a) => a.label));
     const action = actions.find((a) => a.label === pick);
     if (!action) return;
     switch (action.id) {
@@ -90,7 +90,7 @@ export class MlflowCli implements vscode.Disposable {
         try {
           await vscode.commands.executeCommand('python.setInterpreter');
         } catch {
-          const go = await prompter().notify('info', 'Selecting an interpreter needs the Python extension (ms-python.python). Set mlflow.cliPath to a Python or mlflow executable instead?', { id: 'cli.noPython' }, 'Open Settings');
+          const go = await this.prompter.notify('info', 'Selecting an interpreter needs the Python extension (ms-python.python). Set mlflow.cliPath to a Python or mlflow executable instead?', { id: 'cli.noPython' }, 'Open Settings');
           if (go) await vscode.commands.executeCommand('workbench.action.openSettings', 'mlflow.cliPath');
         }
         break;

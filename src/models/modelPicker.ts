@@ -8,7 +8,7 @@ import { aliasUri, loggedModelUri, versionUri } from '../artifacts/modelUris';
 import { modelUris } from '../explorer/runCommands';
 import type { Connection } from '../connection/connection';
 import type { Log } from '../log';
-import { prompter } from '../core/prompter';
+import type { Prompter } from '../core/prompter';
 
 type Item = vscode.QuickPickItem & { uri?: string; action?: 'browse' | 'type' };
 
@@ -82,7 +82,7 @@ async function workspaceModelFolders(): Promise<Item[]> {
 }
 
 /** Asks for a model; undefined when cancelled. */
-export async function pickModel(conn: Connection | undefined, log: Log, opts: { id: string; title: string; recent?: string }): Promise<string | undefined> {
+export async function pickModel(ui: Prompter, conn: Connection | undefined, log: Log, opts: { id: string; title: string; recent?: string }): Promise<string | undefined> {
   const load = async (): Promise<Item[]> => {
     const [fromStore, local] = await Promise.all([storeItems(conn, log), workspaceModelFolders().catch(() => [])]);
     const head: Item[] = [];
@@ -90,20 +90,20 @@ export async function pickModel(conn: Connection | undefined, log: Log, opts: { 
     head.push({ label: '$(folder-opened) Local folder holding MLmodel…', action: 'browse' }, { label: '$(edit) Enter a model URI…', action: 'type' });
     return [...head, ...fromStore, ...(local.length ? [sep('Workspace folders with MLmodel'), ...local] : [])];
   };
-  const pick = await prompter().pick(load(), { id: opts.id, title: opts.title, placeHolder: 'A registered version or alias, a logged model, a run, or a local folder', matchOnDescription: true, matchOnDetail: true });
+  const pick = await ui.pick(load(), { id: opts.id, title: opts.title, placeHolder: 'A registered version or alias, a logged model, a run, or a local folder', matchOnDescription: true, matchOnDetail: true });
   if (!pick) return undefined;
   if (pick.uri) return pick.uri;
   if (pick.action === 'browse') {
-    const uris = await prompter().open({ id: `${opts.id}.browse`, canSelectFolders: true, canSelectFiles: false, title: 'Folder holding an MLmodel file', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+    const uris = await ui.open({ id: `${opts.id}.browse`, canSelectFolders: true, canSelectFiles: false, title: 'Folder holding an MLmodel file', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
     const dir = uris?.[0]?.fsPath;
     if (!dir) return undefined;
     if (!fs.existsSync(path.join(dir, 'MLmodel'))) {
-      await prompter().notify('error', `MLflow: ${dir} holds no MLmodel file, so it is not an MLflow model folder.`, { id: `${opts.id}.notModel` });
+      await ui.notify('error', `MLflow: ${dir} holds no MLmodel file, so it is not an MLflow model folder.`, { id: `${opts.id}.notModel` });
       return undefined;
     }
     return dir;
   }
-  const typed = await prompter().input({
+  const typed = await ui.input({
     id: `${opts.id}.uri`,
     title: opts.title,
     prompt: 'runs:/<run_id>/<path>, models:/<name>/<version>, models:/<name>@<alias>, models:/m-<id> or a folder',

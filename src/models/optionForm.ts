@@ -1,9 +1,28 @@
 // Pure: the rows of the "options" quick input of a model command, built from src/cli/options.ts, and the
 // conversions between what the user types and builder values. No `vscode` import.
+import type { BuildDockerOptions, GcOptions, GenerateDockerfileOptions, PredictOptions, ServeOptions, ServerOptions } from '../cli/commands';
 import { CommandId, OptionSpec, OptionValue, checkOptionValue, choicesFor, isUnset, optionsFor } from '../cli/options';
 import type { MlflowVersion } from '../cli/version';
 
-export type OptionValues = Record<string, unknown>;
+/** Option values by builder key, as remembered, passed in a command argument or edited in a form. */
+export type OptionValues = { [key: string]: unknown };
+
+/** What each command's form edits: its builder's options, less the model its own steps ask for. */
+export interface FormOptions {
+  serve: Omit<ServeOptions, 'modelUri'>;
+  predict: Omit<PredictOptions, 'modelUri'>;
+  'build-docker': Omit<BuildDockerOptions, 'modelUri'>;
+  'generate-dockerfile': Omit<GenerateDockerfileOptions, 'modelUri'>;
+  gc: GcOptions;
+  server: ServerOptions;
+  ui: ServerOptions;
+}
+
+/**
+ * A command's form values: typed by its builder. Keys the builder does not know may be there too (from a
+ * command argument or an older version's remembered options); the builder reports them.
+ */
+export type FormValues<C extends CommandId> = FormOptions[C] & OptionValues;
 
 /** Options the form never shows: asked for by the command's own steps (model, input file…). */
 export const ASKED_SEPARATELY: Readonly<Record<CommandId, readonly string[]>> = {

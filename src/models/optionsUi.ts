@@ -7,8 +7,8 @@ import { CommandId, OptionSpec, findOption, resolveSpec } from '../cli/options';
 import { detectShellKind, tryQuoteForShell } from '../cli/quote';
 import type { MlflowVersion } from '../cli/version';
 import { majorOf } from '../cli/version';
-import { OptionValues, editKind, formRows, formatValue, hiddenCount, pairsOf, parsePair, parseText, pickChoices } from './optionForm';
-import { prompter } from '../core/prompter';
+import { FormValues, OptionValues, editKind, formRows, formatValue, hiddenCount, pairsOf, parsePair, parseText, pickChoices } from './optionForm';
+import type { Prompter } from '../core/prompter';
 
 export interface FormExtra {
   id: string;
@@ -17,19 +17,25 @@ export interface FormExtra {
   detail?: string;
 }
 
-export interface FormSpec {
+/** What editing an option needs: the form's values are edited in place. */
+export interface EditedForm {
   id: string;
   command: CommandId;
-  title: string;
-  runLabel: string;
   values: OptionValues;
   version?: MlflowVersion;
+}
+
+export interface FormSpec<C extends CommandId> extends EditedForm {
+  command: C;
+  title: string;
+  runLabel: string;
+  values: FormValues<C>;
   /** Shown instead of "default: …" for options the command fills in itself. */
   autoText?: Record<string, string>;
   /** Rows above the options (the model, the input file…): choosing one returns its id. */
   extras?: FormExtra[];
   /** Builds the command for the current values (live errors/warnings, Copy Command Line). */
-  build: (values: OptionValues) => BuildResult;
+  build: (values: FormValues<C>) => BuildResult;
 }
 
 type Item = vscode.QuickPickItem & { id: string };
@@ -41,7 +47,7 @@ const COPY = 'copy';
 export type FormResult = { action: 'run' } | { action: 'extra'; id: string } | undefined;
 
 /** Shows the form until the user runs the command, picks an extra row, or cancels. Edits `spec.values` in place. */
-export async function showOptionsForm(spec: FormSpec): Promise<FormResult> {
+export async function showOptionsForm<C extends CommandId>(ui: Prompter, spec: FormSpec<C>): Promise<FormResult> {
   let showAll = false;
   for (;;) {
     const built = spec.build(spec.values);
@@ -63,11 +69,11 @@ export async function showOptionsForm(spec: FormSpec): Promise<FormResult> {
     const hidden = hiddenCount(spec.command, spec.values, spec.version);
     if (!showAll && hidden > 0) items.push({ id: MORE, label: '$(ellipsis) More options…', description: `${hidden} more option${hidden > 1 ? 's' : ''} of mlflow ${spec.command === 'gc' || spec.command === 'ui' ? '' : 'models '}${spec.command}` });
     if (built.ok) items.push({ id: COPY, label: '$(copy) Copy Command Line', description: 'for your default shell (the tracking URI and credentials are not in it)' });
-    const pick = await prompter().pick(items, { id: spec.id, title: spec.title, placeHolder: 'Enter runs it; choose an option to change it', matchOnDescription: true });
+    const pick = await ui.pick(items, { id: spec.id, title: spec.title, placeHolder: 'Enter runs it; choose an option to change it', matchOnDescription: true });
     if (!pick) return undefined;
     if (pick.id === RUN) {
       if (!built.ok) {
-        await prompter().notify('error', `MLflow: ${built.errors.map((e) => e.message).join(' ')}`, { id: `${spec.id}.invalid` });
+        await ui.notify('error', `MLflow: ${built.errors.map((e) => e.message).join(' ')}`, { id: `${spec.id}.invalid` });
         continue;
       }
       return { action: 'run' };
@@ -77,16 +83,16 @@ export async function showOptionsForm(spec: FormSpec): Promise<FormResult> {
       continue;
     }
     if (pick.id === COPY && built.ok) {
-      await copyCommandLine(built.command);
+      await copyCommandLine(ui, built.command);
       continue;
     }
     if (pick.id.startsWith('extra:')) return { action: 'extra', id: pick.id.slice('extra:'.length) };
-    if (pick.id.startsWith('opt:')) await editOption(spec, pick.id.slice(4));
+    if (pick.id.startsWith('opt:')) await editOption(ui, spec, pick.id.slice(4));
   }
 }
 
 /** Edits one option in place. */
-export async function editOption(spec: FormSpec, key: string): Promise<void> {
+export async function editOption(ui: Prompter, spec: EditedForm, key: string): Promise<void> {
   const base = findOption(spec.command, key);
   if (!base) return;
   const s = resolveSpec(base, spec.version ? majorOf(spec.version) : 'v3');
@@ -98,16 +104,16 @@ export async function editOption(spec: FormSpec, key: string): Promise<void> {
       return;
     case 'pick': {
       const choices = pickChoices(s, spec.version).map((c) => ({ ...c, label: c.label, picked: c.value === current }));
-      const pick = await prompter().pick(choices, { id, title: `${s.long}`, placeHolder: s.help });
+      const pick = await ui.pick(choices, { id, title: `${s.long}`, placeHolder: s.help });
       if (pick) spec.values[key] = pick.value;
       return;
     }
     case 'pairs':
-      await editPairs(spec, s, id);
+      await editPairs(ui, spec, s, id);
       return;
     case 'text': {
       if (s.kind === 'path') {
-        const how = await prompter().pick(
+        const how = await ui.pick(
           [
             { label: '$(folder-opened) Browse…', id: 'browse' },
             { label: '$(edit) Type a path…', id: 'type' },
@@ -122,12 +128,12 @@ export async function editOption(spec: FormSpec, key: string): Promise<void> {
         }
         if (how.id === 'browse') {
           const folderish = /directory|home/i.test(s.key);
-          const uris = await prompter().open({ id: `${id}.browse`, canSelectFiles: !folderish, canSelectFolders: folderish, canSelectMany: false, title: s.long, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+          const uris = await ui.open({ id: `${id}.browse`, canSelectFiles: !folderish, canSelectFolders: folderish, canSelectMany: false, title: s.long, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
           if (uris?.[0]) spec.values[key] = uris[0].fsPath;
           return;
         }
       }
-      const text = await prompter().input({
+      const text = await ui.input({
         id,
         title: s.long,
         prompt: `${s.help}${s.caution ? ` ⚠ ${s.caution}` : ''} Empty: not set.`,
@@ -142,21 +148,21 @@ export async function editOption(spec: FormSpec, key: string): Promise<void> {
   }
 }
 
-async function editPairs(spec: FormSpec, s: OptionSpec, id: string): Promise<void> {
+async function editPairs(ui: Prompter, spec: EditedForm, s: OptionSpec, id: string): Promise<void> {
   for (;;) {
     const pairs = pairsOf(spec.values[s.key]);
     const items = [
       { label: '$(add) Add KEY=VALUE…', key: '' },
       ...Object.entries(pairs).map(([k, v]) => ({ label: `${k}=${v}`, description: 'remove', key: k })),
     ];
-    const pick = await prompter().pick(items, { id, title: s.long, placeHolder: s.help });
+    const pick = await ui.pick(items, { id, title: s.long, placeHolder: s.help });
     if (!pick) return;
     if (pick.key) {
       delete pairs[pick.key];
       spec.values[s.key] = Object.keys(pairs).length ? pairs : undefined;
       continue;
     }
-    const text = await prompter().input({ id: `${id}.add`, title: `${s.long}: KEY=VALUE`, validateInput: (t) => parsePair(s, t, pairs).error });
+    const text = await ui.input({ id: `${id}.add`, title: `${s.long}: KEY=VALUE`, validateInput: (t) => parsePair(s, t, pairs).error });
     if (text === undefined) continue;
     const p = parsePair(s, text, pairs);
     if (p.key !== undefined) spec.values[s.key] = { ...pairs, [p.key]: p.value ?? '' };
@@ -164,11 +170,11 @@ async function editPairs(spec: FormSpec, s: OptionSpec, id: string): Promise<voi
 }
 
 /** Copies the argv as one line for the user's default shell (quote.ts); the environment is not in it. */
-export async function copyCommandLine(cmd: CliCommand): Promise<string | undefined> {
+export async function copyCommandLine(ui: Prompter, cmd: CliCommand): Promise<string | undefined> {
   const shell = detectShellKind(vscode.env.shell) ?? (process.platform === 'win32' ? 'pwsh' : 'bash');
   const q = tryQuoteForShell([cmd.executable, ...cmd.args], shell);
   if ('error' in q) {
-    await prompter().notify('error', `MLflow: cannot write this command for ${shell}: ${q.error}`, { id: 'copy.failed' });
+    await ui.notify('error', `MLflow: cannot write this command for ${shell}: ${q.error}`, { id: 'copy.failed' });
     return undefined;
   }
   await vscode.env.clipboard.writeText(q.line);

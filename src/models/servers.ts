@@ -7,7 +7,7 @@ import { ScoringAnswer, ScoringRequest, buildInvocationRequest, describeScoringE
 import type { Connection } from '../connection/connection';
 import type { Log } from '../log';
 import { ModelLocation, joinArtifactPath, locateModel } from './modelLocation';
-import { prompter } from '../core/prompter';
+import type { Prompter } from '../core/prompter';
 import { prettyLenient } from './text';
 import type { RunningTask } from './taskRunner';
 
@@ -29,6 +29,8 @@ export class Servers implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private next = 1;
+
+  constructor(private readonly prompter: Prompter) {}
 
   add(s: Omit<RunningServer, 'id' | 'ready'>): RunningServer {
     const server: RunningServer = { ...s, id: `${s.kind}-${this.next++}`, ready: false };
@@ -58,7 +60,7 @@ export class Servers implements vscode.Disposable {
     if (wanted) return wanted;
     if (a.serverId || a.port !== undefined || a.url) return undefined;
     if (list.length <= 1) return list[0];
-    const pick = await prompter().pick(
+    const pick = await this.prompter.pick(
       list.map((s) => ({ label: s.target, description: `${s.url}${s.ready ? '' : ' (starting)'}`, s })),
       { id: 'servers.pick', title },
     );
@@ -117,10 +119,10 @@ export async function exampleRequest(modelUri: string, conn: Connection | undefi
 }
 
 /** A request from a workspace file the user chooses (JSON or CSV). */
-export async function requestFromChosenFile(reason: string | undefined, file?: string): Promise<{ request: ScoringRequest; note?: string; file: string } | undefined> {
+export async function requestFromChosenFile(ui: Prompter, reason: string | undefined, file?: string): Promise<{ request: ScoringRequest; note?: string; file: string } | undefined> {
   let p = file;
   if (!p) {
-    const uris = await prompter().open({
+    const uris = await ui.open({
       id: 'serve.requestFile',
       title: reason ? `${reason} Choose a JSON or CSV file to send` : 'JSON or CSV file to send to the model',
       canSelectMany: false,
@@ -144,11 +146,11 @@ export function answerText(a: ScoringAnswer): string {
   }
 }
 
-export async function showAnswer(server: RunningServer, req: ScoringRequest, answer: ScoringAnswer, source: string): Promise<vscode.TextDocument> {
+export async function showAnswer(ui: Prompter, server: RunningServer, req: ScoringRequest, answer: ScoringAnswer, source: string): Promise<vscode.TextDocument> {
   const doc = await vscode.workspace.openTextDocument({ language: 'json', content: answerText(answer) });
   await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Active });
   const err = describeScoringError(answer);
-  if (err) void prompter().notify('error', `MLflow: the model answered ${err}`, { id: 'serve.answerError' });
+  if (err) void ui.notify('error', `MLflow: the model answered ${err}`, { id: 'serve.answerError' });
   else vscode.window.setStatusBarMessage(`$(check) ${server.target} answered HTTP ${answer.status} to ${source} (${req.contentType})`, 8000);
   return doc;
 }

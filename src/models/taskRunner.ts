@@ -6,7 +6,7 @@ import type { CliCommand } from '../cli/commands';
 import { redactEnv } from '../cli/commands';
 import type { Log } from '../log';
 import { endProcessTree, signalGroup } from './processTree';
-import { prompter } from '../core/prompter';
+import type { Prompter } from '../core/prompter';
 
 export const TASK_TYPE = 'mlflow';
 const SOURCE = 'MLflow';
@@ -42,7 +42,7 @@ export class TaskRunner implements vscode.Disposable {
   private readonly active = new Map<string, RunningTask & { finish(code: number | undefined): void; started(pid: number): void }>();
   private readonly subs: vscode.Disposable[] = [];
 
-  constructor(private readonly log: Log) {
+  constructor(private readonly log: Log, private readonly prompter: Prompter) {
     this.subs.push(
       vscode.tasks.onDidStartTaskProcess((e) => this.find(e.execution)?.started(e.processId)),
       vscode.tasks.onDidEndTaskProcess((e) => this.ended(e.execution, e.exitCode)),
@@ -153,7 +153,7 @@ export class TaskRunner implements vscode.Disposable {
 
   private async reportFailure(slot: string, cmd: CliCommand, code: number | undefined): Promise<void> {
     const what = code === undefined ? 'could not start' : `failed (exit code ${code})`;
-    const pick = await prompter().notify('error', `MLflow: ${cmd.title} ${what}. The terminal "${slot}" shows MLflow's output.`, { id: 'task.failed' }, 'Show Output', 'Show Log');
+    const pick = await this.prompter.notify('error', `MLflow: ${cmd.title} ${what}. The terminal "${slot}" shows MLflow's output.`, { id: 'task.failed' }, 'Show Output', 'Show Log');
     if (pick === 'Show Output') findTerminal(slot)?.show();
     if (pick === 'Show Log') this.log.show();
   }

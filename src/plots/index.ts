@@ -165,15 +165,15 @@ export function registerWebviews(s: Services): vscode.Disposable[] {
     },
   });
   return [
-    registerCommand(log, WebviewCommands.openRunDetails, async (arg?: unknown) => {
+    registerCommand(s, WebviewCommands.openRunDetails, async (arg?: unknown) => {
       const ref = w.refs(arg) ?? (await w.pickRuns(false, 'Open Run Details'));
       return w.openDetails(ref.conn, ref.runIds[0]);
     }),
-    registerCommand(log, WebviewCommands.plotMetric, async (arg?: unknown, selection?: unknown) => {
+    registerCommand(s, WebviewCommands.plotMetric, async (arg?: unknown, selection?: unknown) => {
       const ref = w.refs(arg, selection) ?? (await w.pickRuns(false, 'Plot Metrics of a Run'));
       return w.openPlots(ref);
     }),
-    registerCommand(log, WebviewCommands.compareRuns, async (arg?: unknown, selection?: unknown) => {
+    registerCommand(s, WebviewCommands.compareRuns, async (arg?: unknown, selection?: unknown) => {
       let ref = w.refs(arg, selection);
       if (!ref || ref.runIds.length < 2) {
         // VS Code's rule: a right-clicked run outside the selection joins it.

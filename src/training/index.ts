@@ -16,7 +16,6 @@ import { readSettings } from '../config';
 import type { Connection } from '../connection/connection';
 import { ContextKeys, TrainingCommands } from '../ids';
 import { activeInterpreter, pythonExtensionApi } from '../models/mlflowCli';
-import { prompter } from '../core/prompter';
 import { findTerminal, TaskRunner } from '../models/taskRunner';
 import { trackingContextFor } from '../models/trackingEnv';
 import type { Services } from '../services';
@@ -55,7 +54,7 @@ class Training implements vscode.Disposable {
   last?: TrainingSession;
 
   constructor(private readonly s: Services) {
-    this.runner = new TaskRunner(s.log);
+    this.runner = new TaskRunner(s.log, s.prompter);
     const last = this.lastLaunch();
     if (last) {
       this.status.showRerun(last.script, last.argLine);
@@ -75,7 +74,7 @@ class Training implements vscode.Disposable {
 
   private trusted(): boolean {
     if (vscode.workspace.isTrusted) return true;
-    void prompter()
+    void this.s.prompter
       .notify('warning', 'MLflow: Run Script runs Python code of this workspace, so it is disabled until you trust this workspace.', { id: 'untrusted' }, 'Manage Workspace Trust')
       .then((p) => {
         if (p) void vscode.commands.executeCommand('workbench.trust.manage');
@@ -89,7 +88,7 @@ class Training implements vscode.Disposable {
     if (arg && typeof arg === 'object' && typeof (arg as RunScriptArgs).script === 'string') return path.resolve((arg as RunScriptArgs).script!);
     const doc = vscode.window.activeTextEditor?.document;
     if (doc && doc.languageId === 'python') return this.savedPath(doc.uri);
-    const picked = await prompter().open({ id: 'training.pickScript', canSelectMany: false, filters: { Python: ['py'] }, openLabel: 'Run as MLflow Run', title: 'MLflow: Run Script' });
+    const picked = await this.s.prompter.open({ id: 'training.pickScript', canSelectMany: false, filters: { Python: ['py'] }, openLabel: 'Run as MLflow Run', title: 'MLflow: Run Script' });
     if (!picked?.length) throw new CancelledByUser();
     return picked[0].fsPath;
   }
@@ -115,7 +114,7 @@ class Training implements vscode.Disposable {
     let argLine = o.argLine ?? (o.args ? undefined : remembered);
     let args = o.args;
     if (withArgs && !o.noPrompt) {
-      const typed = await prompter().input({
+      const typed = await this.s.prompter.input({
         id: 'training.args',
         title: `MLflow: Run ${name} with Arguments`,
         prompt: 'Arguments as in a shell (quotes and backslashes work; nothing is expanded). Remembered for this file.',
@@ -144,7 +143,7 @@ class Training implements vscode.Disposable {
     if (conn && conn.state.name === 'idle') await conn.connect().catch(() => undefined);
     const resolved = conn?.resolved;
     if (!resolved && !o.noPrompt) {
-      const pick = await prompter().notify('warning', `MLflow: no tracking store is connected, so the runs of ${name} cannot be followed. Run it anyway (MLflow then uses its default store)?`, { id: 'training.noStore' }, 'Run Anyway', 'Set Tracking URI');
+      const pick = await this.s.prompter.notify('warning', `MLflow: no tracking store is connected, so the runs of ${name} cannot be followed. Run it anyway (MLflow then uses its default store)?`, { id: 'training.noStore' }, 'Run Anyway', 'Set Tracking URI');
       if (pick === 'Set Tracking URI') await vscode.commands.executeCommand('mlflow.setTrackingUri');
       if (pick !== 'Run Anyway') return { status: 'cancelled' };
     }
@@ -165,7 +164,7 @@ class Training implements vscode.Disposable {
     const slot = `MLflow: ${name}`;
     const running = this.runner.get(slot);
     if (running) {
-      const pick = o.noPrompt ? 'Stop and Run Again' : await prompter().confirm(`${name} is still running.`, { id: 'training.restart', detail: 'Stop it and run it again?' }, 'Stop and Run Again');
+      const pick = o.noPrompt ? 'Stop and Run Again' : await this.s.prompter.confirm(`${name} is still running.`, { id: 'training.restart', detail: 'Stop it and run it again?' }, 'Stop and Run Again');
       if (pick !== 'Stop and Run Again') return { status: 'cancelled' };
       await running.stop();
     }
@@ -204,7 +203,7 @@ class Training implements vscode.Disposable {
       if (end.best && end.best.run.info.runId !== run.info.runId) actions.push('Compare with Best');
       if ((await vscode.commands.getCommands(true)).includes(RUNS_TABLE_COMMAND)) actions.push('Open Runs Table');
     } else actions.push('Show Terminal');
-    const pick = await prompter().notify(end.report.level, `MLflow: ${end.report.message}`, { id: 'training.end' }, ...actions);
+    const pick = await this.s.prompter.notify(end.report.level, `MLflow: ${end.report.message}`, { id: 'training.end' }, ...actions);
     switch (pick) {
       case 'Mark as FAILED':
         if (run && conn) {
@@ -213,7 +212,7 @@ class Training implements vscode.Disposable {
             this.s.log.info(`[training] marked run ${run.info.runId} FAILED`);
             this.s.experiments.refresh();
           } catch (e) {
-            void prompter().notify('error', `MLflow: the run could not be marked FAILED: ${e instanceof Error ? e.message : String(e)}`, { id: 'training.markFailed.error' });
+            void this.s.prompter.notify('error', `MLflow: the run could not be marked FAILED: ${e instanceof Error ? e.message : String(e)}`, { id: 'training.markFailed.error' });
           }
         }
         break;
@@ -261,9 +260,9 @@ export function registerTraining(s: Services): vscode.Disposable[] {
   const t = new Training(s);
   return [
     t,
-    registerCommand(s.log, TrainingCommands.runScript, (arg?: unknown) => t.run(arg, false)),
-    registerCommand(s.log, TrainingCommands.runScriptWithArgs, (arg?: unknown) => t.run(arg, true)),
-    registerCommand(s.log, TrainingCommands.rerunLast, () => t.rerun()),
-    registerCommand(s.log, TrainingCommands.focusPlot, () => t.focusPlot()),
+    registerCommand(s, TrainingCommands.runScript, (arg?: unknown) => t.run(arg, false)),
+    registerCommand(s, TrainingCommands.runScriptWithArgs, (arg?: unknown) => t.run(arg, true)),
+    registerCommand(s, TrainingCommands.rerunLast, () => t.rerun()),
+    registerCommand(s, TrainingCommands.focusPlot, () => t.focusPlot()),
   ];
 }

@@ -1,5 +1,9 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+
+export interface LoggedArtifacts {
+  connKey: string;
+  runId: string;
+}
 
 /** Fired after files were logged to a run from VS Code (code lenses re-read that run's artifacts). */
-export const artifactsLogged = new vscode.EventEmitter<{ connKey: string; runId: string }>();
-export const onDidLogArtifacts = artifactsLogged.event;
+export type ArtifactsLogged = vscode.EventEmitter<LoggedArtifacts>;

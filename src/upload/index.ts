@@ -16,7 +16,6 @@ import type { Run, TrackingStore } from '../tracking/types';
 import { artifactUri } from '../artifacts/artifactFileSystem';
 import { isNode, type Node } from '../explorer/nodes';
 import { runDisplayName } from '../core/format';
-import { artifactsLogged } from './events';
 import { describeClash, normalizeArtifactDir, parentDirs, planUpload, withoutExisting, type LocalSource, type PlannedFile, type UploadPlan } from './plan';
 import { existingEntries, sendFiles, uploadTarget, walkFolder } from './target';
 
@@ -54,8 +53,6 @@ export interface LogArtifactFailure {
   error: string;
   kind: string;
 }
-
-export { onDidLogArtifacts } from './events';
 
 function isOptions(x: unknown): x is LogArtifactOptions {
   return typeof x === 'object' && x !== null && typeof (x as LogArtifactOptions).runId === 'string' && Array.isArray((x as LogArtifactOptions).paths);
@@ -161,7 +158,7 @@ export function registerUpload(s: Services): vscode.Disposable[] {
   };
 
   return [
-    registerCommand(log, LOG_ARTIFACT_COMMAND, async (arg?: Node | LogArtifactOptions) => {
+    registerCommand(s, LOG_ARTIFACT_COMMAND, async (arg?: Node | LogArtifactOptions) => {
       if (isOptions(arg)) return runOptions(arg);
       if (!isNode(arg, 'run')) throw new TrackingError('invalidRequest', 'Select a run in the MLflow explorer first.');
       const folder = vscode.workspace.getWorkspaceFolder(arg.conn.folder?.uri ?? vscode.Uri.file('/'))?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -176,7 +173,7 @@ export function registerUpload(s: Services): vscode.Disposable[] {
       if (!picked?.length) throw new CancelledByUser();
       return run({ connKey: arg.conn.key, runId: arg.run.info.runId, paths: picked }, true);
     }),
-    registerCommand(log, LOG_TO_RUN_COMMAND, async (arg?: vscode.Uri | LogArtifactOptions, all?: vscode.Uri[]) => {
+    registerCommand(s, LOG_TO_RUN_COMMAND, async (arg?: vscode.Uri | LogArtifactOptions, all?: vscode.Uri[]) => {
       if (isOptions(arg)) return runOptions(arg);
       let uris = all && all.length ? all : arg instanceof vscode.Uri ? [arg] : [];
       if (!uris.length) {
@@ -248,7 +245,7 @@ async function decideExisting(mode: NonNullable<LogArtifactOptions['onExisting']
 }
 
 function afterUpload(s: Services, conn: Connection, run: Run, plan: UploadPlan, result: LogArtifactResult, notify: boolean): void {
-  artifactsLogged.fire({ connKey: conn.key, runId: run.info.runId });
+  s.artifactsLogged.fire({ connKey: conn.key, runId: run.info.runId });
   s.experiments.refresh();
   s.log.info(`[upload] logged ${result.uploaded.length} file(s) to run ${run.info.runId}${result.cancelled ? ' (then cancelled)' : ''}`);
   if (!notify) return;

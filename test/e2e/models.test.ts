@@ -17,9 +17,9 @@ import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { processTable, treeOf } from '../../src/models/processTree';
-import { TEST_PROMPTER, type Prompter } from '../../src/core/prompter';
+import type { Prompts } from '../../src/core/prompter';
 import type { CommandResult } from '../../src/models';
-import { EXTENSION_ID, useTrackingUri, waitFor } from '../vscode/helpers';
+import { EXTENSION_ID, api, useTrackingUri, waitFor } from '../vscode/helpers';
 import { py, pythonEnv, real } from './support/real';
 
 const MODEL = 'e2e-iris';
@@ -130,7 +130,8 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
   let gcRuns: { experiment_id: string; active: string[]; deleted: string[] };
   const venv = () => path.dirname(path.dirname(real.python()));
   const notices: { id: string; message: string; actions: string[] }[] = [];
-  const prompter: Partial<Prompter> = {
+  let scriptedPrompts: vscode.Disposable | undefined;
+  const prompter: Partial<Prompts> = {
     async notify(_kind, message, opts, ...actions) {
       notices.push({ id: opts.id, message, actions });
       return undefined;
@@ -143,7 +144,7 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
     uri = `sqlite:///${path.join(dir, 'mlflow.db')}`;
     logged = await py<Logged>('log_model.py', [uri, MODEL, 'champion', path.join(dir, 'in')], {}, 600000);
     gcRuns = await py('runs.py', [uri, 'seed', 'e2e-gc', '1', '3'], {}, 300000);
-    (globalThis as Record<symbol, unknown>)[TEST_PROMPTER] = prompter;
+    scriptedPrompts = (await api()).services.prompter.override(prompter);
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', real.python(), vscode.ConfigurationTarget.Workspace);
     const a = await useTrackingUri(uri);
     const conn = a.services.connections.all()[0];
@@ -151,7 +152,7 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
   });
 
   after(async () => {
-    delete (globalThis as Record<symbol, unknown>)[TEST_PROMPTER];
+    scriptedPrompts?.dispose();
     const cfg = vscode.workspace.getConfiguration('mlflow');
     await cfg.update('cliPath', undefined, vscode.ConfigurationTarget.Workspace);
     await cfg.update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);

@@ -7,18 +7,18 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { TEST_PROMPTER, type Prompter } from '../../src/core/prompter';
+import type { Prompts } from '../../src/core/prompter';
 import type { MlflowExtensionApi } from '../../src/extension';
 import type { Node } from '../../src/explorer/nodes';
 import type { HostToWebview, SeriesPayload } from '../../src/webviews/protocol';
 import type { RunScriptResult } from '../../src/training';
 import type { TrainingSession } from '../../src/training/session';
-import { copyToTemp, useTrackingUri, waitFor } from '../vscode/helpers';
+import { api, copyToTemp, useTrackingUri, waitFor } from '../vscode/helpers';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { pythonScript, real } from './support/real';
 
 const notes: { kind: string; id: string; message: string; actions: string[] }[] = [];
-const scripted: Partial<Prompter> = {
+const scripted: Partial<Prompts> = {
   async notify(kind, message, opts, ...actions) {
     notes.push({ kind, id: opts.id, message, actions });
     return undefined;
@@ -42,18 +42,20 @@ function plotted(posted: { at: number; msg: HostToWebview }[], runId: string, ke
   return out;
 }
 
+let override: vscode.Disposable | undefined;
+
 describe('e2e: Run Script as an MLflow run and follow it', function () {
   this.timeout(600000);
   let a: MlflowExtensionApi;
 
   before(async () => {
-    (globalThis as Record<symbol, unknown>)[TEST_PROMPTER] = scripted;
+    override = (await api()).services.prompter.override(scripted);
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', real.python(), vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.getConfiguration('mlflow').update('autoRefreshInterval', 1, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('mlflow.experiments.focus');
   });
   after(async () => {
-    delete (globalThis as Record<symbol, unknown>)[TEST_PROMPTER];
+    override?.dispose();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const k of ['cliPath', 'autoRefreshInterval', 'trackingUri']) await vscode.workspace.getConfiguration('mlflow').update(k, undefined, vscode.ConfigurationTarget.Workspace);
   });

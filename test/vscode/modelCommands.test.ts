@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CommandResult } from '../../src/models';
-import { TEST_PROMPTER, type Prompter } from '../../src/core/prompter';
+import type { Prompts } from '../../src/core/prompter';
 import type { ModelNode } from '../../src/explorer/modelsProvider';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { api, copyToTemp, fakeMlflowCli, useTrackingUri, waitFor } from './helpers';
@@ -37,7 +37,7 @@ function next(id: string): Answer | undefined {
   const q = answers.get(id);
   return q?.shift();
 }
-const scripted: Partial<Prompter> = {
+const scripted: Partial<Prompts> = {
   async pick(items, opts) {
     const list = (await items) as vscode.QuickPickItem[];
     asked.push({ id: opts.id });
@@ -111,15 +111,15 @@ async function setCliPath(p: string): Promise<void> {
 
 describe('model commands', function () {
   this.timeout(60000);
+  let scriptedPrompts: vscode.Disposable | undefined;
 
   before(async function () {
-    await api();
+    scriptedPrompts = (await api()).services.prompter.override(scripted);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-models-'));
     recordFile = path.join(tmp, 'record.jsonl');
     wrapper = fakeMlflowCli(tmp, recordFile);
     await setCliPath(wrapper);
     store = copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'));
-    (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER] = scripted;
   });
 
   afterEach(() => {
@@ -129,7 +129,7 @@ describe('model commands', function () {
   });
 
   after(async () => {
-    delete (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER];
+    scriptedPrompts?.dispose();
     for (const e of vscode.tasks.taskExecutions) if (e.task.definition.type === 'mlflow') e.terminate();
     await setCliPath('');
     await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);

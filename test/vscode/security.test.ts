@@ -12,7 +12,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { detectShellKind, quoteForShell, type ShellKind } from '../../src/cli/quote';
 import type { CommandResult } from '../../src/models';
-import { TEST_PROMPTER, type Prompter } from '../../src/core/prompter';
+import type { Prompts } from '../../src/core/prompter';
 import type { Node } from '../../src/explorer/nodes';
 import type { PanelController } from '../../src/webviews/panel';
 import { HOSTILE, writeHostileStore, type HostileStore } from '../support/hostileStore';
@@ -61,14 +61,17 @@ function stubWindow(name: 'showWarningMessage' | 'showErrorMessage' | 'showInfor
 
 /** Scripted answers for the model commands' prompter (quick picks by id). */
 const answers = new Map<string, ((items: vscode.QuickPickItem[]) => unknown)[]>();
-const scripted: Partial<Prompter> = {
+/** Messages the commands showed through the prompter (every command's failure goes there). */
+const notified: string[] = [];
+const scripted: Partial<Prompts> = {
   async pick(items, opts) {
     const list = (await items) as vscode.QuickPickItem[];
     const fn = answers.get(opts.id)?.shift();
     if (!fn) throw new Error(`unexpected quick pick ${opts.id}`);
     return fn(list) as never;
   },
-  async notify() {
+  async notify(_kind, message, _opts, ...actions) {
+    notified.push(message, JSON.stringify(actions));
     return undefined as never;
   },
   async confirm() {
@@ -97,6 +100,7 @@ function hashDir(dir: string): Record<string, string> {
 
 // One outer suite: its before/after must not become root hooks of every extension-host suite.
 describe('security', function () {
+  let scriptedPrompts: vscode.Disposable | undefined;
   before(async function () {
     this.timeout(60000);
     const a = await api();
@@ -107,11 +111,11 @@ describe('security', function () {
     recordFile = path.join(tmp, 'record.jsonl');
     wrapper = fakeMlflowCli(tmp, recordFile);
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', wrapper, vscode.ConfigurationTarget.Workspace);
-    (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER] = scripted;
+    scriptedPrompts = a.services.prompter.override(scripted);
   });
 
   after(async () => {
-    delete (globalThis as { [k: symbol]: unknown })[TEST_PROMPTER];
+    scriptedPrompts?.dispose();
     for (const e of vscode.tasks.taskExecutions) if (e.task.definition.type === 'mlflow') e.terminate();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', undefined, vscode.ConfigurationTarget.Workspace);
@@ -471,7 +475,7 @@ describe('security', function () {
       console.log(`      searched ${files.length} files (${files.filter((f) => /\.vscdb$/.test(f)).length} state DBs, ${files.filter((f) => f.endsWith('.log')).length} logs), ${records().length} mlflow runs, ${logged.length} log lines, ${shown.length / 2} messages`);
       for (const rec of records()) for (const n of needles) assert.ok(!rec.argv.some((x) => x.includes(n)), `secret in argv: ${rec.argv.join(' ')}`);
       assert.ok(records().some((r) => r.env.MLFLOW_TRACKING_PASSWORD === RIGHT), 'the fake mlflow got the password in its env (the one allowed place)');
-      const texts = { logged: logged.join('\n'), shown: shown.join('\n'), panels: panels.map((p) => JSON.stringify(p.history.map((h) => h.msg))).join('\n') };
+      const texts = { logged: logged.join('\n'), shown: [...shown, ...notified].join('\n'), panels: panels.map((p) => JSON.stringify(p.history.map((h) => h.msg))).join('\n') };
       for (const [where, text] of Object.entries(texts)) for (const n of needles) assert.ok(!text.includes(n), `secret in ${where}`);
       assert.ok(shown.some((s) => /401|sign|credential|auth/i.test(s)), `the 401 was reported: ${shown.slice(0, 6).join(' | ')}`);
       assert.ok(logged.length > 0, 'the log spy saw lines');

@@ -8,10 +8,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { TEST_PROMPTER, type Prompter } from '../../src/core/prompter';
+import type { Prompts } from '../../src/core/prompter';
 import type { RunScriptResult } from '../../src/training';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
-import { copyToTemp, useTrackingUri, waitFor } from './helpers';
+import { api, copyToTemp, useTrackingUri, waitFor } from './helpers';
 
 interface Rec {
   argv: string[];
@@ -21,7 +21,7 @@ interface Rec {
 
 const notes: { id: string; kind: string; message: string; actions: string[] }[] = [];
 const inputs: string[] = [];
-const scripted: Partial<Prompter> = {
+const scripted: Partial<Prompts> = {
   async notify(kind, message, opts, ...actions) {
     notes.push({ id: opts.id, kind, message, actions });
     return undefined;
@@ -32,6 +32,8 @@ const scripted: Partial<Prompter> = {
   },
 };
 
+let override: vscode.Disposable | undefined;
+
 describe('Run Script as an MLflow run (fake Python)', function () {
   this.timeout(120000);
   let dir: string;
@@ -40,7 +42,7 @@ describe('Run Script as an MLflow run (fake Python)', function () {
   let storeUri: string;
 
   before(async () => {
-    (globalThis as Record<symbol, unknown>)[TEST_PROMPTER] = scripted;
+    override = (await api()).services.prompter.override(scripted);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-train-'));
     record = path.join(dir, 'calls.jsonl');
     const fake = path.join(dir, 'fake.js');
@@ -60,7 +62,7 @@ describe('Run Script as an MLflow run (fake Python)', function () {
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', python, vscode.ConfigurationTarget.Workspace);
   });
   after(async () => {
-    delete (globalThis as Record<symbol, unknown>)[TEST_PROMPTER];
+    override?.dispose();
     await vscode.workspace.getConfiguration('mlflow').update('cliPath', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -12,7 +12,7 @@ import { ExperimentsProvider } from '../../src/explorer/experimentsProvider';
 import { StoreStatusBar } from '../../src/connection/statusBar';
 import type { Connections } from '../../src/connection/connections';
 import type { Run } from '../../src/tracking/types';
-import { TEST_PROMPTER, type Prompter } from '../../src/core/prompter';
+import type { Prompts } from '../../src/core/prompter';
 import { storePath } from '../support/fixtures';
 import { api, childByLabel, label, useTrackingUri, waitFor } from './helpers';
 
@@ -124,12 +124,12 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
     fs.writeFileSync(path.join(bin, 'python3'), `#!/bin/sh\necho "$@" >> '${record}'\n`, { mode: 0o755 });
     const saved = { PATH: process.env.PATH, DOCKER_HOST: process.env.DOCKER_HOST };
     const notes: { id: string; message: string; actions: string[] }[] = [];
-    (globalThis as Record<symbol, unknown>)[TEST_PROMPTER] = {
+    const scriptedPrompts = (await api()).services.prompter.override({
       notify: async (_kind, message, opts, ...actions) => {
         notes.push({ id: opts.id, message, actions });
         return actions.includes('Install MLflow') ? 'Install MLflow' : undefined;
       },
-    } satisfies Partial<Prompter>;
+    } satisfies Partial<Prompts>);
     try {
       process.env.PATH = bin; // no docker, no mlflow; a python3 to install into
       process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
@@ -145,7 +145,7 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
       const argv = await waitFor('pip install run in a terminal', () => (fs.existsSync(record) ? fs.readFileSync(record, 'utf8').trim() : undefined), 20000);
       assert.equal(argv, '-m pip install mlflow');
     } finally {
-      delete (globalThis as Record<symbol, unknown>)[TEST_PROMPTER];
+      scriptedPrompts.dispose();
       process.env.PATH = saved.PATH;
       if (saved.DOCKER_HOST === undefined) delete process.env.DOCKER_HOST;
       else process.env.DOCKER_HOST = saved.DOCKER_HOST;
