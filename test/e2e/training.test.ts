@@ -27,7 +27,7 @@ const scripted: Partial<Prompts> = {
 
 async function runScript(args: string[]): Promise<TrainingSession> {
   const r = await vscode.commands.executeCommand<RunScriptResult>('mlflow.runScript', { script: pythonScript('train_script.py'), args, noPrompt: true, openPlot: true });
-  assert.equal(r?.status, 'started', JSON.stringify(r?.message));
+  assert.equal(r?.status, 'started', `not started: ${r?.status} ${r?.message ?? ''}`);
   return r.session!;
 }
 

@@ -73,7 +73,7 @@ describe('Run Script as an MLflow run (fake Python)', function () {
   async function run(command: string, arg: unknown): Promise<{ result: RunScriptResult; rec: Rec }> {
     const before = calls().length;
     const result = await vscode.commands.executeCommand<RunScriptResult>(command, arg);
-    assert.equal(result?.status, 'started', JSON.stringify(result));
+    assert.equal(result?.status, 'started', `not started: ${result?.status} ${result?.message ?? ''} ${notes.map((n) => n.message).join(' | ')}`);
     await result.session!.ended;
     const rec = await waitFor('the fake Python to record its call', () => calls()[before]);
     return { result, rec };
