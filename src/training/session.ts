@@ -94,11 +94,11 @@ export class TrainingSession implements vscode.Disposable {
     return this.polling;
   }
 
-  private async pollOnce(): Promise<void> {
+  private async pollOnce(final = false): Promise<void> {
     if (!this.conn) return;
     try {
       const store = await this.conn.store();
-      const runs = await this.search(store);
+      const runs = await this.search(store, final);
       const f = followedRuns(runs, this.launch);
       const now = Date.now();
       const fresh = f.runs.filter((r) => !this.seenAt.has(r.info.runId));
@@ -112,8 +112,9 @@ export class TrainingSession implements vscode.Disposable {
     }
   }
 
-  private async search(store: TrackingStore): Promise<Run[]> {
-    const full = this.experimentIds.length === 0 || this.polls++ % FULL_SEARCH_EVERY === 0;
+  private async search(store: TrackingStore, force = false): Promise<Run[]> {
+    // until the script's first run is found (it may create its experiment), and at the end: every experiment
+    const full = force || !this.followed.runs.length || this.polls++ % FULL_SEARCH_EVERY === 0;
     if (full) {
       const exps = await store.searchExperiments({ maxResults: 1000 });
       this.experimentIds = exps.items.map((e) => e.experimentId);
@@ -178,7 +179,7 @@ export class TrainingSession implements vscode.Disposable {
     this.timer = undefined;
     // the run was ended before the process exited: one more read sees its final state
     await this.polling;
-    await this.pollOnce();
+    await this.pollOnce(true);
     const run = this.followed.current;
     const key = run && this.conn ? primaryMetricOf(readSettings(this.conn.folder?.uri).primaryMetric, [run]) : undefined;
     const metric = key ? run?.data.metrics.find((m) => m.key === key) : undefined;
