@@ -1,54 +1,39 @@
 // Webview script of the read-only CSV/TSV table (src/artifacts/tableEditor.ts). Data arrives by
 // postMessage after 'ready'; click a column header to sort (again: descending, third: original).
 import { columnIsNumeric, sortRows } from '../src/artifacts/csv';
-import type { TableData, TableFromWebview, TableToWebview } from '../src/artifacts/artifactProtocol';
+import type { TableData, TableFromWebview, TableState, TableToWebview } from '../src/artifacts/tableProtocol';
+import { unhandled } from '../src/webviews/messages';
+import { h } from './lib/dom';
+import { connectHost } from './lib/host';
 
-interface VsCodeApi<S> {
-  postMessage(m: TableFromWebview): void;
-  getState(): S | undefined;
-  setState(s: S): void;
-}
-declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
-
-interface State {
-  sortCol?: number;
-  descending?: boolean;
-}
-
-const vscode = acquireVsCodeApi<State>();
+const host = connectHost<TableFromWebview, TableToWebview, TableState>();
 const root = document.getElementById('root')!;
 let data: TableData | undefined;
-let state: State = vscode.getState() ?? {};
+let state: TableState = host.getState() ?? {};
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function render(): void {
   if (!data) return;
   const d = data;
   root.className = '';
   root.replaceChildren();
-  const bar = el('div', 'bar');
-  bar.append(el('span', 'name', d.name), el('span', 'count', `${d.rows.length.toLocaleString('en-US')} rows × ${d.header.length} columns`));
-  if (d.note) bar.append(el('span', 'note', d.note));
+  const bar = h('div', { class: 'bar' });
+  bar.append(h('span', { class: 'name' }, d.name), h('span', { class: 'count' }, `${d.rows.length.toLocaleString('en-US')} rows × ${d.header.length} columns`));
+  if (d.note) bar.append(h('span', { class: 'note' }, d.note));
   root.append(bar);
-  const wrap = el('div', 'wrap');
-  const table = el('table');
-  const thead = el('thead');
-  const hr = el('tr');
-  hr.append(el('th', 'rownum', '#'));
-  d.header.forEach((h, i) => {
-    const th = el('th');
+  const wrap = h('div', { class: 'wrap' });
+  const table = h('table');
+  const thead = h('thead');
+  const hr = h('tr');
+  hr.append(h('th', { class: 'rownum' }, '#'));
+  d.header.forEach((name, i) => {
+    const th = h('th');
     th.tabIndex = 0;
-    th.title = `Sort by ${h}`;
+    th.title = `Sort by ${name}`;
     if (columnIsNumeric(d.rows, i)) th.classList.add('num');
     const sorted = state.sortCol === i;
     th.setAttribute('aria-sort', sorted ? (state.descending ? 'descending' : 'ascending') : 'none');
-    th.append(el('span', 'label', h), el('span', 'arrow', sorted ? (state.descending ? ' ▼' : ' ▲') : ''));
+    th.append(h('span', { class: 'label' }, name), h('span', { class: 'arrow' }, sorted ? (state.descending ? ' ▼' : ' ▲') : ''));
     const go = () => sortBy(i);
     th.addEventListener('click', go);
     th.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), go()));
@@ -57,12 +42,12 @@ function render(): void {
   thead.append(hr);
   const numeric = d.header.map((_, i) => columnIsNumeric(d.rows, i));
   const order = state.sortCol === undefined ? d.rows.map((_, i) => i) : sortRows(d.rows, state.sortCol, !!state.descending);
-  const tbody = el('tbody');
+  const tbody = h('tbody');
   const frag = document.createDocumentFragment();
   for (const i of order) {
-    const tr = el('tr');
-    tr.append(el('td', 'rownum', String(i + 1)));
-    d.rows[i].forEach((cell, c) => tr.append(el('td', numeric[c] ? 'num' : undefined, cell)));
+    const tr = h('tr');
+    tr.append(h('td', { class: 'rownum' }, String(i + 1)));
+    d.rows[i].forEach((cell, c) => tr.append(h('td', { class: numeric[c] ? 'num' : undefined }, cell)));
     frag.append(tr);
   }
   tbody.append(frag);
@@ -75,21 +60,22 @@ function sortBy(col: number): void {
   if (state.sortCol !== col) state = { sortCol: col, descending: false };
   else if (!state.descending) state = { sortCol: col, descending: true };
   else state = {};
-  vscode.setState(state);
+  host.setState(state);
   render();
 }
 
-window.addEventListener('message', (e: MessageEvent<TableToWebview>) => {
-  const m = e.data;
+host.onMessage((m) => {
   switch (m.type) {
     case 'table':
       data = m.data;
       render();
-      break;
+      return;
     case 'error':
       root.className = 'error';
       root.textContent = m.message;
-      break;
+      return;
+    default:
+      unhandled(m);
   }
 });
-vscode.postMessage({ type: 'ready' });
+host.post({ type: 'ready' });

@@ -1,10 +1,14 @@
 // Run details webview: overview, source and git, lineage, datasets and models, searchable tables
 // of parameters, metrics and tags, the note (safe Markdown), and the artifacts. Every action is a
 // message to the host; nothing here talks to a tracking server.
-import type { ArtifactRow, HostToWebview, KeyValue, RunDetailsPayload } from '../src/webviews/protocol';
+import type { ArtifactRow, KeyValue, RunDetailsFromWebview, RunDetailsPayload, RunDetailsState, RunDetailsToWebview } from '../src/runDetails/protocol';
 import { renderMarkdown } from '../src/runDetails/markdown';
+import { unhandled } from '../src/webviews/messages';
 import { append, button, clear, h } from './lib/dom';
-import { getState, onMessage, post, setState } from './lib/host';
+import { connectHost } from './lib/host';
+
+const host = connectHost<RunDetailsFromWebview, RunDetailsToWebview, RunDetailsState>();
+const post = host.post;
 
 const app = document.getElementById('app') as HTMLElement;
 let details: RunDetailsPayload | undefined;
@@ -217,12 +221,12 @@ function render(d: RunDetailsPayload): void {
   );
 }
 
-onMessage((msg: HostToWebview) => {
+host.onMessage((msg) => {
   switch (msg.type) {
     case 'runDetails':
       details = msg.details;
       document.title = details.name;
-      setState({ view: 'runDetails', connKey: details.connKey, runId: details.runId });
+      host.setState({ view: 'runDetails', connKey: details.connKey, runId: details.runId });
       render(details);
       return;
     case 'artifacts':
@@ -236,14 +240,9 @@ onMessage((msg: HostToWebview) => {
       if (msg.message) app.prepend(h('p', { class: `notice ${msg.level}`, role: 'alert' }, msg.message));
       return;
     }
-    case 'plotInit':
-    case 'series':
-    case 'append':
-    case 'runStatus':
-    case 'select':
-      return;
+    default:
+      unhandled(msg);
   }
 });
 
-void getState();
 post({ type: 'ready', width: Math.max(1, window.innerWidth) });

@@ -24,6 +24,7 @@ import { ExperimentsProvider } from './explorer/experimentsProvider';
 import { ModelsProvider } from './explorer/modelsProvider';
 import { NOTE_SCHEME, NoteFileSystem } from './explorer/noteFileSystem';
 import { registerWebviews } from './plots/index';
+import { WebviewInspector } from './webviews/inspector';
 
 /** What activate() returns: the object graph, for the extension-host tests. */
 export interface MlflowExtensionApi {
@@ -42,12 +43,14 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
   const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: models, showCollapseAll: true, canSelectMany: true });
   const artifactsLogged = new vscode.EventEmitter<LoggedArtifacts>();
   const prompter = new Prompter();
-  const services: Services = { context, log, prompter, credentials, connections, experiments, experimentsView, models, artifactsLogged, wasmPath };
+  const webviewInspector = new WebviewInspector();
+  const services: Services = { context, log, prompter, credentials, connections, experiments, experimentsView, models, artifactsLogged, webviewInspector, wasmPath };
   const lensRuns = new LensRuns(connections, log, artifactsLogged.event);
 
   context.subscriptions.push(
     log,
     artifactsLogged,
+    webviewInspector,
     connections,
     experiments,
     models,

@@ -7,6 +7,7 @@ import type { ExperimentsProvider } from './explorer/experimentsProvider';
 import type { ModelsProvider } from './explorer/modelsProvider';
 import type { Node } from './explorer/nodes';
 import type { ArtifactsLogged } from './upload/events';
+import type { WebviewInspector } from './webviews/inspector';
 
 /** The object graph built once in activate() and handed to every feature. */
 export interface Services {
@@ -21,6 +22,8 @@ export interface Services {
   models: ModelsProvider;
   /** Fired after files were logged to a run from VS Code. */
   artifactsLogged: ArtifactsLogged;
+  /** Webview traffic for the extension-host tests: records only while a test asks. */
+  webviewInspector: WebviewInspector;
   /** sql-wasm.wasm shipped beside the bundle. */
   wasmPath: string;
 }

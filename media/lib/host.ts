@@ -1,6 +1,7 @@
-// The webview's side of the channel: typed postMessage, incoming messages, persisted state.
-// Only TYPES come from the protocol module.
-import type { HostToWebview, PersistedState, WebviewToHost } from '../../src/webviews/protocol';
+// The webview's side of the channel: the one typed acquireVsCodeApi declaration, typed posting,
+// incoming messages and persisted state. Each media entry connects once with its panel's unions;
+// only TYPES come from the protocol modules.
+import type { Message } from '../../src/webviews/messages';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -9,24 +10,31 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const api = acquireVsCodeApi();
-
-export function post(msg: WebviewToHost): void {
-  api.postMessage(msg);
+export interface WebviewHost<ToHost extends Message, FromHost extends Message, State> {
+  post(msg: ToHost): void;
+  onMessage(handler: (msg: FromHost) => void): void;
+  /** What setState kept before a reload, as far as it goes (the webview checks what it uses). */
+  getState(): Partial<State> | undefined;
+  setState(s: State): void;
 }
 
-export function onMessage(handler: (msg: HostToWebview) => void): void {
-  window.addEventListener('message', (e: MessageEvent) => {
-    const m = e.data as HostToWebview | undefined;
-    if (m && typeof m === 'object' && typeof m.type === 'string') handler(m);
-  });
-}
+let api: VsCodeApi | undefined;
 
-export function getState(): Partial<PersistedState> | undefined {
-  const s = api.getState();
-  return s && typeof s === 'object' ? (s as Partial<PersistedState>) : undefined;
-}
-
-export function setState(s: PersistedState): void {
-  api.setState(s);
+/** The host connection of this webview; acquireVsCodeApi runs once, however often this is called. */
+export function connectHost<ToHost extends Message, FromHost extends Message, State = never>(): WebviewHost<ToHost, FromHost, State> {
+  const vscode = (api ??= acquireVsCodeApi());
+  return {
+    post: (msg) => vscode.postMessage(msg),
+    onMessage(handler) {
+      window.addEventListener('message', (e: MessageEvent) => {
+        const m = e.data as FromHost | undefined;
+        if (m && typeof m === 'object' && typeof m.type === 'string') handler(m);
+      });
+    },
+    getState() {
+      const s = vscode.getState();
+      return s && typeof s === 'object' ? (s as Partial<State>) : undefined;
+    },
+    setState: (s) => vscode.setState(s),
+  };
 }

@@ -5,8 +5,9 @@ import { TrackingError } from '../tracking/errors';
 import { runDisplayName } from '../core/format';
 import { runsHoldingArtifact } from './otherRuns';
 import { baseName, isArtifactRef, ownerLabel, refUri, requireArtifact, type ArtifactRef } from './refs';
+import { Commands, ContextKeys } from '../ids';
 
-export const COMPARE_CONTEXT_KEY = 'mlflow.artifacts.hasCompareSelection';
+export const COMPARE_CONTEXT_KEY = ContextKeys.artifactsHasCompareSelection;
 
 interface Side {
   uri: vscode.Uri;
@@ -56,20 +57,20 @@ export function registerCompareCommands(s: Services): vscode.Disposable[] {
     void vscode.commands.executeCommand('setContext', COMPARE_CONTEXT_KEY, !!v);
   };
   return [
-    registerCommand(s, 'mlflow.artifacts.selectForCompare', (n?: unknown) => {
+    registerCommand(s, Commands.artifactsSelectForCompare, (n?: unknown) => {
       setSelected(side(n));
       vscode.window.setStatusBarMessage(`$(diff) Selected ${selected!.label} for compare`, 4000);
     }),
-    registerCommand(s, 'mlflow.artifacts.compareWithSelected', async (n?: unknown) => {
+    registerCommand(s, Commands.artifactsCompareWithSelected, async (n?: unknown) => {
       if (!selected) throw new TrackingError('invalidRequest', 'First choose "Select for Compare" on another file.');
       await diff(selected, side(n));
     }),
-    registerCommand(s, 'mlflow.artifacts.compareSelected', async (n?: unknown, all?: unknown[]) => {
+    registerCommand(s, Commands.artifactsCompareSelected, async (n?: unknown, all?: unknown[]) => {
       const picked = (all && all.length ? all : [n]).filter(isArtifactRef).filter((r) => !r.file.isDir);
       if (picked.length !== 2) throw new TrackingError('invalidRequest', 'Select exactly two artifact files (Ctrl/Cmd+click) to compare them.');
       await diff(side(picked[0]), side(picked[1]));
     }),
-    registerCommand(s, 'mlflow.artifacts.compareWith', async (n?: unknown) => {
+    registerCommand(s, Commands.artifactsCompareWith, async (n?: unknown) => {
       const r = requireArtifact(n);
       const me = side(r);
       type Item = vscode.QuickPickItem & { id: 'run' | 'workspace' | 'selected' };

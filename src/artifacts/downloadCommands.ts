@@ -8,6 +8,7 @@ import { TrackingError } from '../tracking/errors';
 import type { ArtifactOwner, TrackingStore } from '../tracking/types';
 import { describePlan, needsConfirmation, planDownload, type DownloadPlan, type PlannedFile } from './downloadPlan';
 import { baseName, requireArtifact, type ArtifactRef } from './refs';
+import { Commands } from '../ids';
 
 export interface DownloadOptions {
   /** Local folder to download into (skips the folder picker). */
@@ -118,7 +119,7 @@ export async function downloadArtifact(r: ArtifactRef, opts: DownloadOptions = {
 
 export function registerDownloadCommands(s: Services): vscode.Disposable[] {
   return [
-    registerCommand(s, 'mlflow.artifacts.download', async (n?: unknown, _all?: unknown, opts?: DownloadOptions) => {
+    registerCommand(s, Commands.artifactsDownload, async (n?: unknown, _all?: unknown, opts?: DownloadOptions) => {
       const r = requireArtifact(n);
       const res = await downloadArtifact(r, opts && typeof opts === 'object' && !Array.isArray(opts) ? opts : {});
       s.log.info(`[artifacts] downloaded ${res.files.length} file(s), ${res.bytes} bytes${res.cancelled ? ' (cancelled)' : ''}`);

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { ArtifactResolver } from './artifactFileSystem';
 import { decodeUtf8Head } from './csv';
 import { fileName, readHead } from './reader';
-import { escapeHtml, sandboxedHtml } from './webviewHtml';
+import { escapeHtml } from '../webviews/escape';
+import { sandboxedHtml } from '../webviews/html';
 
 export const HTML_PREVIEW_TYPE = 'mlflow.htmlArtifact';
 const MAX_HTML_BYTES = 10 * 1024 * 1024;

@@ -13,10 +13,10 @@ import { TableEditorProvider } from './tableEditor';
 export function registerArtifacts(services: Services): vscode.Disposable[] {
   const resolver = new ArtifactResolver(services.connections);
   const extensionUri = services.context.extensionUri;
-  const models = new ModelPanels(extensionUri, resolver, services.log);
+  const models = new ModelPanels(extensionUri, resolver, services);
   return [
     models,
-    TableEditorProvider.register(extensionUri, resolver, services.log),
+    TableEditorProvider.register(extensionUri, resolver, services),
     ...registerOpenCommands({ services, resolver, models }),
     ...registerCompareCommands(services),
     ...registerDownloadCommands(services),

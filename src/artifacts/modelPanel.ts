@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { toTrackingError } from '../core/errors';
-import type { Log } from '../log';
+import { webviewHtml, webviewOptions } from '../webviews/html';
+import { unhandled } from '../webviews/messages';
+import { PanelController, type PanelDeps } from '../webviews/panel';
 import type { ArtifactResolver } from './artifactFileSystem';
 import { parseMlmodel, parseRequirements } from './mlmodel';
-import type { ModelData, ModelFromWebview, ModelToWebview } from './artifactProtocol';
+import { parseModelMessage, type ModelData, type ModelFromWebview, type ModelToWebview } from './modelProtocol';
 import { readHead } from './reader';
-import { scriptWebviewHtml, scriptWebviewOptions } from './webviewHtml';
 
 export const MODEL_PANEL_TYPE = 'mlflow.modelSummary';
 const EXAMPLE_BYTES = 16 * 1024;
@@ -49,14 +50,67 @@ function prettyJson(text: string, partial: boolean): string {
   }
 }
 
-/** One summary panel per MLmodel file; Serve / Predict hand the model URI to the model commands. */
+/** The summary of one MLmodel file; Serve / Predict hand the model URI to the model commands. */
+class ModelPanel extends PanelController<ModelToWebview, ModelFromWebview> {
+  constructor(
+    panel: vscode.WebviewPanel,
+    deps: PanelDeps,
+    private readonly resolver: ArtifactResolver,
+    private readonly t: ModelPanelTarget,
+  ) {
+    super(panel, deps, 'artifacts', parseModelMessage);
+  }
+
+  protected async handle(m: ModelFromWebview): Promise<void> {
+    try {
+      await this.carryOut(m);
+    } catch (e) {
+      const err = toTrackingError(e);
+      this.log.error(`[artifacts] model panel: ${err.userMessage}`);
+      if (m.type === 'ready') void this.post(this.errorMessage(err.userMessage));
+      else void vscode.window.showErrorMessage(`MLflow: ${err.userMessage}`);
+    }
+  }
+
+  private async carryOut(m: ModelFromWebview): Promise<void> {
+    const modelUri = this.t.modelUri;
+    switch (m.type) {
+      case 'ready':
+        await this.post({ type: 'model', data: await loadModel(this.resolver, this.t) });
+        return;
+      case 'serve':
+        if (modelUri) await vscode.commands.executeCommand('mlflow.serveModel', { modelUri });
+        return;
+      case 'predict':
+        if (modelUri) await vscode.commands.executeCommand('mlflow.predictModel', { modelUri });
+        return;
+      case 'copyUri':
+        if (modelUri) {
+          await vscode.env.clipboard.writeText(modelUri);
+          vscode.window.setStatusBarMessage(`$(copy) Copied ${modelUri}`, 3000);
+        }
+        return;
+      case 'openSource':
+        await vscode.window.showTextDocument(this.t.uri, { preview: true });
+        return;
+      default:
+        unhandled(m);
+    }
+  }
+
+  protected errorMessage(message: string): ModelToWebview {
+    return { type: 'error', message };
+  }
+}
+
+/** One summary panel per MLmodel file. */
 export class ModelPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, vscode.WebviewPanel>();
+  private readonly panels = new Map<string, ModelPanel>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly resolver: ArtifactResolver,
-    private readonly log: Log,
+    private readonly deps: PanelDeps,
   ) {}
 
   show(t: ModelPanelTarget): vscode.WebviewPanel {
@@ -64,51 +118,17 @@ export class ModelPanels implements vscode.Disposable {
     const open = this.panels.get(key);
     if (open) {
       open.reveal();
-      return open;
+      return open.panel;
     }
-    const panel = vscode.window.createWebviewPanel(MODEL_PANEL_TYPE, t.title, vscode.ViewColumn.Active, scriptWebviewOptions(this.extensionUri));
-    panel.webview.html = scriptWebviewHtml(panel.webview, this.extensionUri, 'artifactModel', t.title);
-    this.panels.set(key, panel);
-    const post = (m: ModelToWebview) => void panel.webview.postMessage(m);
-    const sub = panel.webview.onDidReceiveMessage((m: ModelFromWebview) => this.onMessage(m, t, post));
-    panel.onDidDispose(() => {
-      sub.dispose();
-      this.panels.delete(key);
-    });
+    const panel = vscode.window.createWebviewPanel(MODEL_PANEL_TYPE, t.title, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'artifactModel', t.title, { rootId: 'root', sharedCss: false });
+    const c = new ModelPanel(panel, this.deps, this.resolver, t);
+    this.panels.set(key, c);
+    c.onDidClose(() => this.panels.delete(key));
     return panel;
   }
 
-  private async onMessage(m: ModelFromWebview, t: ModelPanelTarget, post: (m: ModelToWebview) => void): Promise<void> {
-    try {
-      switch (m.type) {
-        case 'ready':
-          post({ type: 'model', data: await loadModel(this.resolver, t) });
-          return;
-        case 'serve':
-          if (t.modelUri) await vscode.commands.executeCommand('mlflow.serveModel', { modelUri: t.modelUri });
-          return;
-        case 'predict':
-          if (t.modelUri) await vscode.commands.executeCommand('mlflow.predictModel', { modelUri: t.modelUri });
-          return;
-        case 'copyUri':
-          if (t.modelUri) {
-            await vscode.env.clipboard.writeText(t.modelUri);
-            vscode.window.setStatusBarMessage(`$(copy) Copied ${t.modelUri}`, 3000);
-          }
-          return;
-        case 'openSource':
-          await vscode.window.showTextDocument(t.uri, { preview: true });
-          return;
-      }
-    } catch (e) {
-      const err = toTrackingError(e);
-      this.log.error(`[artifacts] model panel: ${err.userMessage}`);
-      if (m.type === 'ready') post({ type: 'error', message: err.userMessage });
-      else void vscode.window.showErrorMessage(`MLflow: ${err.userMessage}`);
-    }
-  }
-
   dispose(): void {
-    for (const p of this.panels.values()) p.dispose();
+    for (const p of [...this.panels.values()]) p.dispose();
   }
 }

@@ -9,6 +9,7 @@ import type { ModelPanels } from './modelPanel';
 import { folderOf, modelUriForFolder } from './modelUris';
 import { baseName, ownerLabel, refUri, requireArtifact, type ArtifactRef } from './refs';
 import { TABLE_VIEW_TYPE } from './tableEditor';
+import { Commands } from '../ids';
 
 const EDITOR_LIMIT = 50 * 1024 * 1024;
 
@@ -29,7 +30,7 @@ export async function openArtifact(d: OpenDeps, r: ArtifactRef, as?: ArtifactKin
       { modal: true },
       'Download…',
     );
-    if (pick === 'Download…') await vscode.commands.executeCommand('mlflow.artifacts.download', r);
+    if (pick === 'Download…') await vscode.commands.executeCommand(Commands.artifactsDownload, r);
     return 'download';
   }
   switch (kind) {
@@ -58,17 +59,17 @@ export async function openArtifact(d: OpenDeps, r: ArtifactRef, as?: ArtifactKin
 export function registerOpenCommands(d: OpenDeps): vscode.Disposable[] {
   const { log } = d.services;
   return [
-    registerCommand(d.services, 'mlflow.artifacts.open', (n?: unknown) => openArtifact(d, requireArtifact(n))),
-    registerCommand(d.services, 'mlflow.artifacts.openAsText', async (n?: unknown) => {
+    registerCommand(d.services, Commands.artifactsOpen, (n?: unknown) => openArtifact(d, requireArtifact(n))),
+    registerCommand(d.services, Commands.artifactsOpenAsText, async (n?: unknown) => {
       const r = requireArtifact(n);
       await vscode.commands.executeCommand('vscode.openWith', refUri(r), 'default', { preview: true });
     }),
-    registerCommand(d.services, 'mlflow.artifacts.openAsTable', (n?: unknown) => openArtifact(d, requireArtifact(n), 'table')),
-    registerCommand(d.services, 'mlflow.artifacts.openPreview', (n?: unknown) => {
+    registerCommand(d.services, Commands.artifactsOpenAsTable, (n?: unknown) => openArtifact(d, requireArtifact(n), 'table')),
+    registerCommand(d.services, Commands.artifactsOpenPreview, (n?: unknown) => {
       const r = requireArtifact(n);
       return openArtifact(d, r, artifactKind(r.file.path) === 'markdown' ? 'markdown' : 'html');
     }),
-    registerCommand(d.services, 'mlflow.artifacts.showModel', async (n?: unknown) => {
+    registerCommand(d.services, Commands.artifactsShowModel, async (n?: unknown) => {
       const r = requireArtifact(n);
       const file: ArtifactRef = r.file.isDir ? { ...r, file: { path: r.file.path ? `${r.file.path}/MLmodel` : 'MLmodel', isDir: false } } : r;
       return openArtifact(d, file, 'mlmodel');

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/format';
-import type { Log } from '../log';
 import { toTrackingError } from '../core/errors';
+import { webviewHtml, webviewOptions } from '../webviews/html';
+import { unhandled } from '../webviews/messages';
+import { PanelController, type PanelDeps } from '../webviews/panel';
 import type { ArtifactResolver } from './artifactFileSystem';
 import { CSV_MAX_ROWS, CSV_PREVIEW_BYTES, decodeUtf8Head, delimiterFor, parseCsv } from './csv';
-import type { TableData, TableFromWebview, TableToWebview } from './artifactProtocol';
 import { fileName, readHead } from './reader';
-import { scriptWebviewHtml, scriptWebviewOptions } from './webviewHtml';
+import { parseTableMessage, type TableData, type TableFromWebview, type TableToWebview } from './tableProtocol';
 
 export const TABLE_VIEW_TYPE = 'mlflow.artifactTable';
 
@@ -23,16 +24,48 @@ export async function loadTable(resolver: ArtifactResolver, uri: vscode.Uri, lim
   return { name, header: table.header, rows: table.rows, truncated: table.truncated, note: parts.join(' ') };
 }
 
+/** One open table: posts the parsed file when the webview is ready. */
+class TablePanel extends PanelController<TableToWebview, TableFromWebview> {
+  constructor(
+    panel: vscode.WebviewPanel,
+    deps: PanelDeps,
+    private readonly resolver: ArtifactResolver,
+    private readonly uri: vscode.Uri,
+  ) {
+    super(panel, deps, 'artifacts', parseTableMessage);
+  }
+
+  protected async handle(m: TableFromWebview): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        try {
+          await this.post({ type: 'table', data: await loadTable(this.resolver, this.uri) });
+        } catch (e) {
+          const err = toTrackingError(e);
+          this.log.error(`[artifacts] table ${this.uri.toString()}: ${err.userMessage}`);
+          void this.post(this.errorMessage(err.userMessage));
+        }
+        return;
+      default:
+        unhandled(m.type);
+    }
+  }
+
+  protected errorMessage(message: string): TableToWebview {
+    return { type: 'error', message };
+  }
+}
+
 /** Read-only table editor for CSV/TSV (artifacts, and any CSV via "Reopen Editor With…"). */
 export class TableEditorProvider implements vscode.CustomReadonlyEditorProvider {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly resolver: ArtifactResolver,
-    private readonly log: Log,
+    private readonly deps: PanelDeps,
   ) {}
 
-  static register(extensionUri: vscode.Uri, resolver: ArtifactResolver, log: Log): vscode.Disposable {
-    return vscode.window.registerCustomEditorProvider(TABLE_VIEW_TYPE, new TableEditorProvider(extensionUri, resolver, log), {
+  static register(extensionUri: vscode.Uri, resolver: ArtifactResolver, deps: PanelDeps): vscode.Disposable {
+    return vscode.window.registerCustomEditorProvider(TABLE_VIEW_TYPE, new TableEditorProvider(extensionUri, resolver, deps), {
       supportsMultipleEditorsPerDocument: true,
     });
   }
@@ -43,22 +76,8 @@ export class TableEditorProvider implements vscode.CustomReadonlyEditorProvider 
 
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
     const webview = panel.webview;
-    webview.options = scriptWebviewOptions(this.extensionUri);
-    webview.html = scriptWebviewHtml(webview, this.extensionUri, 'artifactTable', fileName(document.uri));
-    const post = (m: TableToWebview) => void webview.postMessage(m);
-    const sub = webview.onDidReceiveMessage(async (m: TableFromWebview) => {
-      switch (m.type) {
-        case 'ready':
-          try {
-            post({ type: 'table', data: await loadTable(this.resolver, document.uri) });
-          } catch (e) {
-            const err = toTrackingError(e);
-            this.log.error(`[artifacts] table ${document.uri.toString()}: ${err.userMessage}`);
-            post({ type: 'error', message: err.userMessage });
-          }
-          break;
-      }
-    });
-    panel.onDidDispose(() => sub.dispose());
+    webview.options = webviewOptions(this.extensionUri);
+    webview.html = webviewHtml(webview, this.extensionUri, 'artifactTable', fileName(document.uri), { rootId: 'root', sharedCss: false });
+    new TablePanel(panel, this.deps, this.resolver, document.uri); // disposed with the editor
   }
 }

@@ -521,21 +521,48 @@ function listOf(v: string | readonly string[] | undefined): string[] {
   return [...v];
 }
 
-/**
- * `mlflow gc`: permanently deletes runs/experiments that are in the `deleted` state, straight in the backend
- * store (file or SQL). Cannot run through a tracking server.
- */
-export function buildGcCommand(opts: GcOptions & GcContext): BuildResult {
-  const { invocation, version, tracking, cwd, extraEnv, envFile, platform, deletedExperimentIds, suggestedStores, ...given } = opts;
-  const issues: CliIssue[] = [];
-  const r = resolveVersion(version, issues);
-  const values: GcOptions = { ...given };
+/** Checks the --backend-store-uri given to `mlflow gc` (a file store or SQL database, not a server), converting a path to a URI. */
+function checkGivenGcStore(store: string, values: GcOptions, suggestText: string, cwd: string | undefined, issues: CliIssue[]): void {
+  const kind = classifyStoreUri(store);
+  if (kind === 'http') {
+    issues.push({
+      severity: 'error',
+      code: 'gc-http-backend',
+      option: 'backendStoreUri',
+      message: `mlflow gc cannot purge through a tracking server (${store}): it needs the server's backend store itself, a file store (mlruns folder or file: URI) or a SQL database URI.${suggestText}`,
+    });
+  } else if (kind === 'databricks' || kind === 'artifacts' || kind === 'other') {
+    issues.push({
+      severity: 'error',
+      code: 'gc-unsupported-backend',
+      option: 'backendStoreUri',
+      message: `"${store}" is not a backend store mlflow gc can purge: use an mlruns folder / file: URI or a SQL database URI (sqlite:, postgresql:, mysql:, mssql:).${suggestText}`,
+    });
+  } else {
+    const converted = toStoreUri(store);
+    if (converted !== store) values.backendStoreUri = converted;
+    if (hasUserInfo(store)) {
+      issues.push({
+        severity: 'warning',
+        code: 'password-in-argv',
+        option: 'backendStoreUri',
+        message: 'The database URI contains a user name/password; it will be visible in the process list and terminal history.',
+      });
+    }
+    const relative = (kind === 'sql' && /^sqlite:\/\/\/(?!\/)/i.test(store)) || (kind === 'file' && !/^file:/i.test(store) && !path.isAbsolute(store) && !/^[a-zA-Z]:[\\/]/.test(store));
+    if (relative) {
+      issues.push({ severity: 'info', code: 'gc-relative-store', option: 'backendStoreUri', message: `"${store}" is relative to the working folder${cwd ? ` ${cwd}` : ''}.` });
+    }
+  }
+}
+
+/** Fills in or checks --backend-store-uri of `mlflow gc`: the store itself, never a tracking server. */
+function checkGcStore(values: GcOptions, trackingUri: string | undefined, suggestedStores: readonly string[] | undefined, cwd: string | undefined, issues: CliIssue[]): void {
   const suggestion = (suggestedStores ?? []).map((s) => toStoreUri(s));
   const suggestText = suggestion.length > 0
     ? ` For example: --backend-store-uri ${suggestion[0]}`
     : ' For a server you started yourself, that is the --backend-store-uri it was given (e.g. sqlite:////path/to/mlflow.db or file:///path/to/mlruns).';
 
-  const trackingUri = tracking?.trackingUri;
   if (isUnset(values.backendStoreUri)) {
     if (trackingUri && (classifyStoreUri(trackingUri) === 'file' || classifyStoreUri(trackingUri) === 'sql')) {
       values.backendStoreUri = toStoreUri(trackingUri);
@@ -556,42 +583,11 @@ export function buildGcCommand(opts: GcOptions & GcContext): BuildResult {
     }
   }
   const store = values.backendStoreUri;
-  if (typeof store === 'string' && store !== '') {
-    const kind = classifyStoreUri(store);
-    if (kind === 'http') {
-      issues.push({
-        severity: 'error',
-        code: 'gc-http-backend',
-        option: 'backendStoreUri',
-        message: `mlflow gc cannot purge through a tracking server (${store}): it needs the server's backend store itself, a file store (mlruns folder or file: URI) or a SQL database URI.${suggestText}`,
-      });
-    } else if (kind === 'databricks' || kind === 'artifacts' || kind === 'other') {
-      issues.push({
-        severity: 'error',
-        code: 'gc-unsupported-backend',
-        option: 'backendStoreUri',
-        message: `"${store}" is not a backend store mlflow gc can purge: use an mlruns folder / file: URI or a SQL database URI (sqlite:, postgresql:, mysql:, mssql:).${suggestText}`,
-      });
-    } else {
-      const converted = toStoreUri(store);
-      if (converted !== store) values.backendStoreUri = converted;
-      if (hasUserInfo(store)) {
-        issues.push({
-          severity: 'warning',
-          code: 'password-in-argv',
-          option: 'backendStoreUri',
-          message: 'The database URI contains a user name/password; it will be visible in the process list and terminal history.',
-        });
-      }
-      const relative = (kind === 'sql' && /^sqlite:\/\/\/(?!\/)/i.test(store)) || (kind === 'file' && !/^file:/i.test(store) && !path.isAbsolute(store) && !/^[a-zA-Z]:[\\/]/.test(store));
-      if (relative) {
-        issues.push({ severity: 'info', code: 'gc-relative-store', option: 'backendStoreUri', message: `"${store}" is relative to the working folder${cwd ? ` ${cwd}` : ''}.` });
-      }
-    }
-  }
+  if (typeof store === 'string' && store !== '') checkGivenGcStore(store, values, suggestText, cwd, issues);
+}
 
-  const runIds = listOf(values.runIds);
-  const experimentIds = listOf(values.experimentIds);
+/** Warnings about the ids `mlflow gc` is given (and what --run-ids alone also purges). */
+function checkGcIds(runIds: string[], experimentIds: string[], deletedExperimentIds: readonly string[] | undefined, issues: CliIssue[]): void {
   if (runIds.length > 0 && experimentIds.length === 0) {
     const known = deletedExperimentIds;
     if (known === undefined || known.length > 0) {
@@ -619,6 +615,22 @@ export function buildGcCommand(opts: GcOptions & GcContext): BuildResult {
   if (runIds.length > 0 || experimentIds.length > 0) {
     issues.push({ severity: 'info', code: 'gc-deleted-only', message: 'Only runs and experiments already in the deleted state can be purged; mlflow gc stops with an error at any other id.' });
   }
+
+}
+
+/**
+ * `mlflow gc`: permanently deletes runs/experiments that are in the `deleted` state, straight in the backend
+ * store (file or SQL). Cannot run through a tracking server.
+ */
+export function buildGcCommand(opts: GcOptions & GcContext): BuildResult {
+  const { invocation, version, tracking, cwd, extraEnv, envFile, platform, deletedExperimentIds, suggestedStores, ...given } = opts;
+  const issues: CliIssue[] = [];
+  const r = resolveVersion(version, issues);
+  const values: GcOptions = { ...given };
+  checkGcStore(values, tracking?.trackingUri, suggestedStores, cwd, issues);
+  const runIds = listOf(values.runIds);
+  const experimentIds = listOf(values.experimentIds);
+  checkGcIds(runIds, experimentIds, deletedExperimentIds, issues);
 
   const a = assemble('gc', values, opts, r, issues);
   const env = trackingEnv(tracking, issues);

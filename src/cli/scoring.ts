@@ -4,6 +4,7 @@
 
 import * as net from 'node:net';
 import * as yaml from 'js-yaml';
+import { parseLenientJson, stringifyLenientJson } from '../tracking/lenientJson';
 
 // ---- ports --------------------------------------------------------------------------------------------------
 
@@ -34,123 +35,6 @@ export async function findFreePort(opts: { host?: string; preferred?: number } =
       srv.close(() => (port ? resolve(port) : reject(new Error('The OS gave no port.'))));
     });
   });
-}
-
-// ---- lenient JSON ---------------------------------------------------------------------------------------------
-
-/**
- * JSON.parse that also accepts the bare tokens NaN, Infinity and -Infinity (outside strings), as Python's json
- * module writes them. Throws SyntaxError with the position otherwise.
- */
-export function parseLenientJson(text: string): unknown {
-  let i = 0;
-  const fail = (what: string): never => {
-    throw new SyntaxError(`${what} at position ${i} of the JSON answer`);
-  };
-  const ws = (): void => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-  };
-  const value = (depth: number): unknown => {
-    if (depth > 1000) fail('Nesting too deep');
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const obj: Record<string, unknown> = {};
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return obj;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail('Expected a property name');
-        const key = str();
-        ws();
-        if (text[i] !== ':') fail('Expected ":"');
-        i++;
-        Object.defineProperty(obj, key, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return obj;
-        }
-        fail('Expected "," or "}"');
-      }
-    }
-    if (c === '[') {
-      i++;
-      const arr: unknown[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return arr;
-      }
-      for (;;) {
-        arr.push(value(depth + 1));
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return arr;
-        }
-        fail('Expected "," or "]"');
-      }
-    }
-    if (c === '"') return str();
-    if (text.startsWith('NaN', i)) {
-      i += 3;
-      return NaN;
-    }
-    if (text.startsWith('Infinity', i)) {
-      i += 8;
-      return Infinity;
-    }
-    if (text.startsWith('-Infinity', i)) {
-      i += 9;
-      return -Infinity;
-    }
-    if (text.startsWith('true', i)) {
-      i += 4;
-      return true;
-    }
-    if (text.startsWith('false', i)) {
-      i += 5;
-      return false;
-    }
-    if (text.startsWith('null', i)) {
-      i += 4;
-      return null;
-    }
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m) fail('Unexpected character');
-    i += m![0].length;
-    return Number(m![0]);
-  };
-  const str = (): string => {
-    const start = i;
-    i++;
-    while (i < text.length) {
-      const ch = text[i];
-      if (ch === '\\') i += 2;
-      else if (ch === '"') {
-        i++;
-        return JSON.parse(text.slice(start, i)) as string;
-      } else i++;
-    }
-    return fail('Unterminated string');
-  };
-  const v = value(0);
-  ws();
-  if (i !== text.length) fail('Unexpected text after the JSON value');
-  return v;
 }
 
 // ---- scoring answers -------------------------------------------------------------------------------------------
@@ -266,24 +150,6 @@ export function isScoringBody(v: unknown): boolean {
   return protocol.length === 0 && keys.some((k) => LLM_KEYS.includes(k));
 }
 
-function stringifyForPython(v: unknown): string {
-  // NaN/Infinity survive as Python reads them (JSON.stringify would write null): mark them with a tag no
-  // string in the data can contain, then swap the marks for bare tokens.
-  let tag = 'n';
-  const probe = JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? 0 : x)) ?? '';
-  while (probe.includes(tag)) tag += Math.random().toString(36).slice(2, 6);
-  let found = false;
-  const s = JSON.stringify(v, (_k, x) => {
-    if (typeof x === 'number' && !Number.isFinite(x)) {
-      found = true;
-      return `${tag}:${Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity'}`;
-    }
-    return x;
-  });
-  if (!found) return s;
-  return s.replace(new RegExp(`"${tag}:(NaN|Infinity|-Infinity)"`, 'g'), '$1');
-}
-
 /**
  * The /invocations request for a model, from its own example: serving_input_example.json as is when present
  * (MLflow 2.15+ writes it), else input_example.json wrapped according to saved_input_example_info. undefined
@@ -341,7 +207,7 @@ export function buildInvocationRequest(files: ModelExampleFiles): { request?: Sc
   }
   if (!body) return { note: `Cannot turn the model's ${type} input example into a scoring request; choose a file to send.` };
   if (params !== undefined && !('params' in body)) body = { ...body, params };
-  return { request: { contentType: 'application/json', body: stringifyForPython(body), source: 'input_example.json' } };
+  return { request: { contentType: 'application/json', body: stringifyLenientJson(body), source: 'input_example.json' } };
 }
 
 /**

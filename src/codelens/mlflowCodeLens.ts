@@ -6,8 +6,8 @@ import { formatBytes, formatMetricValue, formatRelativeTime } from '../core/form
 import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import { readSettings } from '../config';
-import { InternalCommands, TrainingCommands } from '../ids';
-import { parseDotenv, parseTrackingUri, resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
+import { Commands, InternalCommands, TrainingCommands } from '../ids';
+import { parseTrackingUri, resolveLocalTrackingUri, type ResolvedUri } from '../tracking/uri';
 import type { Services } from '../services';
 import type { Run } from '../tracking/types';
 import { artifactUri } from '../artifacts/artifactFileSystem';
@@ -207,7 +207,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
   }
 
   private async commandFor(doc: vscode.Uri, info: LensInfo, data: FileRuns | undefined): Promise<vscode.Command> {
-    const none: vscode.Command = { title: '$(beaker) MLflow: no tracking store connected', command: 'mlflow.setTrackingUri' };
+    const none: vscode.Command = { title: '$(beaker) MLflow: no tracking store connected', command: Commands.setTrackingUri };
     if (info.what === 'runScript') {
       return info.withArgs
         ? { title: 'with Arguments…', command: TrainingCommands.runScriptWithArgs, arguments: [doc] }
@@ -219,7 +219,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
       const inUse = current && call && current.uri === call.uri;
       return {
         title: `$(plug) Use This Tracking URI${inUse ? ' (in use)' : current ? ` · extension uses ${current.display}` : ''}`,
-        command: 'mlflow.setTrackingUri',
+        command: Commands.setTrackingUri,
         arguments: [info.uri],
       };
     }
@@ -229,12 +229,12 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
       const script = scriptTrackingUri(doc, info.callUri);
       if (!script) return { title: `$(plug) extension uses ${current.display} (${current.kind}) · this script gets MLflow's default store`, command: '' };
       if (script.uri === current.uri) return { title: `$(plug) extension uses ${current.display} (${current.kind}) — same store as this script`, command: '' };
-      return { title: `$(plug) extension uses ${current.display} · this script gets ${script.display} — Switch`, command: 'mlflow.setTrackingUri', arguments: [script.raw] };
+      return { title: `$(plug) extension uses ${current.display} · this script gets ${script.display} — Switch`, command: Commands.setTrackingUri, arguments: [script.raw] };
     }
     if (!data) return none;
     if (info.what === 'createExperiment') {
       const s = await this.runs.experiment(data.conn, info.name);
-      return { title: createExperimentTitle(s), command: s.latest ? 'mlflow.revealRun' : '', arguments: s.latest ? [s.latest.info.runId] : undefined };
+      return { title: createExperimentTitle(s), command: s.latest ? Commands.revealRun : '', arguments: s.latest ? [s.latest.info.runId] : undefined };
     }
     const runs = data.runs;
     const latest = runs[0];
@@ -244,7 +244,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
         const when = latest.info.startTime ? formatRelativeTime(latest.info.startTime) : '';
         return {
           title: `$(beaker) ${runs.length}${runs.length >= 500 ? '+' : ''} run${runs.length === 1 ? '' : 's'} · latest ${latest.info.status.toLowerCase()} ${when} — Reveal`,
-          command: 'mlflow.revealRun',
+          command: Commands.revealRun,
           arguments: [latest.info.runId],
         };
       }
@@ -253,7 +253,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
         const target = s.latest?.run;
         return {
           title: `$(graph-line) ${metricLensTitle(s)}${target ? ' — Plot' : ''}`,
-          command: target ? 'mlflow.plotMetric' : '',
+          command: target ? Commands.plotMetric : '',
           arguments: target ? [{ connKey: data.conn.key, runIds: [target.info.runId], keys: [info.key] }] : undefined,
         };
       }
@@ -262,7 +262,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
         const ids = runs.filter((r) => r.data.params.some((p) => p.key === info.key)).slice(0, 10).map((r) => r.info.runId);
         return {
           title: `$(symbol-parameter) ${paramLensTitle(info.key, v)}${ids.length > 1 ? ' — Compare' : ''}`,
-          command: ids.length > 1 ? 'mlflow.compareRuns' : '',
+          command: ids.length > 1 ? Commands.compareRuns : '',
           arguments: ids.length > 1 ? [{ connKey: data.conn.key, runIds: ids }] : undefined,
         };
       }
@@ -272,19 +272,19 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
         const modelUri = registered ? `models:/${registered}/latest` : withModel ? firstModelUri(withModel, info.call) : undefined;
         if (info.action === 'version') {
           if (!modelUri) return { title: '$(package) no model logged yet', command: '' };
-          return { title: `$(package) ${modelUri}${withModel ? ` · from ${runDisplayName(withModel)}` : ''}`, command: 'mlflow.copyText', arguments: [modelUri] };
+          return { title: `$(package) ${modelUri}${withModel ? ` · from ${runDisplayName(withModel)}` : ''}`, command: Commands.copyText, arguments: [modelUri] };
         }
         if (!modelUri) return { title: info.action === 'serve' ? 'Serve' : 'Predict', command: '' };
         return info.action === 'serve'
-          ? { title: '$(play) Serve', command: 'mlflow.serveModel', arguments: [{ modelUri }] }
-          : { title: '$(run) Predict', command: 'mlflow.predictModel', arguments: [{ modelUri }] };
+          ? { title: '$(play) Serve', command: Commands.serveModel, arguments: [{ modelUri }] }
+          : { title: '$(run) Predict', command: Commands.predictModel, arguments: [{ modelUri }] };
       }
       case 'endRun':
-        return { title: endRunTitle(latest, info.status) + (latest ? ' — Reveal' : ''), command: latest ? 'mlflow.revealRun' : '', arguments: latest ? [latest.info.runId] : undefined };
+        return { title: endRunTitle(latest, info.status) + (latest ? ' — Reveal' : ''), command: latest ? Commands.revealRun : '', arguments: latest ? [latest.info.runId] : undefined };
       case 'artifactUri': {
         if (!latest) return { title: '$(link) no run from this file yet', command: '' };
         const uri = artifactUriOf(latest.info.artifactUri, info.artifactPath);
-        return { title: `$(link) ${uri.length > 90 ? '…' + uri.slice(-89) : uri} — Copy`, command: 'mlflow.copyText', arguments: [uri] };
+        return { title: `$(link) ${uri.length > 90 ? '…' + uri.slice(-89) : uri} — Copy`, command: Commands.copyText, arguments: [uri] };
       }
       case 'artifact':
         return this.artifactCommand(doc, data.conn, latest, info.target, info.action);
@@ -300,7 +300,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
         }
         return {
           title: `$(history) Open Latest Run (${runDisplayName(run)}, ${run.info.status.toLowerCase()})${parent ? ` · in ${runDisplayName(parent)}` : ''}`,
-          command: 'mlflow.openRunDetails',
+          command: Commands.openRunDetails,
           arguments: [{ connKey: data.conn.key, runId: run.info.runId }],
         };
       }
@@ -352,7 +352,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
       md.appendMarkdown(`The extension uses: ${current ? `\`${escapeCode(current.display)}\` (${current.kind} store, from ${current.source})` : 'no store'}\n\n`);
       md.appendMarkdown(`${call.kind === 'setTrackingUri' ? 'This call sets' : 'Here the script gets'}: ${script ? `\`${escapeCode(script.display)}\` (${script.kind} store)` : call.kind === 'setTrackingUri' ? 'a URI the extension cannot read' : "MLflow's default store"}\n\n`);
       if (current && script) md.appendMarkdown(script.uri === current.uri ? '$(check) Same store.' : '$(warning) Different stores: lenses show what the extension\'s store holds.');
-      if (script && script.uri !== current?.uri) link('Use it in VS Code', 'mlflow.setTrackingUri', [script.raw]);
+      if (script && script.uri !== current?.uri) link('Use it in VS Code', Commands.setTrackingUri, [script.raw]);
     } else if (call.kind === 'createExperiment') {
       const name = call.stringArgs.name;
       if (!name || !data) return undefined;
@@ -362,20 +362,20 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
       else if (s.experiment.lifecycleStage === 'deleted') md.appendMarkdown(`ID \`${s.experiment.experimentId}\`, **deleted**: \`create_experiment\` raises RESOURCE_ALREADY_EXISTS until it is restored or purged (\`mlflow gc\`).`);
       else {
         md.appendMarkdown(`Exists: ID \`${s.experiment.experimentId}\`, ${s.runCount}${s.more ? '+' : ''} runs. \`create_experiment\` raises RESOURCE_ALREADY_EXISTS; \`set_experiment\` would reuse it.`);
-        if (s.latest) link('Reveal latest run', 'mlflow.revealRun', [s.latest.info.runId]);
+        if (s.latest) link('Reveal latest run', Commands.revealRun, [s.latest.info.runId]);
       }
     } else if (call.kind === 'endRun') {
       if (!latest) return new vscode.Hover('MLflow: no run from this file yet.', range);
       md.appendMarkdown(`**Latest run** ${escapeMd(runDisplayName(latest))}: ${latest.info.status.toLowerCase()}\n\n`);
       md.appendMarkdown(`Started ${latest.info.startTime ? formatRelativeTime(latest.info.startTime) : '?'}${latest.info.endTime ? `, ended ${formatRelativeTime(latest.info.endTime)}` : ''}.`);
       if (call.stringArgs.status) md.appendMarkdown(`\n\nThis call ends the active run as **${escapeMd(call.stringArgs.status.toUpperCase())}**.`);
-      link('Reveal', 'mlflow.revealRun', [latest.info.runId]);
+      link('Reveal', Commands.revealRun, [latest.info.runId]);
     } else if (call.kind === 'getArtifactUri') {
       if (!latest) return new vscode.Hover('MLflow: no run from this file yet.', range);
       const uri = artifactUriOf(latest.info.artifactUri, call.stringArgs.artifact_path);
       md.appendMarkdown(`**Artifact URI** of the latest run (${escapeMd(runDisplayName(latest))}):\n\n`);
       md.appendCodeblock(uri, 'text');
-      link('Copy', 'mlflow.copyText', [uri]);
+      link('Copy', Commands.copyText, [uri]);
     } else {
       const t = artifactCallTarget(call.kind as 'logArtifact' | 'logArtifacts', call.stringArgs);
       if (!t || !data) return undefined;
@@ -398,7 +398,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
       md.appendMarkdown(`\n\nLocal: \`${escapeCode(t.local)}\`${local ? '' : ' (not found in the workspace)'}`);
     }
     if (links.length) md.appendMarkdown(`\n\n${links.join(' · ')}`);
-    md.isTrusted = { enabledCommands: ['mlflow.setTrackingUri', 'mlflow.revealRun', 'mlflow.copyText', OPEN_LOGGED_ARTIFACT] };
+    md.isTrusted = { enabledCommands: [Commands.setTrackingUri, Commands.revealRun, Commands.copyText, OPEN_LOGGED_ARTIFACT] };
     return new vscode.Hover(md, range);
   }
 
@@ -427,7 +427,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
       );
       const args = encodeURIComponent(JSON.stringify([{ connKey: data.conn.key, runIds: [run.info.runId], keys: [key.value] }]));
       md.appendMarkdown(`\n\n[Plot](command:mlflow.plotMetric?${args})`);
-      md.isTrusted = { enabledCommands: ['mlflow.plotMetric'] };
+      md.isTrusted = { enabledCommands: [Commands.plotMetric] };
       return new vscode.Hover(md, toRange(key.range));
     }
     return undefined;
@@ -461,33 +461,13 @@ function parseCallUri(raw: string, doc: vscode.Uri): ResolvedUri | undefined {
 
 /** The store a script run from the workspace folder gets: its own set_tracking_uri, else MLFLOW_TRACKING_URI (environment, .env), else MLflow's default there. */
 function scriptTrackingUri(doc: vscode.Uri, callUri: string | undefined): (ResolvedUri & { raw: string }) | undefined {
-  const folder = docFolder(doc);
   if (callUri) {
     const r = parseCallUri(callUri, doc);
     return r && { ...r, raw: callUri };
   }
-  let dotenv: string | undefined;
   try {
-    dotenv = folder ? fs.readFileSync(path.join(folder, '.env'), 'utf8') : undefined;
-  } catch {
-    dotenv = undefined;
-  }
-  try {
-    const r = resolveTrackingUri({
-      env: process.env,
-      dotenv,
-      workspaceFolder: folder,
-      exists: (p) => fs.existsSync(p),
-      listDir: (p) => {
-        try {
-          return fs.readdirSync(p);
-        } catch {
-          return [];
-        }
-      },
-    });
-    const raw = r?.source === 'env' ? process.env.MLFLOW_TRACKING_URI : r?.source === 'dotenv' && dotenv ? parseDotenv(dotenv, process.env).MLFLOW_TRACKING_URI : r?.uri;
-    return r && { ...r, raw: raw ?? r.uri };
+    const r = resolveLocalTrackingUri(fs, { env: process.env, workspaceFolder: docFolder(doc) });
+    return r && { ...r.resolved, raw: r.raw };
   } catch {
     return undefined;
   }

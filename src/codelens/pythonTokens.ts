@@ -406,14 +406,7 @@ export function tokenizePython(text: string, from = 0, to = text.length, reuse =
       // --- numbers
       const next = pos + 1 < to ? text.charCodeAt(pos + 1) : 0;
       if ((CLASS[c] & C_DIGIT) !== 0 || (c === 46 && next < 128 && (CLASS[next] & C_DIGIT) !== 0)) {
-        const hex = c === 48 && (next | 32) === 120;
-        pos++;
-        while (pos < to) {
-          const d = text.charCodeAt(pos);
-          if (d < 128 && ((CLASS[d] & C_ID_PART) !== 0 || d === 46)) pos++;
-          else if ((d === 43 || d === 45) && !hex && (text.charCodeAt(pos - 1) | 32) === 101) pos++;
-          else break;
-        }
+        pos = numberEnd(text, pos, to, c === 48 && (next | 32) === 120);
         b.push(T_NUMBER, tokStart, pos, 0);
         continue;
       }
@@ -432,44 +425,9 @@ export function tokenizePython(text: string, from = 0, to = text.length, reuse =
         continue;
       }
       // --- other operators
-      let code = c;
-      let len = 1;
-      const next2 = pos + 2 < to ? text.charCodeAt(pos + 2) : 0;
-      switch (c) {
-        case 61: // =
-          if (next === 61) { code = OP_EQEQ; len = 2; }
-          break;
-        case 33: case 60: case 62: // ! < >
-          if (next === 61) { code = OP_CMP_EQ; len = 2; }
-          else if ((c === 60 || c === 62) && next === c) {
-            if (next2 === 61) { code = OP_AUGASSIGN; len = 3; } else len = 2;
-          }
-          break;
-        case 45: // -
-          if (next === 62) { code = OP_ARROW; len = 2; }
-          else if (next === 61) { code = OP_AUGASSIGN; len = 2; }
-          break;
-        case 58: // :
-          if (next === 61) { code = OP_WALRUS; len = 2; }
-          break;
-        case 42: // *
-          if (next === 42) {
-            if (next2 === 61) { code = OP_AUGASSIGN; len = 3; } else { code = OP_POW; len = 2; }
-          } else if (next === 61) { code = OP_AUGASSIGN; len = 2; }
-          break;
-        case 47: // /
-          if (next === 47) {
-            if (next2 === 61) { code = OP_AUGASSIGN; len = 3; } else len = 2;
-          } else if (next === 61) { code = OP_AUGASSIGN; len = 2; }
-          break;
-        case 46: // .
-          if (next === 46 && next2 === 46) { code = OP_ELLIPSIS; len = 3; }
-          break;
-        case 43: case 37: case 38: case 124: case 94: case 64: // + % & | ^ @
-          if (next === 61) { code = OP_AUGASSIGN; len = 2; }
-          break;
-      }
-      b.push(T_OP, pos, pos + len, code);
+      const op = operatorAt(c, next, pos + 2 < to ? text.charCodeAt(pos + 2) : 0);
+      const len = op >>> 16;
+      b.push(T_OP, pos, pos + len, op & 0xffff);
       pos += len;
     }
     if (!lastIsNewline) newline(to);
@@ -482,6 +440,58 @@ export function tokenizePython(text: string, from = 0, to = text.length, reuse =
   const { kind, start, end, aux, match } = b;
   if (reuse && b.cap <= POOL_MAX) pool = { kind, start, end, aux, match };
   return { text, count: b.n, kind, start, end, aux, match, fstringFields: fields, importKeywords, clientClassNames };
+}
+
+/** The operator starting with `c` (then `next`, `next2`): its code (a char code or OP_*) | its length << 16. */
+function operatorAt(c: number, next: number, next2: number): number {
+  let code = c;
+  let len = 1;
+  switch (c) {
+    case 61: // =
+      if (next === 61) { code = OP_EQEQ; len = 2; }
+      break;
+    case 33: case 60: case 62: // ! < >
+      if (next === 61) { code = OP_CMP_EQ; len = 2; }
+      else if ((c === 60 || c === 62) && next === c) {
+        if (next2 === 61) { code = OP_AUGASSIGN; len = 3; } else len = 2;
+      }
+      break;
+    case 45: // -
+      if (next === 62) { code = OP_ARROW; len = 2; }
+      else if (next === 61) { code = OP_AUGASSIGN; len = 2; }
+      break;
+    case 58: // :
+      if (next === 61) { code = OP_WALRUS; len = 2; }
+      break;
+    case 42: // *
+      if (next === 42) {
+        if (next2 === 61) { code = OP_AUGASSIGN; len = 3; } else { code = OP_POW; len = 2; }
+      } else if (next === 61) { code = OP_AUGASSIGN; len = 2; }
+      break;
+    case 47: // /
+      if (next === 47) {
+        if (next2 === 61) { code = OP_AUGASSIGN; len = 3; } else len = 2;
+      } else if (next === 61) { code = OP_AUGASSIGN; len = 2; }
+      break;
+    case 46: // .
+      if (next === 46 && next2 === 46) { code = OP_ELLIPSIS; len = 3; }
+      break;
+    case 43: case 37: case 38: case 124: case 94: case 64: // + % & | ^ @
+      if (next === 61) { code = OP_AUGASSIGN; len = 2; }
+      break;
+  }
+  return code | (len << 16);
+}
+/** The end of the number literal starting at `pos` (digits, letters, dots, and a sign after an exponent). */
+function numberEnd(text: string, pos: number, to: number, hex: boolean): number {
+  pos++;
+  while (pos < to) {
+    const d = text.charCodeAt(pos);
+    if (d < 128 && ((CLASS[d] & C_ID_PART) !== 0 || d === 46)) pos++;
+    else if ((d === 43 || d === 45) && !hex && (text.charCodeAt(pos - 1) | 32) === 101) pos++;
+    else break;
+  }
+  return pos;
 }
 
 /** Scans a string starting at `tokStart` whose quote is at `qPos`; pushes the token and returns its end. */

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings, vscodeProxy } from '../config';
 import { redact, type Log } from '../log';
@@ -7,7 +6,7 @@ import { toTrackingError } from '../core/errors';
 import { TrackingError } from '../tracking/errors';
 import { createTrackingStore } from '../tracking/index';
 import type { TrackingStore } from '../tracking/types';
-import { nodeLocalFs, resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
+import { resolveLocalTrackingUri, type ResolvedUri } from '../tracking/uri';
 import type { CredentialStore } from './credentials';
 
 export type ConnectionState =
@@ -89,23 +88,11 @@ export class Connection implements vscode.Disposable {
 
   private resolve(): ResolvedUri | undefined {
     const settings = readSettings(this.folder?.uri);
-    const folderPath = this.folder?.uri.scheme === 'file' ? this.folder.uri.fsPath : undefined;
-    let dotenv: string | undefined;
-    if (folderPath) {
-      try {
-        dotenv = fs.readFileSync(path.join(folderPath, '.env'), 'utf8');
-      } catch {
-        dotenv = undefined;
-      }
-    }
-    const result = resolveTrackingUri({
+    return resolveLocalTrackingUri(fs, {
       setting: this.deps.override?.() || settings.trackingUri || undefined,
       env: process.env,
-      dotenv,
-      workspaceFolder: folderPath,
-      ...nodeLocalFs(fs),
-    });
-    return result;
+      workspaceFolder: this.folder?.uri.scheme === 'file' ? this.folder.uri.fsPath : undefined,
+    })?.resolved;
   }
 
   private async doConnect(): Promise<void> {

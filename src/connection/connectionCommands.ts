@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { createTrackingStore } from '../tracking/index';
 import { detectLocalStores, nodeLocalFs, resolveTrackingUri, type ResolvedUri } from '../tracking/uri';
 import { CancelledByUser, registerCommand } from '../core/command';
+import { Commands } from '../ids';
 
 const RECENT_URIS = 'mlflow.recentTrackingUris';
 
@@ -67,7 +68,7 @@ export function registerConnectionCommands(s: Services): vscode.Disposable[] {
   }
 
   return [
-    registerCommand(s, 'mlflow.setTrackingUri', async (uriArg?: unknown) => {
+    registerCommand(s, Commands.setTrackingUri, async (uriArg?: unknown) => {
       const conn = await pickConnection();
       let uri = typeof uriArg === 'string' ? uriArg : undefined;
       if (!uri) {
@@ -125,12 +126,12 @@ export function registerConnectionCommands(s: Services): vscode.Disposable[] {
       await vscode.workspace.getConfiguration('mlflow', conn.folder?.uri).update('trackingUri', uri || undefined, target);
       await conn.reconnect();
     }),
-    registerCommand(s, 'mlflow.signIn', async (arg?: unknown) => {
+    registerCommand(s, Commands.signIn, async (arg?: unknown) => {
       const a = (arg ?? {}) as { connKey?: string; conn?: Connection };
       const conn = a.conn ?? (a.connKey ? connections.get(a.connKey) : undefined) ?? (await pickConnection());
       return connections.signIn(conn);
     }),
-    registerCommand(s, 'mlflow.forgetCredentials', async () => {
+    registerCommand(s, Commands.forgetCredentials, async () => {
       const conn = await pickConnection();
       const uri = conn.resolved?.uri;
       if (!uri) return;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Connections } from './connections';
+import { Commands } from '../ids';
 
 /** "MLflow: <store>" with its state; a click switches the store. */
 export class StoreStatusBar implements vscode.Disposable {
@@ -8,7 +9,7 @@ export class StoreStatusBar implements vscode.Disposable {
 
   constructor(private readonly connections: Connections) {
     this.item.name = 'MLflow Tracking Store';
-    this.item.command = 'mlflow.setTrackingUri';
+    this.item.command = Commands.setTrackingUri;
     this.sub = connections.onDidChange(() => this.update());
     this.update();
   }
@@ -51,7 +52,7 @@ export class StoreStatusBar implements vscode.Disposable {
         break;
     }
     const signIn = s.name === 'error' && s.error.kind === 'auth' && s.resolved?.kind === 'rest';
-    this.item.command = signIn ? 'mlflow.signIn' : 'mlflow.setTrackingUri';
+    this.item.command = signIn ? Commands.signIn : Commands.setTrackingUri;
     md.appendMarkdown(signIn ? '\n\n*Click to sign in*' : '\n\n*Click to switch the tracking store*');
     this.item.tooltip = md;
     this.item.accessibilityInformation = { label: `${spoken}. Click to switch the tracking store.`, role: 'button' };

@@ -11,6 +11,7 @@ import { buildRunForest } from './runForest';
 import { RunList } from './runList';
 import { toTreeItem } from './treeItems';
 import { ExpansionMemory } from './expansionMemory';
+import { Commands } from '../ids';
 
 /** What the explorer reads of a store's problem reports (see FileStore.problems). */
 interface RunProblem {
@@ -159,14 +160,14 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     if (detail) rows.push({ ...base, type: 'message', id: `${node.id}|detail`, text: detail, tooltip: e.userMessage });
     if (e.hint) rows.push({ ...base, type: 'message', id: `${node.id}|hint`, text: e.hint, tooltip: e.hint });
     if (e.kind === 'auth' && node.conn.resolved?.kind === 'rest') {
-      rows.push({ ...base, type: 'action', id: `${node.id}|signin`, text: 'Sign In…', icon: 'account', command: 'mlflow.signIn', args: [{ connKey: node.conn.key }] });
+      rows.push({ ...base, type: 'action', id: `${node.id}|signin`, text: 'Sign In…', icon: 'account', command: Commands.signIn, args: [{ connKey: node.conn.key }] });
     }
     rows.push(
-      { ...base, type: 'action', id: `${node.id}|retry`, text: 'Retry', icon: 'debug-restart', command: 'mlflow.retry', args: [node] },
-      { ...base, type: 'action', id: `${node.id}|log`, text: 'Show Log', icon: 'output', command: 'mlflow.showLog' },
+      { ...base, type: 'action', id: `${node.id}|retry`, text: 'Retry', icon: 'debug-restart', command: Commands.retry, args: [node] },
+      { ...base, type: 'action', id: `${node.id}|log`, text: 'Show Log', icon: 'output', command: Commands.showLog },
     );
     if (!node.parent || node.parent.type === 'folder') {
-      rows.push({ ...base, type: 'action', id: `${node.id}|uri`, text: 'Set Tracking URI…', icon: 'plug', command: 'mlflow.setTrackingUri' });
+      rows.push({ ...base, type: 'action', id: `${node.id}|uri`, text: 'Set Tracking URI…', icon: 'plug', command: Commands.setTrackingUri });
     }
     return rows;
   }
@@ -296,7 +297,7 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     if (skipped.size && partial.size) text = `${runs(skipped.size)} could not be read, ${partial.size} only in part — Show Log`;
     else if (skipped.size) text = `${runs(skipped.size)} could not be read — Show Log`;
     else text = `${runs(partial.size)} could be read only in part — Show Log`;
-    return { type: 'action', id: `${node.id}|problems`, conn: node.conn, parent: node, text, icon: 'warning', command: 'mlflow.showLog' };
+    return { type: 'action', id: `${node.id}|problems`, conn: node.conn, parent: node, text, icon: 'warning', command: Commands.showLog };
   }
 
   private runNode(parent: Node, run: Run): NodeOf<'run'> {

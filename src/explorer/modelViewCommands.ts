@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import { CancelledByUser, registerCommand } from '../core/command';
 import type { Services } from '../services';
 import { TrackingError } from '../tracking/errors';
+import { validateRegisteredModelFilter } from '../tracking/search';
 import type { ModelNode } from './modelsProvider';
 import { aliasUri, loggedModelUri, modelUriForFolder, registeredModelUris, versionUris, type ModelUriChoice } from '../artifacts/modelUris';
-import { validateModelFilter } from '../artifacts/modelFilter';
 import { isArtifactRef } from '../artifacts/refs';
+import { Commands, ContextKeys } from '../ids';
 
-export const MODEL_FILTER_CONTEXT_KEY = 'mlflow.models.filterActive';
+export const MODEL_FILTER_CONTEXT_KEY = ContextKeys.modelsFilterActive;
 const RECENT = 'mlflow.recentModelFilters';
 const EXAMPLES = ["name LIKE '%classifier%'", "name = 'iris-classifier'", "tags.team = 'ml'", "name ILIKE 'IRIS%'"];
 
@@ -48,7 +49,7 @@ async function pickUri(node: unknown, title: string): Promise<string> {
 export function registerModelViewCommands(s: Services): vscode.Disposable[] {
   const setContext = () => void vscode.commands.executeCommand('setContext', MODEL_FILTER_CONTEXT_KEY, !!s.models.filter);
   return [
-    registerCommand(s, 'mlflow.models.copyModelUri', async (node?: unknown) => {
+    registerCommand(s, Commands.modelsCopyModelUri, async (node?: unknown) => {
       // first choice without asking: the version/alias/model URI itself
       const choices = await modelUriChoices(node);
       if (!choices.length) throw new TrackingError('invalidRequest', 'This row has no model URI.');
@@ -57,21 +58,21 @@ export function registerModelViewCommands(s: Services): vscode.Disposable[] {
       vscode.window.setStatusBarMessage(`$(copy) Copied ${uri}`, 3000);
       return uri;
     }),
-    registerCommand(s, 'mlflow.models.serve', async (node?: unknown) => {
+    registerCommand(s, Commands.modelsServe, async (node?: unknown) => {
       const modelUri = await pickUri(node, 'Serve which model URI?');
-      return vscode.commands.executeCommand('mlflow.serveModel', { modelUri });
+      return vscode.commands.executeCommand(Commands.serveModel, { modelUri });
     }),
-    registerCommand(s, 'mlflow.models.predict', async (node?: unknown) => {
+    registerCommand(s, Commands.modelsPredict, async (node?: unknown) => {
       const modelUri = await pickUri(node, 'Predict with which model URI?');
-      return vscode.commands.executeCommand('mlflow.predictModel', { modelUri });
+      return vscode.commands.executeCommand(Commands.predictModel, { modelUri });
     }),
-    registerCommand(s, 'mlflow.models.revealSourceRun', async (node?: unknown) => {
+    registerCommand(s, Commands.modelsRevealSourceRun, async (node?: unknown) => {
       const n = node as ModelNode | undefined;
       const runId = n?.type === 'version' ? n.version.runId : n?.type === 'loggedModel' ? n.model.info.sourceRunId : n?.type === 'sourceRun' ? n.runId : undefined;
       if (!runId) throw new TrackingError('notFound', 'This model has no source run.');
-      return vscode.commands.executeCommand('mlflow.revealRun', runId);
+      return vscode.commands.executeCommand(Commands.revealRun, runId);
     }),
-    registerCommand(s, 'mlflow.models.filter', async (arg?: unknown) => {
+    registerCommand(s, Commands.modelsFilter, async (arg?: unknown) => {
       let filter = typeof arg === 'string' ? arg : undefined;
       if (filter === undefined) {
         const recent = s.context.workspaceState.get<string[]>(RECENT, []);
@@ -80,7 +81,7 @@ export function registerModelViewCommands(s: Services): vscode.Disposable[] {
           prompt: "MLflow registered-model filter, e.g. name LIKE '%iris%' or tags.team = 'ml'. Empty clears the filter.",
           value: s.models.filter ?? recent[0] ?? '',
           placeHolder: EXAMPLES.join('   ·   '),
-          validateInput: validateModelFilter,
+          validateInput: validateRegisteredModelFilter,
         });
         if (filter === undefined) throw new CancelledByUser();
         const f = filter.trim();
@@ -89,7 +90,7 @@ export function registerModelViewCommands(s: Services): vscode.Disposable[] {
       s.models.setFilter(filter);
       setContext();
     }),
-    registerCommand(s, 'mlflow.models.clearFilter', () => {
+    registerCommand(s, Commands.modelsClearFilter, () => {
       s.models.setFilter(undefined);
       setContext();
     }),

@@ -10,6 +10,7 @@ import { TrackingError } from '../tracking/errors';
 import { collectPages } from '../tracking/paging';
 import { loggedModelUri, versionArtifactSource, versionUri } from '../artifacts/modelUris';
 import { artifactTreeItem } from './treeItems';
+import { Commands } from '../ids';
 
 export type ModelNode =
   | { type: 'section'; id: string; conn: Connection; section: 'registered' | 'logged' }
@@ -211,7 +212,7 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
         item.iconPath = new vscode.ThemeIcon('beaker');
         item.description = node.runName ? node.runId.slice(0, 8) : node.runId;
         item.tooltip = `Reveal run ${node.runId} in the Experiments view`;
-        item.command = { command: 'mlflow.revealRun', title: 'Reveal Source Run', arguments: [node.runId] };
+        item.command = { command: Commands.revealRun, title: 'Reveal Source Run', arguments: [node.runId] };
         item.contextValue = 'modelSourceRun';
         break;
       case 'info':
@@ -219,7 +220,7 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
         item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
         if (node.error) {
           item.tooltip = node.error.userMessage;
-          item.command = { command: 'mlflow.retry', title: 'Retry' };
+          item.command = { command: Commands.retry, title: 'Retry' };
         }
         break;
     }

@@ -7,6 +7,7 @@ import { isNode, type Node, type NodeOf } from './nodes';
 import { runDisplayName } from '../core/format';
 import { loggedModelUri, runArtifactModelUri } from '../artifacts/modelUris';
 import { CancelledByUser, registerCommand } from '../core/command';
+import { Commands } from '../ids';
 
 /** Commands on runs and their rows: copy, open, delete/restore, rename, tags and notes. */
 export function registerRunCommands(s: Services): vscode.Disposable[] {
@@ -25,33 +26,33 @@ export function registerRunCommands(s: Services): vscode.Disposable[] {
   };
 
   return [
-    registerCommand(s, 'mlflow.copyRunId', async (node?: Node, all?: Node[]) => {
+    registerCommand(s, Commands.copyRunId, async (node?: Node, all?: Node[]) => {
       const runs = selectedRuns(node, all);
       if (!runs.length) throw new TrackingError('invalidRequest', 'Select a run in the MLflow explorer first.');
       await copy(runs.map((r) => r.run.info.runId).join('\n'), runs.length > 1 ? `${runs.length} run IDs` : 'run ID');
     }),
-    registerCommand(s, 'mlflow.copyExperimentId', async (node?: Node) => {
+    registerCommand(s, Commands.copyExperimentId, async (node?: Node) => {
       if (!isNode(node, 'experiment')) return;
       await copy(node.experiment.experimentId, 'experiment ID');
     }),
-    registerCommand(s, 'mlflow.copyArtifactUri', async (node?: Node) => {
+    registerCommand(s, Commands.copyArtifactUri, async (node?: Node) => {
       if (isNode(node, 'artifact')) await copy(`${node.owner.rootUri.replace(/\/$/, '')}/${node.file.path}`, 'artifact URI');
       else await copy(requireRun(node).run.info.artifactUri, 'artifact URI');
     }),
-    registerCommand(s, 'mlflow.copyModelUri', async (node?: Node) => {
+    registerCommand(s, Commands.copyModelUri, async (node?: Node) => {
       const uris = modelUris(requireRun(node).run);
       if (!uris.length) throw new TrackingError('notFound', 'This run has no logged model.');
       const pick = uris.length === 1 ? uris[0] : await vscode.window.showQuickPick(uris, { title: 'Copy Model URI' });
       if (pick) await copy(pick, 'model URI');
     }),
-    registerCommand(s, 'mlflow.copyText', async (text?: unknown) => {
+    registerCommand(s, Commands.copyText, async (text?: unknown) => {
       if (typeof text === 'string') await copy(text, text.length > 40 ? 'text' : text);
     }),
-    registerCommand(s, 'mlflow.copyValue', async (node?: Node) => {
+    registerCommand(s, Commands.copyValue, async (node?: Node) => {
       if (isNode(node, 'param') || isNode(node, 'tag')) await copy(node.item.value, `${node.item.key}`);
       else if (isNode(node, 'metric')) await copy(String(node.item.value), `${node.item.key}`);
     }),
-    registerCommand(s, 'mlflow.openInBrowser', async (node?: Node) => {
+    registerCommand(s, Commands.openInBrowser, async (node?: Node) => {
       const conn = node?.conn;
       const base = conn?.resolved?.kind === 'rest' ? conn.resolved.url ?? conn.resolved.uri : undefined;
       if (!base) throw new TrackingError('unsupported', 'The MLflow web UI is only available for tracking servers (http:// or https:// tracking URIs).');
@@ -60,7 +61,7 @@ export function registerRunCommands(s: Services): vscode.Disposable[] {
       else if (isNode(node, 'run')) path = `#/experiments/${encodeURIComponent(node.run.info.experimentId)}/runs/${node.run.info.runId}`;
       await vscode.env.openExternal(vscode.Uri.parse(`${base.replace(/\/$/, '')}/${path}`));
     }),
-    registerCommand(s, 'mlflow.deleteRun', async (node?: Node, all?: Node[]) => {
+    registerCommand(s, Commands.deleteRun, async (node?: Node, all?: Node[]) => {
       const runs = selectedRuns(node, all).filter((r) => r.run.info.lifecycleStage !== 'deleted');
       if (!runs.length) return;
       const names = runs.slice(0, 5).map((r) => `“${runDisplayName(r.run)}”`).join(', ') + (runs.length > 5 ? ` and ${runs.length - 5} more` : '');
@@ -76,7 +77,7 @@ export function registerRunCommands(s: Services): vscode.Disposable[] {
       }
       experiments.refresh();
     }),
-    registerCommand(s, 'mlflow.restoreRun', async (node?: Node, all?: Node[]) => {
+    registerCommand(s, Commands.restoreRun, async (node?: Node, all?: Node[]) => {
       const runs = selectedRuns(node, all).filter((r) => r.run.info.lifecycleStage === 'deleted');
       for (const r of runs) {
         await (await r.conn.store()).restoreRun(r.run.info.runId);
@@ -84,7 +85,7 @@ export function registerRunCommands(s: Services): vscode.Disposable[] {
       }
       experiments.refresh();
     }),
-    registerCommand(s, 'mlflow.renameRun', async (node?: Node) => {
+    registerCommand(s, Commands.renameRun, async (node?: Node) => {
       const r = requireRun(node);
       const name = await vscode.window.showInputBox({
         title: 'Rename Run',
@@ -95,7 +96,7 @@ export function registerRunCommands(s: Services): vscode.Disposable[] {
       await (await r.conn.store()).renameRun(r.run.info.runId, name.trim());
       experiments.refresh();
     }),
-    registerCommand(s, 'mlflow.setTag', async (node?: Node) => {
+    registerCommand(s, Commands.setTag, async (node?: Node) => {
       const r = requireRun(node);
       const key = await vscode.window.showInputBox({ title: 'Set Tag: key', prompt: `On run ${runDisplayName(r.run)}`, validateInput: validateTagKey });
       if (key === undefined) throw new CancelledByUser();
@@ -105,20 +106,20 @@ export function registerRunCommands(s: Services): vscode.Disposable[] {
       await (await r.conn.store()).setRunTag(r.run.info.runId, key, value);
       experiments.refresh();
     }),
-    registerCommand(s, 'mlflow.deleteTag', async (node?: Node) => {
+    registerCommand(s, Commands.deleteTag, async (node?: Node) => {
       if (!isNode(node, 'tag')) return;
       const ok = await vscode.window.showWarningMessage(`Delete tag “${node.item.key}” from run “${runDisplayName(node.run)}”?`, { modal: true }, 'Delete');
       if (ok !== 'Delete') return;
       await (await node.conn.store()).deleteRunTag(node.run.info.runId, node.item.key);
       experiments.refresh();
     }),
-    registerCommand(s, 'mlflow.editNote', async (node?: Node) => {
+    registerCommand(s, Commands.editNote, async (node?: Node) => {
       const r = requireRun(node);
       const doc = await vscode.workspace.openTextDocument(noteUri(r.conn.key, r.run.info.runId, runDisplayName(r.run)));
       await vscode.window.showTextDocument(doc, { preview: false });
       vscode.window.setStatusBarMessage(`Editing the note of ${runDisplayName(r.run)} (${NOTE_TAG}); save to store it in MLflow`, 5000);
     }),
-    registerCommand(s, 'mlflow.loadMoreRuns', async (node?: Node) => {
+    registerCommand(s, Commands.loadMoreRuns, async (node?: Node) => {
       if (isNode(node, 'loadMore')) await experiments.loadMore(node);
     }),
   ];

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import { formatBytes, formatDuration, formatMetricValue, formatRelativeTime, formatTimestamp, oneLine, runDisplayName } from '../core/format';
-import type { Metric, Run, RunStatus } from '../tracking/types';
+import type { Experiment, Metric, Run, RunStatus } from '../tracking/types';
 import { USER_TAG } from '../tracking/types';
 import type { ArtifactFile, ArtifactOwner } from '../tracking/types';
 import { artifactContextValue } from '../artifacts/kinds';
 import { artifactUri } from '../artifacts/artifactFileSystem';
 import { PRIMARY_METRIC_CANDIDATES } from './runList';
-import type { GroupKind, Node } from './nodes';
+import type { GroupKind, Node, NodeOf } from './nodes';
+import { Commands } from '../ids';
+
+const C = vscode.TreeItemCollapsibleState;
 
 const STATUS_ICON: Record<RunStatus, vscode.ThemeIcon> = {
   RUNNING: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
@@ -91,115 +94,110 @@ function runTooltip(run: Run): vscode.MarkdownString {
 }
 
 export function toTreeItem(node: Node, ctx: ItemContext): vscode.TreeItem {
-  const C = vscode.TreeItemCollapsibleState;
+  return withId(itemOf(node, ctx), node);
+}
+
+function itemOf(node: Node, ctx: ItemContext): vscode.TreeItem {
   switch (node.type) {
-    case 'folder': {
-      const item = new vscode.TreeItem(node.conn.label, C.Expanded);
-      item.iconPath = new vscode.ThemeIcon('root-folder');
-      item.description = node.conn.resolved?.display ?? '';
-      return withId(item, node);
-    }
-    case 'experiment': {
-      const e = node.experiment;
-      const item = new vscode.TreeItem(e.name || `(experiment ${e.experimentId})`, C.Collapsed);
-      item.iconPath = new vscode.ThemeIcon(e.lifecycleStage === 'deleted' ? 'trash' : 'beaker');
-      item.description = e.lifecycleStage === 'deleted' ? 'deleted' : '';
-      const md = new vscode.MarkdownString();
-      md.appendMarkdown('**').appendText(e.name).appendMarkdown('**\n\n');
-      appendCode(md.appendMarkdown('ID: '), e.experimentId).appendMarkdown('  \n');
-      md.appendMarkdown('Artifact location: ').appendText(e.artifactLocation).appendMarkdown('  \n');
-      md.appendMarkdown(`Created: ${formatTimestamp(e.creationTime)}  \nUpdated: ${formatTimestamp(e.lastUpdateTime)}`);
-      const tags = e.tags.filter((t) => !t.key.startsWith('mlflow.'));
-      if (tags.length) md.appendMarkdown('\n\nTags: ').appendText(tags.map((t) => `${t.key}=${oneLine(t.value, 60)}`).join(', '));
-      item.tooltip = md;
-      item.contextValue = `experiment${e.lifecycleStage === 'deleted' ? 'Deleted' : 'Active'}${ctx.http ? 'Http' : ''}`;
-      return withId(item, node);
-    }
-    case 'run': {
-      const r = node.run;
-      const item = new vscode.TreeItem(runDisplayName(r), C.Collapsed);
-      item.iconPath = r.info.lifecycleStage === 'deleted' ? new vscode.ThemeIcon('trash') : STATUS_ICON[r.info.status];
-      item.description = (r.info.lifecycleStage === 'deleted' ? 'deleted · ' : '') + runDescription(r, ctx.primaryMetric);
-      item.tooltip = runTooltip(r);
-      const hasModel = r.outputs.modelOutputs.length > 0 || r.data.tags.some((t) => t.key === 'mlflow.log-model.history');
-      item.contextValue =
-        `run${r.info.status}${r.info.lifecycleStage === 'deleted' ? 'Deleted' : 'Active'}` +
-        `${ctx.writable ? 'Writable' : ''}${ctx.http ? 'Http' : ''}${hasModel ? 'Model' : ''}`;
-      return withId(item, node);
-    }
-    case 'group': {
-      const label = GROUP_LABEL[node.group];
-      const item = new vscode.TreeItem(label, C.Collapsed);
-      item.iconPath = new vscode.ThemeIcon(GROUP_ICON[node.group]);
-      if (ctx.groupCount !== undefined) item.description = String(ctx.groupCount);
-      item.contextValue = `group-${node.group}`;
-      return withId(item, node);
-    }
-    case 'param': {
-      const item = new vscode.TreeItem(node.item.key, C.None);
-      item.description = node.item.value === '' ? '(empty)' : oneLine(node.item.value);
-      item.tooltip = tooltipText(node.item.key, node.item.value);
-      item.iconPath = new vscode.ThemeIcon('symbol-parameter');
-      item.contextValue = 'param';
-      return withId(item, node);
-    }
-    case 'metric': {
-      const m = node.item;
-      const item = new vscode.TreeItem(m.key, C.None);
-      const steps = node.steps === undefined ? '' : ` · ${node.steps} ${node.steps === 1 ? 'point' : 'points'}`;
-      item.description = `${formatMetricValue(m.value)} (step ${m.step})${steps}`;
-      item.tooltip = `${m.key} = ${Number.isFinite(m.value) ? String(m.value) : formatMetricValue(m.value)}\nstep ${m.step}, ${formatTimestamp(m.timestamp)}`;
-      item.iconPath = new vscode.ThemeIcon('graph-line');
-      item.contextValue = 'metric';
-      return withId(item, node);
-    }
-    case 'tag': {
-      const item = new vscode.TreeItem(node.item.key, C.None);
-      item.description = oneLine(node.item.value);
-      item.tooltip = tooltipText(node.item.key, node.item.value);
-      item.iconPath = new vscode.ThemeIcon(node.system ? 'gear' : 'tag');
-      item.contextValue = `tag${node.system ? 'System' : ''}${ctx.writable ? 'Writable' : ''}`;
-      return withId(item, node);
-    }
-    case 'dataset': {
-      const item = new vscode.TreeItem(node.label, C.None);
-      item.description = node.detail;
-      item.iconPath = new vscode.ThemeIcon('database');
-      item.contextValue = 'dataset';
-      return withId(item, node);
-    }
+    case 'folder':
+      return row(node.conn.label, 'root-folder', undefined, { state: C.Expanded, description: node.conn.resolved?.display ?? '' });
+    case 'experiment':
+      return experimentItem(node.experiment, ctx);
+    case 'run':
+      return runItem(node.run, ctx);
+    case 'group':
+      return row(GROUP_LABEL[node.group], GROUP_ICON[node.group], `group-${node.group}`, {
+        state: C.Collapsed,
+        description: ctx.groupCount === undefined ? undefined : String(ctx.groupCount),
+      });
+    case 'param':
+      return row(node.item.key, 'symbol-parameter', 'param', {
+        description: node.item.value === '' ? '(empty)' : oneLine(node.item.value),
+        tooltip: tooltipText(node.item.key, node.item.value),
+      });
+    case 'metric':
+      return metricItem(node);
+    case 'tag':
+      return row(node.item.key, node.system ? 'gear' : 'tag', `tag${node.system ? 'System' : ''}${ctx.writable ? 'Writable' : ''}`, {
+        description: oneLine(node.item.value),
+        tooltip: tooltipText(node.item.key, node.item.value),
+      });
+    case 'dataset':
+      return row(node.label, 'database', 'dataset', { description: node.detail });
     case 'artifact':
-      return withId(artifactTreeItem(node), node);
-    case 'loadMore': {
-      const item = new vscode.TreeItem('Load more…', C.None);
-      item.iconPath = new vscode.ThemeIcon('ellipsis');
-      item.command = { command: 'mlflow.loadMoreRuns', title: 'Load More Runs', arguments: [node] };
-      item.contextValue = 'loadMore';
-      return withId(item, node);
-    }
-    case 'error': {
+      return artifactTreeItem(node);
+    case 'loadMore':
+      return row('Load more…', 'ellipsis', 'loadMore', { command: { command: Commands.loadMoreRuns, title: 'Load More Runs', arguments: [node] } });
+    case 'error':
       // Expanded, so its reason, Retry and Show Log are rows of their own (the side bar is narrow).
-      const item = new vscode.TreeItem(oneLine(node.error.message, 200), C.Expanded);
-      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-      item.tooltip = node.error.userMessage;
-      item.contextValue = 'error';
-      return withId(item, node);
-    }
-    case 'action': {
-      const item = new vscode.TreeItem(node.text, C.None);
-      item.iconPath = new vscode.ThemeIcon(node.icon);
-      item.command = { command: node.command, title: node.text, arguments: node.args };
-      item.contextValue = 'action';
-      return withId(item, node);
-    }
-    case 'message': {
-      const item = new vscode.TreeItem(node.text, C.None);
-      item.iconPath = new vscode.ThemeIcon('info');
-      if (node.tooltip) item.tooltip = node.tooltip;
-      item.contextValue = 'message';
-      return withId(item, node);
+      return row(oneLine(node.error.message, 200), new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')), 'error', {
+        state: C.Expanded,
+        tooltip: node.error.userMessage,
+      });
+    case 'action':
+      return row(node.text, node.icon, 'action', { command: { command: node.command, title: node.text, arguments: node.args } });
+    case 'message':
+      return row(node.text, 'info', 'message', { tooltip: node.tooltip || undefined });
+    default: {
+      const unknown: never = node;
+      throw new Error(`no tree item for ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+interface RowOptions {
+  state?: vscode.TreeItemCollapsibleState;
+  description?: string;
+  tooltip?: string | vscode.MarkdownString;
+  command?: vscode.Command;
+}
+
+/** A row with a label, an icon (a codicon name or a ThemeIcon) and a contextValue for the menus. */
+function row(label: string, icon: string | vscode.ThemeIcon, contextValue: string | undefined, o: RowOptions = {}): vscode.TreeItem {
+  const item = new vscode.TreeItem(label, o.state ?? C.None);
+  item.iconPath = typeof icon === 'string' ? new vscode.ThemeIcon(icon) : icon;
+  if (o.description !== undefined) item.description = o.description;
+  if (o.tooltip !== undefined) item.tooltip = o.tooltip;
+  if (o.command) item.command = o.command;
+  if (contextValue !== undefined) item.contextValue = contextValue;
+  return item;
+}
+
+function experimentItem(e: Experiment, ctx: ItemContext): vscode.TreeItem {
+  const deleted = e.lifecycleStage === 'deleted';
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown('**').appendText(e.name).appendMarkdown('**\n\n');
+  appendCode(md.appendMarkdown('ID: '), e.experimentId).appendMarkdown('  \n');
+  md.appendMarkdown('Artifact location: ').appendText(e.artifactLocation).appendMarkdown('  \n');
+  md.appendMarkdown(`Created: ${formatTimestamp(e.creationTime)}  \nUpdated: ${formatTimestamp(e.lastUpdateTime)}`);
+  const tags = e.tags.filter((t) => !t.key.startsWith('mlflow.'));
+  if (tags.length) md.appendMarkdown('\n\nTags: ').appendText(tags.map((t) => `${t.key}=${oneLine(t.value, 60)}`).join(', '));
+  return row(e.name || `(experiment ${e.experimentId})`, deleted ? 'trash' : 'beaker', `experiment${deleted ? 'Deleted' : 'Active'}${ctx.http ? 'Http' : ''}`, {
+    state: C.Collapsed,
+    description: deleted ? 'deleted' : '',
+    tooltip: md,
+  });
+}
+
+function runItem(r: Run, ctx: ItemContext): vscode.TreeItem {
+  const deleted = r.info.lifecycleStage === 'deleted';
+  const hasModel = r.outputs.modelOutputs.length > 0 || r.data.tags.some((t) => t.key === 'mlflow.log-model.history');
+  const contextValue =
+    `run${r.info.status}${deleted ? 'Deleted' : 'Active'}` + `${ctx.writable ? 'Writable' : ''}${ctx.http ? 'Http' : ''}${hasModel ? 'Model' : ''}`;
+  return row(runDisplayName(r), deleted ? 'trash' : STATUS_ICON[r.info.status], contextValue, {
+    state: C.Collapsed,
+    description: (deleted ? 'deleted · ' : '') + runDescription(r, ctx.primaryMetric),
+    tooltip: runTooltip(r),
+  });
+}
+
+function metricItem(node: NodeOf<'metric'>): vscode.TreeItem {
+  const m = node.item;
+  const steps = node.steps === undefined ? '' : ` · ${node.steps} ${node.steps === 1 ? 'point' : 'points'}`;
+  return row(m.key, 'graph-line', 'metric', {
+    description: `${formatMetricValue(m.value)} (step ${m.step})${steps}`,
+    tooltip: `${m.key} = ${Number.isFinite(m.value) ? String(m.value) : formatMetricValue(m.value)}\nstep ${m.step}, ${formatTimestamp(m.timestamp)}`,
+  });
 }
 
 function withId(item: vscode.TreeItem, node: Node): vscode.TreeItem {
@@ -222,6 +220,6 @@ export function artifactTreeItem(n: { conn: { key: string }; owner: ArtifactOwne
   item.description = f.isDir ? '' : formatBytes(f.fileSize ?? 0);
   item.tooltip = `${f.path}${f.isDir ? '' : ` — ${formatBytes(f.fileSize ?? 0)}`}`;
   item.contextValue = artifactContextValue(f.path, f.isDir);
-  if (!f.isDir) item.command = { command: 'mlflow.artifacts.open', title: 'Open Artifact', arguments: [n] };
+  if (!f.isDir) item.command = { command: Commands.artifactsOpen, title: 'Open Artifact', arguments: [n] };
   return item;
 }

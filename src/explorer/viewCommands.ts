@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ContextKeys } from '../ids';
+import { Commands, ContextKeys } from '../ids';
 import type { Services } from '../services';
 import { validateRunFilter } from '../tracking/search';
 import { TrackingError, isTrackingError } from '../tracking/errors';
@@ -93,19 +93,19 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
   setFilterContext(); // a filter restored from the last session
 
   return [
-    registerCommand(s, 'mlflow.refresh', () => {
+    registerCommand(s, Commands.refresh, () => {
       experiments.refresh();
       s.models.refresh();
     }),
-    registerCommand(s, 'mlflow.showLog', () => log.show()),
-    registerCommand(s, 'mlflow.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mlflow-vscode.mlflow-vscode')),
-    registerCommand(s, 'mlflow.retry', async (node?: Node) => {
+    registerCommand(s, Commands.showLog, () => log.show()),
+    registerCommand(s, Commands.openSettings, () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mlflow-vscode.mlflow-vscode')),
+    registerCommand(s, Commands.retry, async (node?: Node) => {
       const targets = node?.conn ? [node.conn] : connections.all();
       await Promise.all(targets.map((c) => c.reconnect()));
       experiments.refresh();
       s.models.refresh();
     }),
-    registerCommand(s, 'mlflow.filterRuns', async () => {
+    registerCommand(s, Commands.filterRuns, async () => {
       const recent = context.workspaceState.get<string[]>(RECENT_FILTERS, []);
       let initial = experiments.runQuery.filter ?? '';
       if (recent.length || !initial) {
@@ -125,11 +125,11 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
       experiments.setRunQuery({ ...experiments.runQuery, filter: f || undefined });
       setFilterContext();
     }),
-    registerCommand(s, 'mlflow.clearRunFilter', () => {
+    registerCommand(s, Commands.clearRunFilter, () => {
       experiments.setRunQuery({ ...experiments.runQuery, filter: undefined });
       setFilterContext();
     }),
-    registerCommand(s, 'mlflow.sortRuns', async () => {
+    registerCommand(s, Commands.sortRuns, async () => {
       const keys = experiments.knownKeys();
       const items: (vscode.QuickPickItem & { order?: string[] })[] = [
         { label: 'Newest first', description: 'start_time DESC (default)', order: undefined },
@@ -149,15 +149,15 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
       if (!pick) throw new CancelledByUser();
       experiments.setRunQuery({ ...experiments.runQuery, orderBy: pick.order });
     }),
-    registerCommand(s, 'mlflow.showDeletedExperiments', () => {
+    registerCommand(s, Commands.showDeletedExperiments, () => {
       experiments.setShowDeleted(true);
       void vscode.commands.executeCommand('setContext', ContextKeys.showDeleted, true);
     }),
-    registerCommand(s, 'mlflow.hideDeletedExperiments', () => {
+    registerCommand(s, Commands.hideDeletedExperiments, () => {
       experiments.setShowDeleted(false);
       void vscode.commands.executeCommand('setContext', ContextKeys.showDeleted, false);
     }),
-    registerCommand(s, 'mlflow.revealRun', async (runIdArg?: unknown) => {
+    registerCommand(s, Commands.revealRun, async (runIdArg?: unknown) => {
       let runId = typeof runIdArg === 'string' ? runIdArg : undefined;
       if (!runId) {
         runId = await vscode.window.showInputBox({

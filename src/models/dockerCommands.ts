@@ -13,6 +13,7 @@ import type { FormValues } from './optionForm';
 import { FormExtra, showOptionsForm } from './optionsUi';
 import type { ModelSteps } from './steps';
 import { shortTarget, slotName } from './text';
+import { Commands } from '../ids';
 
 type DockerCommand = 'build-docker' | 'generate-dockerfile';
 
@@ -51,7 +52,7 @@ async function dockerMissing(m: ModelSteps, arg: unknown, conn: Connection | und
   }
   void m.ui.notify('error', `MLflow: ${docker.message}`, { id: 'docker.unavailable' }, 'Generate Dockerfile Instead', 'Show Log').then((p) => {
     if (p === 'Show Log') m.s.log.show();
-    else if (p) void vscode.commands.executeCommand('mlflow.generateDockerfile', arg);
+    else if (p) void vscode.commands.executeCommand(Commands.generateDockerfile, arg);
   });
   return { status: 'blocked', message: docker.message };
 }

@@ -11,33 +11,34 @@ import { gc } from './gcCommand';
 import { predict } from './predictCommand';
 import { sendTestRequest, serve, startUi, stopServer } from './serverCommands';
 import { ModelSteps } from './steps';
+import { Commands, ContextKeys } from '../ids';
 
 export const MODEL_COMMAND_IDS = [
-  'mlflow.serveModel',
-  'mlflow.predictModel',
-  'mlflow.buildDocker',
-  'mlflow.generateDockerfile',
-  'mlflow.gc',
-  'mlflow.startUi',
-  'mlflow.sendTestRequest',
-  'mlflow.stopModelServer',
+  Commands.serveModel,
+  Commands.predictModel,
+  Commands.buildDocker,
+  Commands.generateDockerfile,
+  Commands.gc,
+  Commands.startUi,
+  Commands.sendTestRequest,
+  Commands.stopModelServer,
 ] as const;
 
 type ModelCommandId = (typeof MODEL_COMMAND_IDS)[number];
 
 const COMMANDS: Record<ModelCommandId, (m: ModelSteps, arg?: unknown) => Promise<CommandResult>> = {
-  'mlflow.serveModel': serve,
-  'mlflow.predictModel': predict,
-  'mlflow.buildDocker': buildDocker,
-  'mlflow.generateDockerfile': generateDockerfile,
-  'mlflow.gc': gc,
-  'mlflow.startUi': startUi,
-  'mlflow.sendTestRequest': sendTestRequest,
-  'mlflow.stopModelServer': stopServer,
+  [Commands.serveModel]: serve,
+  [Commands.predictModel]: predict,
+  [Commands.buildDocker]: buildDocker,
+  [Commands.generateDockerfile]: generateDockerfile,
+  [Commands.gc]: gc,
+  [Commands.startUi]: startUi,
+  [Commands.sendTestRequest]: sendTestRequest,
+  [Commands.stopModelServer]: stopServer,
 };
 
 /** Context key: a model server or MLflow UI started from the extension is running. */
-export const MODEL_SERVERS_RUNNING = 'mlflow.modelServersRunning';
+export const MODEL_SERVERS_RUNNING = ContextKeys.modelServersRunning;
 
 export function registerModelCommands(services: Services): vscode.Disposable[] {
   const m = new ModelSteps(services);

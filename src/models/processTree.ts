@@ -39,7 +39,8 @@ export function treeOf(root: number, table: readonly Proc[]): number[] {
   return [...out];
 }
 
-function alive(pid: number): boolean {
+/** True while a process with this id exists (EPERM: it exists but belongs to someone else). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -68,7 +69,7 @@ export interface EndResult {
 export async function endProcessTree(pid: number, graceMs = 5000): Promise<EndResult> {
   if (process.platform === 'win32') {
     await run('taskkill', ['/PID', String(pid), '/T', '/F']);
-    return { pids: [pid], survivors: alive(pid) ? [pid] : [], killed: true };
+    return { pids: [pid], survivors: isProcessAlive(pid) ? [pid] : [], killed: true };
   }
   const table = await processTable();
   const pids = treeOf(pid, table);
@@ -76,17 +77,17 @@ export async function endProcessTree(pid: number, graceMs = 5000): Promise<EndRe
   if (leads) signal(-pid, 'SIGTERM');
   for (const p of pids) signal(p, 'SIGTERM');
   const until = Date.now() + graceMs;
-  while (pids.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  while (pids.some(isProcessAlive) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   let killed = false;
-  const left = pids.filter(alive);
+  const left = pids.filter(isProcessAlive);
   if (left.length) {
     killed = true;
     if (leads) signal(-pid, 'SIGKILL');
     for (const p of left) signal(p, 'SIGKILL');
     const end = Date.now() + 2000;
-    while (left.some(alive) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    while (left.some(isProcessAlive) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
   }
-  return { pids, survivors: pids.filter(alive), killed };
+  return { pids, survivors: pids.filter(isProcessAlive), killed };
 }
 
 /** True when something accepts connections on host:port. */

@@ -14,6 +14,7 @@ import { RunningServer, exampleRequest, requestFromChosenFile, showAnswer } from
 import type { ModelSteps } from './steps';
 import { backendStoreOf } from './trackingEnv';
 import { shortTarget, slotName } from './text';
+import { Commands } from '../ids';
 
 /** The port to use: the one given, else a free one near `preferred` (5001 for models, 5000 for the UI). */
 async function portFor(values: { host?: string; port?: number | string }, autoPort: boolean, preferred: number): Promise<{ host: string; port: number }> {
@@ -69,7 +70,7 @@ export async function startUi(m: ModelSteps, arg?: unknown): Promise<CommandResu
   const backend = given.backendStoreUri ?? backendStoreOf(resolved);
   if (!backend) {
     void m.ui.notify('error', 'MLflow: no local tracking store is connected (an mlruns folder or a SQLite database) to start the MLflow UI for.', { id: 'ui.noStore' }, 'Set Tracking URI').then((p) => {
-      if (p) void vscode.commands.executeCommand('mlflow.setTrackingUri');
+      if (p) void vscode.commands.executeCommand(Commands.setTrackingUri);
     });
     return { status: 'blocked' };
   }
@@ -129,7 +130,7 @@ async function waitReady(m: ModelSteps, server: RunningServer, timeoutMs: number
     });
   } else {
     void m.ui.notify('info', `MLflow: ${shortTarget(server.target, 60)} is being served at ${server.url}.`, { id: 'serve.ready' }, 'Send Test Request', 'Stop').then((p) => {
-      if (p === 'Send Test Request') return vscode.commands.executeCommand('mlflow.sendTestRequest', { serverId: server.id });
+      if (p === 'Send Test Request') return vscode.commands.executeCommand(Commands.sendTestRequest, { serverId: server.id });
       if (p === 'Stop') return stopServer(m, { serverId: server.id });
       return undefined;
     });

@@ -8,7 +8,7 @@ import type { Connection } from '../connection/connection';
 import type { Log } from '../log';
 import { ModelLocation, joinArtifactPath, locateModel } from './modelLocation';
 import type { Prompter } from '../core/prompter';
-import { prettyLenient } from './text';
+import { prettyLenientJson } from '../tracking/lenientJson';
 import type { RunningTask } from './taskRunner';
 
 export interface RunningServer {
@@ -140,7 +140,7 @@ export async function requestFromChosenFile(ui: Prompter, reason: string | undef
 export function answerText(a: ScoringAnswer): string {
   if (a.kind === 'text') return a.raw;
   try {
-    return prettyLenient(a.raw);
+    return prettyLenientJson(a.raw);
   } catch {
     return a.raw;
   }

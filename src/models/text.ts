@@ -1,16 +1,4 @@
-// Pure text helpers of the model commands (names of terminals, pretty JSON). No `vscode` import.
-
-/** Pretty-prints JSON that may hold Python's bare NaN / Infinity / -Infinity, keeping those tokens. Throws on invalid JSON. */
-export function prettyLenient(raw: string): string {
-  const marks: string[] = [];
-  const safe = raw.replace(/("(?:[^"\\]|\\.)*")|(-?Infinity|NaN)/g, (_m, str: string | undefined, tok: string | undefined) => {
-    if (str !== undefined) return str;
-    marks.push(tok!);
-    return `"\\u0000${marks.length - 1}"`;
-  });
-  const pretty = JSON.stringify(JSON.parse(safe), null, 2);
-  return pretty.replace(/"\\u0000(\d+)"/g, (_m, i: string) => marks[Number(i)]);
-}
+// Pure text helpers of the model commands (names of terminals, paths). No `vscode` import.
 
 /** A model URI short enough for a terminal tab: the last 40 characters. */
 export function shortTarget(uri: string, max = 40): string {

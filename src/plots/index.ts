@@ -1,6 +1,7 @@
 // Registers the webview features: mlflow.openRunDetails, mlflow.plotMetric, mlflow.compareRuns,
 // and the panel serializers that restore open panels after a reload. The commands return the
-// panel controller (PanelController) so the extension-host tests can follow the messages.
+// panel controller (PanelController) so the extension-host tests can follow its messages through
+// Services.webviewInspector.
 import * as vscode from 'vscode';
 import { registerCommand, CancelledByUser } from '../core/command';
 import type { Connection } from '../connection/connection';
@@ -11,14 +12,16 @@ import { isNode, type Node, type NodeOf } from '../explorer/nodes';
 import { webviewHtml, webviewOptions } from '../webviews/html';
 import type { PanelController } from '../webviews/panel';
 import { PlotsPanel, plotsKey } from './plotsPanel';
-import { parsePersistedState, ViewTypes, type PlotOptions } from '../webviews/protocol';
+import { RUN_DETAILS_VIEW_TYPE, parseRunDetailsState } from '../runDetails/protocol';
 import { runName } from '../runDetails/runDetailsModel';
 import { RunDetailsPanel, detailsKey } from '../runDetails/runDetailsPanel';
+import { PLOTS_VIEW_TYPE, parsePlotsState, type PlotOptions } from './protocol';
+import { Commands } from '../ids';
 
 export const WebviewCommands = {
-  openRunDetails: 'mlflow.openRunDetails',
-  plotMetric: 'mlflow.plotMetric',
-  compareRuns: 'mlflow.compareRuns',
+  openRunDetails: Commands.openRunDetails,
+  plotMetric: Commands.plotMetric,
+  compareRuns: Commands.compareRuns,
 } as const;
 
 interface RunRef {
@@ -70,7 +73,7 @@ class Webviews {
     const p = panel ?? vscode.window.createWebviewPanel(viewType, title, column, webviewOptions(this.s.context.extensionUri));
     p.webview.options = webviewOptions(this.s.context.extensionUri);
     p.iconPath = vscode.Uri.joinPath(this.s.context.extensionUri, 'media', 'mlflow.svg');
-    p.webview.html = webviewHtml(p.webview, this.s.context.extensionUri, viewType === ViewTypes.plots ? 'plots' : 'runDetails', title);
+    p.webview.html = webviewHtml(p.webview, this.s.context.extensionUri, viewType === PLOTS_VIEW_TYPE ? 'plots' : 'runDetails', title);
     return p;
   }
 
@@ -89,7 +92,7 @@ class Webviews {
       open.reveal();
       return open;
     }
-    const p = this.createPanel(ViewTypes.runDetails, `Run ${runId.slice(0, 8)}`, panel);
+    const p = this.createPanel(RUN_DETAILS_VIEW_TYPE, `Run ${runId.slice(0, 8)}`, panel);
     return this.track(key, new RunDetailsPanel(this.s, p, conn, runId));
   }
 
@@ -102,7 +105,7 @@ class Webviews {
       return open;
     }
     const title = ref.runIds.length > 1 ? `Compare ${ref.runIds.length} runs` : 'Metrics';
-    const p = this.createPanel(ViewTypes.plots, title, panel, ref.beside);
+    const p = this.createPanel(PLOTS_VIEW_TYPE, title, panel, ref.beside);
     return this.track(key, new PlotsPanel(this.s, p, { conn: ref.conn, runIds: [...new Set(ref.runIds)], keys: ref.keys, options }));
   }
 
@@ -135,8 +138,8 @@ class Webviews {
     return this.s.experimentsView.selection.filter((n) => isNode(n, 'run'));
   }
 
-  restore(panel: vscode.WebviewPanel, raw: unknown): void {
-    const st = parsePersistedState(raw);
+  restore(viewType: string, panel: vscode.WebviewPanel, raw: unknown): void {
+    const st = viewType === PLOTS_VIEW_TYPE ? parsePlotsState(raw) : parseRunDetailsState(raw);
     const conn = st && this.s.connections.get(st.connKey);
     if (!st || !conn) {
       panel.webview.html = '<!DOCTYPE html><html><body><p>This MLflow panel could not be restored. Open it again from the MLflow view.</p></body></html>';
@@ -155,10 +158,10 @@ class Webviews {
 export function registerWebviews(s: Services): vscode.Disposable[] {
   const w = new Webviews(s);
   const log = s.log;
-  const serializer = (): vscode.WebviewPanelSerializer => ({
+  const serializer = (viewType: string): vscode.WebviewPanelSerializer => ({
     deserializeWebviewPanel: async (panel, state) => {
       try {
-        w.restore(panel, state);
+        w.restore(viewType, panel, state);
       } catch (e) {
         log.warn(`[webviews] could not restore a panel: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -189,8 +192,8 @@ export function registerWebviews(s: Services): vscode.Disposable[] {
       ref ??= await w.pickRuns(true, 'Compare Runs');
       return w.openPlots({ ...ref, keys: undefined });
     }),
-    vscode.window.registerWebviewPanelSerializer(ViewTypes.runDetails, serializer()),
-    vscode.window.registerWebviewPanelSerializer(ViewTypes.plots, serializer()),
+    vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, serializer(RUN_DETAILS_VIEW_TYPE)),
+    vscode.window.registerWebviewPanelSerializer(PLOTS_VIEW_TYPE, serializer(PLOTS_VIEW_TYPE)),
     { dispose: () => w.dispose() },
   ];
 }

@@ -6,7 +6,7 @@
 // 1M-point history never crosses the network.
 import type { TrackingStore } from '../tracking/types';
 import { appendColumns, copyColumns, downsampleToWidth, emptyColumns, lastStep, sliceByStep, toColumns, type Columns } from './series';
-import type { SeriesPayload } from '../webviews/protocol';
+import type { SeriesPayload } from './protocol';
 
 /** Wide enough for every step MLflow can store (int64 in the stores; the REST client sends numbers). */
 const MIN_STEP = -(2 ** 53 - 1);

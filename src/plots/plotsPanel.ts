@@ -9,9 +9,11 @@ import type { Services } from '../services';
 import type { Run, TrackingStore } from '../tracking/types';
 import { metricsToCsv, type CsvSeries } from './metricCsv';
 import { MetricLoader } from './metricLoader';
-import { PanelController } from '../webviews/panel';
-import { DEFAULT_PLOT_OPTIONS, type PlotOptions, type PlotRun, type SeriesPayload, type WebviewToHost } from '../webviews/protocol';
 import { paramRows, runName } from '../runDetails/runDetailsModel';
+import { unhandled } from '../webviews/messages';
+import { PanelController } from '../webviews/panel';
+import { DEFAULT_PLOT_OPTIONS, parsePlotsMessage, type PlotOptions, type PlotRun, type PlotsFromWebview, type PlotsToWebview, type SeriesPayload } from './protocol';
+import { Commands } from '../ids';
 
 export interface PlotsArgs {
   conn: Connection;
@@ -39,7 +41,7 @@ export function defaultKeys(keys: string[], requested?: string[]): string[] {
 
 const isLive = (r: Run) => r.info.status === 'RUNNING' || r.info.status === 'SCHEDULED';
 
-export class PlotsPanel extends PanelController {
+export class PlotsPanel extends PanelController<PlotsToWebview, PlotsFromWebview> {
   private store?: TrackingStore;
   private loader?: MetricLoader;
   private runs: Run[] = [];
@@ -58,7 +60,7 @@ export class PlotsPanel extends PanelController {
     panel: vscode.WebviewPanel,
     readonly args: PlotsArgs,
   ) {
-    super(panel, s.log, 'plots');
+    super(panel, s, 'plots', parsePlotsMessage);
     this.selected = args.keys ?? [];
     this.options = args.options ?? { ...DEFAULT_PLOT_OPTIONS };
   }
@@ -73,7 +75,7 @@ export class PlotsPanel extends PanelController {
     void this.post({ type: 'select', keys });
   }
 
-  protected async handle(msg: WebviewToHost): Promise<void> {
+  protected async handle(msg: PlotsFromWebview): Promise<void> {
     switch (msg.type) {
       case 'ready':
         return this.start(msg.width);
@@ -95,7 +97,7 @@ export class PlotsPanel extends PanelController {
         this.log.debug(`[plots] webview drew ${msg.charts} chart(s), ${msg.points} points in ${msg.ms.toFixed(1)} ms`);
         return;
       case 'openRun':
-        await vscode.commands.executeCommand('mlflow.openRunDetails', { connKey: this.args.conn.key, runId: msg.runId });
+        await vscode.commands.executeCommand(Commands.openRunDetails, { connKey: this.args.conn.key, runId: msg.runId });
         return;
       case 'copy':
         await vscode.env.clipboard.writeText(msg.text);
@@ -103,15 +105,13 @@ export class PlotsPanel extends PanelController {
       case 'refresh':
         this.sent.clear();
         return this.start(undefined);
-      case 'plotMetrics':
-      case 'openArtifact':
-      case 'listArtifacts':
-      case 'openSource':
-      case 'openLink':
-      case 'compareWorkingTree':
-        this.log.warn(`[plots] ${msg.type} is not a plots message`);
-        return;
+      default:
+        unhandled(msg);
     }
+  }
+
+  protected errorMessage(message: string): PlotsToWebview {
+    return { type: 'notice', level: 'error', message };
   }
 
   private width = 800;

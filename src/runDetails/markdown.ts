@@ -3,11 +3,7 @@
 // ul/ol/li, br and a[href] whose URL is http(s). No raw HTML passes through, no attributes other
 // than href, no other URL schemes (javascript:, data:, vbscript:, file: … are shown as text).
 
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"'`]/g, (c) => ESC[c]);
-}
+import { escapeHtml } from '../webviews/escape';
 
 /** The URL when it is an absolute http(s) URL without control characters, else undefined. */
 export function safeHref(raw: string): string | undefined {

@@ -17,7 +17,7 @@ import {
   type Run,
 } from '../tracking/types';
 import { gitWebLink } from './gitLinks';
-import type { DatasetRow, LinkRun, ModelRow, RunDetailsPayload } from '../webviews/protocol';
+import type { DatasetRow, LinkRun, ModelRow, RunDetailsPayload } from './protocol';
 
 export function runName(run: Run): string {
   return run.info.runName || run.data.tags.find((t) => t.key === RUN_NAME_TAG)?.value || run.info.runId.slice(0, 8);

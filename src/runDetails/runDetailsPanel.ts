@@ -9,16 +9,19 @@ import { formatBytes } from '../core/format';
 import type { Services } from '../services';
 import { PARENT_RUN_TAG, type ModelVersion, type Run, type TrackingStore } from '../tracking/types';
 import { artifactUri } from '../artifacts/artifactFileSystem';
+import { unhandled } from '../webviews/messages';
 import { PanelController } from '../webviews/panel';
-import { isWebUrl, type WebviewToHost } from '../webviews/protocol';
+import { isWebUrl } from '../webviews/validate';
+import { parseRunDetailsMessage, type RunDetailsFromWebview, type RunDetailsToWebview } from './protocol';
 import { buildRunDetails, findSourceFile, runName, tag } from './runDetailsModel';
 import { GIT_COMMIT_TAG, SOURCE_NAME_TAG } from '../tracking/types';
+import { Commands } from '../ids';
 
 export function detailsKey(connKey: string, runId: string): string {
   return `${connKey}|${runId}`;
 }
 
-export class RunDetailsPanel extends PanelController {
+export class RunDetailsPanel extends PanelController<RunDetailsToWebview, RunDetailsFromWebview> {
   private run?: Run;
   private store?: TrackingStore;
   private timer?: NodeJS.Timeout;
@@ -29,23 +32,23 @@ export class RunDetailsPanel extends PanelController {
     readonly conn: Connection,
     readonly runId: string,
   ) {
-    super(panel, s.log, 'runDetails');
+    super(panel, s, 'runDetails', parseRunDetailsMessage);
   }
 
   get key(): string {
     return detailsKey(this.conn.key, this.runId);
   }
 
-  protected async handle(msg: WebviewToHost): Promise<void> {
+  protected async handle(msg: RunDetailsFromWebview): Promise<void> {
     switch (msg.type) {
       case 'ready':
       case 'refresh':
         return this.load();
       case 'openRun':
-        await vscode.commands.executeCommand('mlflow.openRunDetails', { connKey: this.conn.key, runId: msg.runId });
+        await vscode.commands.executeCommand(Commands.openRunDetails, { connKey: this.conn.key, runId: msg.runId });
         return;
       case 'plotMetrics':
-        await vscode.commands.executeCommand('mlflow.plotMetric', { connKey: this.conn.key, runIds: [this.runId], keys: msg.keys.length ? msg.keys : undefined });
+        await vscode.commands.executeCommand(Commands.plotMetric, { connKey: this.conn.key, runIds: [this.runId], keys: msg.keys.length ? msg.keys : undefined });
         return;
       case 'openArtifact':
         await vscode.commands.executeCommand('vscode.open', artifactUri({ connKey: this.conn.key, ownerType: 'run', ownerId: this.runId, path: msg.path }), { preview: true });
@@ -64,15 +67,13 @@ export class RunDetailsPanel extends PanelController {
         await vscode.env.clipboard.writeText(msg.text);
         void vscode.window.setStatusBarMessage('$(check) Copied to the clipboard', 2000);
         return;
-      case 'requestSeries':
-      case 'requestRange':
-      case 'exportCsv':
-      case 'exportPng':
-      case 'setOptions':
-      case 'drawn':
-        this.log.warn(`[runDetails] ${msg.type} is not a run details message`);
-        return;
+      default:
+        unhandled(msg);
     }
+  }
+
+  protected errorMessage(message: string): RunDetailsToWebview {
+    return { type: 'notice', level: 'error', message };
   }
 
   private folders(): string[] {

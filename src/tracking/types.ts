@@ -215,6 +215,18 @@ export interface StoreCapabilities {
   loggedModels: boolean;
 }
 
+/** Sends one file to a run's artifact root through the tracking server (proxied artifact service). */
+export interface ArtifactUploader {
+  uploadArtifact(owner: ArtifactOwner, path: string, body: AsyncIterable<Uint8Array> | Uint8Array, contentType?: string, options?: CallOptions): Promise<void>;
+}
+
+/** Where a store writes a run's artifacts. */
+export type ArtifactDestination =
+  /** File and SQLite stores: the folder on this machine behind the run's artifact root. */
+  | { kind: 'copy'; dir: string }
+  /** Tracking servers: PUT through the proxied artifact service. */
+  | { kind: 'proxy'; uploader: ArtifactUploader };
+
 /**
  * One interface over every MLflow tracking backend. Failures reject with TrackingError.
  * Implementations never import `vscode`.
@@ -261,6 +273,12 @@ export interface TrackingStore {
   deleteRunTag(runId: string, key: string, options?: CallOptions): Promise<void>;
   /** Ends a run as MLflow's update_run_info(status, end_time) does (e.g. a run left RUNNING by a crashed script → FAILED). */
   setRunStatus(runId: string, status: RunStatus, endTime: number, options?: CallOptions): Promise<void>;
+
+  /**
+   * Where artifacts logged to `run` go; throws TrackingError ('notFound') when a local artifact folder is
+   * missing. Absent when the store cannot take artifacts.
+   */
+  artifactDestination?(run: Run): ArtifactDestination;
 
   /** Calls `listener` when the underlying data may have changed (local stores watch their files). Returns an unsubscribe. */
   onDidChange?(listener: () => void): () => void;

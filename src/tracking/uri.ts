@@ -60,6 +60,30 @@ export function resolveTrackingUri(input: ResolveInput): ResolvedUri | undefined
 }
 
 /**
+ * resolveTrackingUri for a folder on this machine: its `.env` and the local file system read through `fs`
+ * (passed in, so this module stays free of direct file access), with `raw`, the text it came from (setting,
+ * variable, .env line) as a script would pass it to set_tracking_uri. Throws as resolveTrackingUri does.
+ */
+export function resolveLocalTrackingUri(
+  fs: typeof import('node:fs'),
+  input: { setting?: string; env: Record<string, string | undefined>; workspaceFolder?: string },
+): { resolved: ResolvedUri; raw: string } | undefined {
+  let dotenv: string | undefined;
+  if (input.workspaceFolder) {
+    try {
+      dotenv = fs.readFileSync(pathApi(input.workspaceFolder).join(input.workspaceFolder, '.env'), 'utf8');
+    } catch {
+      dotenv = undefined;
+    }
+  }
+  const r = resolveTrackingUri({ ...input, dotenv, ...nodeLocalFs(fs) });
+  if (!r) return undefined;
+  const raw =
+    r.source === 'setting' ? input.setting?.trim() : r.source === 'env' ? input.env[ENV_VAR] : r.source === 'dotenv' && dotenv ? parseDotenv(dotenv, input.env)[ENV_VAR] : r.uri;
+  return { resolved: r, raw: raw ?? r.uri };
+}
+
+/**
  * MLflow 3.7's default (PR #18497): `./mlruns` when it holds at least one all-digit sub-directory with a
  * meta.yaml, else `./mlflow.db` (MLflow would create it; we only take it when it exists).
  */

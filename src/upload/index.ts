@@ -17,10 +17,8 @@ import { artifactUri } from '../artifacts/artifactFileSystem';
 import { isNode, type Node } from '../explorer/nodes';
 import { runDisplayName } from '../core/format';
 import { describeClash, normalizeArtifactDir, parentDirs, planUpload, withoutExisting, type LocalSource, type PlannedFile, type UploadPlan } from './plan';
-import { existingEntries, sendFiles, uploadTarget, walkFolder } from './target';
-
-export const LOG_ARTIFACT_COMMAND = 'mlflow.logArtifact';
-export const LOG_TO_RUN_COMMAND = 'mlflow.logToRun';
+import { existingEntries, sendFiles, uploadTarget, walkFolder, type SendResult, type UploadTarget } from './target';
+import { Commands } from '../ids';
 
 export interface LogArtifactOptions {
   /** Connection key (workspace folder URI, or 'window'); default: the connection of the first path's folder. */
@@ -64,130 +62,161 @@ function toFsPath(p: string | vscode.Uri): string {
 }
 
 export function registerUpload(s: Services): vscode.Disposable[] {
-  const { log, connections } = s;
-
-  const connFor = (connKey: string | undefined, firstPath: string | undefined): Connection => {
-    const conn =
-      (connKey && connections.get(connKey)) ||
-      (firstPath && connections.get(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(firstPath))?.uri.toString() ?? '')) ||
-      connections.active();
-    if (!conn) throw new TrackingError('notFound', 'No MLflow tracking store is connected.', { hint: 'Set a tracking URI first (MLflow: Set Tracking URI…).' });
-    return conn;
-  };
-
-  const run = async (opts: LogArtifactOptions, interactive: boolean): Promise<LogArtifactResult> => {
-    const paths = opts.paths.map(toFsPath);
-    if (!paths.length) throw new TrackingError('invalidRequest', 'Pick at least one file or folder to log.');
-    const conn = connFor(opts.connKey, paths[0]);
-    const store = await conn.store();
-    const target = await runFor(store, opts.runId);
-    const dest = uploadTarget(store, target); // refuses deleted runs and unwritable roots before any prompt
-    let artifactPath = opts.artifactPath;
-    if (artifactPath === undefined && interactive) artifactPath = await askArtifactPath(target, paths);
-    const norm = normalizeArtifactDir(artifactPath);
-    if ('error' in norm) throw new TrackingError('invalidRequest', norm.error);
-
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Logging to run ${runDisplayName(target)}`, cancellable: true },
-      async (progress, token) => {
-        const ctl = new AbortController();
-        const sub = token.onCancellationRequested(() => ctl.abort());
-        try {
-          progress.report({ message: 'reading the picked files…' });
-          const sources = await readSources(paths, ctl.signal);
-          const proposed = planUpload(sources, { artifactPath: norm.value, folderContents: opts.folderContents }, new Map());
-          progress.report({ message: 'checking what the run already holds…' });
-          const existing = await existingEntries(store, dest.owner, parentDirs(proposed.files), ctl.signal);
-          let plan = planUpload(sources, { artifactPath: norm.value, folderContents: opts.folderContents }, existing);
-          const blocking = plan.clashes.filter((c) => c.kind !== 'exists');
-          if (blocking.length) {
-            throw new TrackingError('invalidRequest', `Nothing was logged: ${blocking.slice(0, 3).map(describeClash).join('; ')}${blocking.length > 3 ? ` (+${blocking.length - 3} more)` : ''}.`, {
-              hint: 'Pick files with distinct names, or give another artifact path.',
-            });
-          }
-          const skipped: string[] = [];
-          const overwrite = new Set<string>();
-          const clashes = plan.clashes.filter((c) => c.kind === 'exists');
-          if (clashes.length) {
-            const answer = await decideExisting(opts.onExisting ?? 'ask', clashes.map((c) => c.dest), target);
-            if (answer === 'cancel') return { runId: target.info.runId, connKey: conn.key, uploaded: [], skipped: clashes.map((c) => c.dest), cancelled: true };
-            if (answer === 'skip') {
-              skipped.push(...clashes.map((c) => c.dest));
-              plan = withoutExisting(plan);
-            } else clashes.forEach((c) => overwrite.add(c.dest));
-          }
-          const total = plan.files.length;
-          let reported = 0;
-          const res = await sendFiles(dest, plan.files, {
-            signal: ctl.signal,
-            overwrite,
-            onFile: (i, f) => {
-              const inc = i === 0 ? 0 : 100 / total;
-              reported += inc;
-              progress.report({ increment: inc, message: `${i + 1}/${total} ${f.dest} (${formatBytes(f.size)})` });
-            },
-          });
-          progress.report({ increment: 100 - reported });
-          const result: LogArtifactResult = {
-            runId: target.info.runId,
-            connKey: conn.key,
-            uploaded: res.done.map((f) => ({ local: f.local, path: f.dest })),
-            skipped,
-            cancelled: res.cancelled,
-          };
-          if (res.done.length) afterUpload(s, conn, target, plan, result, opts.notify ?? interactive);
-          else if (res.cancelled && (opts.notify ?? interactive)) void vscode.window.showInformationMessage('MLflow: logging was cancelled; nothing was written.');
-          return result;
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
-  };
-
-  /** Options calls (other commands, tests) get the failure back instead of waiting on a notification. */
-  const runOptions = async (opts: LogArtifactOptions): Promise<LogArtifactResult | LogArtifactFailure> => {
-    try {
-      return await run(opts, false);
-    } catch (e) {
-      const err = toTrackingError(e);
-      log.error(`[upload] ${redact(err.userMessage)}`);
-      void vscode.window.showErrorMessage(`MLflow: ${err.userMessage}`);
-      return { error: err.userMessage, kind: err.kind };
-    }
-  };
-
   return [
-    registerCommand(s, LOG_ARTIFACT_COMMAND, async (arg?: Node | LogArtifactOptions) => {
-      if (isOptions(arg)) return runOptions(arg);
-      if (!isNode(arg, 'run')) throw new TrackingError('invalidRequest', 'Select a run in the MLflow explorer first.');
-      const folder = vscode.workspace.getWorkspaceFolder(arg.conn.folder?.uri ?? vscode.Uri.file('/'))?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
-      const picked = await vscode.window.showOpenDialog({
-        title: `Log to run ${runDisplayName(arg.run)}`,
-        openLabel: 'Log Artifact',
-        canSelectFiles: true,
-        canSelectFolders: true,
-        canSelectMany: true,
-        defaultUri: folder,
-      });
-      if (!picked?.length) throw new CancelledByUser();
-      return run({ connKey: arg.conn.key, runId: arg.run.info.runId, paths: picked }, true);
-    }),
-    registerCommand(s, LOG_TO_RUN_COMMAND, async (arg?: vscode.Uri | LogArtifactOptions, all?: vscode.Uri[]) => {
-      if (isOptions(arg)) return runOptions(arg);
-      let uris = all && all.length ? all : arg instanceof vscode.Uri ? [arg] : [];
-      if (!uris.length) {
-        const active = vscode.window.activeTextEditor?.document.uri;
-        if (active?.scheme === 'file') uris = [active];
-      }
-      uris = uris.filter((u) => u.scheme === 'file');
-      if (!uris.length) throw new TrackingError('invalidRequest', 'Pick a file or folder in the Explorer (right-click → Log to MLflow Run…).');
-      const conn = connFor(undefined, uris[0].fsPath);
-      const picked = await pickRun(conn, uris);
-      if (!picked) throw new CancelledByUser();
-      return run({ connKey: conn.key, runId: picked.info.runId, paths: uris }, true);
-    }),
+    registerCommand(s, Commands.logArtifact, (arg?: Node | LogArtifactOptions) => (isOptions(arg) ? logWithOptions(s, arg) : logFromRunRow(s, arg))),
+    registerCommand(s, Commands.logToRun, (arg?: vscode.Uri | LogArtifactOptions, all?: vscode.Uri[]) =>
+      isOptions(arg) ? logWithOptions(s, arg) : logFromFileExplorer(s, arg, all),
+    ),
   ];
+}
+
+/** mlflow.logArtifact on a run row: pick files and folders, then log them to that run. */
+async function logFromRunRow(s: Services, arg: Node | undefined): Promise<LogArtifactResult> {
+  if (!isNode(arg, 'run')) throw new TrackingError('invalidRequest', 'Select a run in the MLflow explorer first.');
+  const folder = vscode.workspace.getWorkspaceFolder(arg.conn.folder?.uri ?? vscode.Uri.file('/'))?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  const picked = await vscode.window.showOpenDialog({
+    title: `Log to run ${runDisplayName(arg.run)}`,
+    openLabel: 'Log Artifact',
+    canSelectFiles: true,
+    canSelectFolders: true,
+    canSelectMany: true,
+    defaultUri: folder,
+  });
+  if (!picked?.length) throw new CancelledByUser();
+  return logArtifacts(s, { connKey: arg.conn.key, runId: arg.run.info.runId, paths: picked }, true);
+}
+
+/** mlflow.logToRun on files and folders of the file explorer (or the active editor's file): pick a run, then log. */
+async function logFromFileExplorer(s: Services, arg: vscode.Uri | undefined, all: vscode.Uri[] | undefined): Promise<LogArtifactResult> {
+  let uris = all && all.length ? all : arg instanceof vscode.Uri ? [arg] : [];
+  if (!uris.length) {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (active?.scheme === 'file') uris = [active];
+  }
+  uris = uris.filter((u) => u.scheme === 'file');
+  if (!uris.length) throw new TrackingError('invalidRequest', 'Pick a file or folder in the Explorer (right-click → Log to MLflow Run…).');
+  const conn = connectionFor(s, undefined, uris[0].fsPath);
+  const picked = await pickRun(conn, uris);
+  if (!picked) throw new CancelledByUser();
+  return logArtifacts(s, { connKey: conn.key, runId: picked.info.runId, paths: uris }, true);
+}
+
+/** Options calls (other commands, tests) get the failure back instead of waiting on a notification. */
+async function logWithOptions(s: Services, opts: LogArtifactOptions): Promise<LogArtifactResult | LogArtifactFailure> {
+  try {
+    return await logArtifacts(s, opts, false);
+  } catch (e) {
+    const err = toTrackingError(e);
+    s.log.error(`[upload] ${redact(err.userMessage)}`);
+    void vscode.window.showErrorMessage(`MLflow: ${err.userMessage}`);
+    return { error: err.userMessage, kind: err.kind };
+  }
+}
+
+function connectionFor(s: Services, connKey: string | undefined, firstPath: string | undefined): Connection {
+  const { connections } = s;
+  const conn =
+    (connKey && connections.get(connKey)) ||
+    (firstPath && connections.get(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(firstPath))?.uri.toString() ?? '')) ||
+    connections.active();
+  if (!conn) throw new TrackingError('notFound', 'No MLflow tracking store is connected.', { hint: 'Set a tracking URI first (MLflow: Set Tracking URI…).' });
+  return conn;
+}
+
+/** Everything one upload works with once the run, its destination and the artifact path are known. */
+interface UploadJob {
+  conn: Connection;
+  store: TrackingStore;
+  run: Run;
+  dest: UploadTarget;
+  paths: string[];
+  artifactPath: string;
+  opts: LogArtifactOptions;
+}
+
+async function logArtifacts(s: Services, opts: LogArtifactOptions, interactive: boolean): Promise<LogArtifactResult> {
+  const paths = opts.paths.map(toFsPath);
+  if (!paths.length) throw new TrackingError('invalidRequest', 'Pick at least one file or folder to log.');
+  const conn = connectionFor(s, opts.connKey, paths[0]);
+  const store = await conn.store();
+  const run = await runFor(store, opts.runId);
+  const dest = uploadTarget(store, run); // refuses deleted runs and unwritable roots before any prompt
+  let artifactPath = opts.artifactPath;
+  if (artifactPath === undefined && interactive) artifactPath = await askArtifactPath(run, paths);
+  const norm = normalizeArtifactDir(artifactPath);
+  if ('error' in norm) throw new TrackingError('invalidRequest', norm.error);
+  const job: UploadJob = { conn, store, run, dest, paths, artifactPath: norm.value, opts };
+
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Logging to run ${runDisplayName(run)}`, cancellable: true },
+    async (progress, token) => {
+      const ctl = new AbortController();
+      const sub = token.onCancellationRequested(() => ctl.abort());
+      try {
+        return await planAndSend(s, job, interactive, progress, ctl.signal);
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+}
+
+type Progress = vscode.Progress<{ message?: string; increment?: number }>;
+
+async function planAndSend(s: Services, job: UploadJob, interactive: boolean, progress: Progress, signal: AbortSignal): Promise<LogArtifactResult> {
+  const { conn, run, opts } = job;
+  const planned = await planAgainstRun(job, progress, signal);
+  const clashes = planned.clashes.filter((c) => c.kind === 'exists').map((c) => c.dest);
+  const decision = clashes.length ? await decideExisting(opts.onExisting ?? 'ask', clashes, run) : 'overwrite';
+  if (decision === 'cancel') return { runId: run.info.runId, connKey: conn.key, uploaded: [], skipped: clashes, cancelled: true };
+  const plan = decision === 'skip' ? withoutExisting(planned) : planned;
+  const skipped = decision === 'skip' ? clashes : [];
+  const overwrite = new Set(decision === 'overwrite' ? clashes : []);
+  const res = await sendWithProgress(job.dest, plan, overwrite, progress, signal);
+  const result: LogArtifactResult = {
+    runId: run.info.runId,
+    connKey: conn.key,
+    uploaded: res.done.map((f) => ({ local: f.local, path: f.dest })),
+    skipped,
+    cancelled: res.cancelled,
+  };
+  if (res.done.length) afterUpload(s, conn, run, plan, result, opts.notify ?? interactive);
+  else if (res.cancelled && (opts.notify ?? interactive)) void vscode.window.showInformationMessage('MLflow: logging was cancelled; nothing was written.');
+  return result;
+}
+
+/** The plan for the picked files against what the run already holds; throws when files would collide with each other or with folders. */
+async function planAgainstRun(job: UploadJob, progress: Progress, signal: AbortSignal): Promise<UploadPlan> {
+  progress.report({ message: 'reading the picked files…' });
+  const sources = await readSources(job.paths, signal);
+  const options = { artifactPath: job.artifactPath, folderContents: job.opts.folderContents };
+  const proposed = planUpload(sources, options, new Map());
+  progress.report({ message: 'checking what the run already holds…' });
+  const existing = await existingEntries(job.store, job.dest.owner, parentDirs(proposed.files), signal);
+  const plan = planUpload(sources, options, existing);
+  const blocking = plan.clashes.filter((c) => c.kind !== 'exists');
+  if (blocking.length) {
+    throw new TrackingError('invalidRequest', `Nothing was logged: ${blocking.slice(0, 3).map(describeClash).join('; ')}${blocking.length > 3 ? ` (+${blocking.length - 3} more)` : ''}.`, {
+      hint: 'Pick files with distinct names, or give another artifact path.',
+    });
+  }
+  return plan;
+}
+
+async function sendWithProgress(dest: UploadTarget, plan: UploadPlan, overwrite: ReadonlySet<string>, progress: Progress, signal: AbortSignal): Promise<SendResult> {
+  const total = plan.files.length;
+  let reported = 0;
+  const res = await sendFiles(dest, plan.files, {
+    signal,
+    overwrite,
+    onFile: (i, f) => {
+      const inc = i === 0 ? 0 : 100 / total;
+      reported += inc;
+      progress.report({ increment: inc, message: `${i + 1}/${total} ${f.dest} (${formatBytes(f.size)})` });
+    },
+  });
+  progress.report({ increment: 100 - reported });
+  return res;
 }
 
 async function runFor(store: TrackingStore, runId: string): Promise<Run> {
@@ -255,7 +284,7 @@ function afterUpload(s: Services, conn: Connection, run: Run, plan: UploadPlan, 
     : `MLflow: logged ${result.uploaded.length === 1 ? result.uploaded[0].path : `${result.uploaded.length} files`} to run ${runDisplayName(run)}${result.skipped.length ? ` (${result.skipped.length} existing kept)` : ''}.`;
   void vscode.window.showInformationMessage(msg, ...(first ? ['Open'] : []), 'Reveal Run').then((pick) => {
     if (pick === 'Open' && first) void vscode.commands.executeCommand('vscode.open', artifactUri({ connKey: conn.key, ownerType: 'run', ownerId: run.info.runId, path: first.dest }));
-    if (pick === 'Reveal Run') void vscode.commands.executeCommand('mlflow.revealRun', run.info.runId);
+    if (pick === 'Reveal Run') void vscode.commands.executeCommand(Commands.revealRun, run.info.runId);
   });
 }
 

@@ -1,78 +1,24 @@
-// Where uploaded files go, and sending them: the local folder behind a file store's or SQLite store's
-// artifact root (copied into, atomically, never replacing a file that was not meant to be replaced),
-// or the tracking server's proxied artifact service (RestStore.uploadArtifact). Node only, no VS Code.
+// Where uploaded files go (the store's artifactDestination), and sending them: into the local folder behind a
+// file store's or SQLite store's artifact root (copied atomically, never replacing a file that was not meant to
+// be replaced), or through the tracking server's proxied artifact service. Node only, no VS Code.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { TrackingError } from '../tracking/errors';
-import { localPathOfUri, rebaseRoot } from '../tracking/file/artifacts';
-import { localArtifactRoot } from '../tracking/sqlite/artifactRoots';
-import type { ArtifactOwner, CallOptions, Run, TrackingStore } from '../tracking/types';
+import type { ArtifactDestination, ArtifactOwner, Run, TrackingStore } from '../tracking/types';
 import { guessContentType, uploadRoute, type PlannedFile } from './plan';
 
-/** A store that can PUT to the proxied artifact service (RestStore). */
-export interface ProxyUploader {
-  uploadArtifact(owner: ArtifactOwner, path: string, body: AsyncIterable<Uint8Array> | Uint8Array, contentType?: string, options?: CallOptions): Promise<void>;
-}
-
-export type UploadTarget =
-  | { kind: 'copy'; dir: string; owner: ArtifactOwner }
-  | { kind: 'proxy'; store: ProxyUploader; owner: ArtifactOwner };
-
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The local folder of a run's artifact root in a file store: the recorded root when it exists, else
- * re-based onto the store (the store was moved or copied); a root that does not exist yet (a run that
- * never logged an artifact) is created only inside an existing folder of the store or of the run.
- */
-export function fileStoreArtifactDir(storeRoot: string, run: Run): string {
-  const rootUri = run.info.artifactUri;
-  const ownerDir = path.join(storeRoot, run.info.experimentId, run.info.runId);
-  const segs = [run.info.experimentId, run.info.runId];
-  const recorded = rootUri ? localPathOfUri(rootUri, path.dirname(storeRoot)) : path.join(ownerDir, 'artifacts');
-  const rebased = rebaseRoot(recorded, { root: storeRoot, ownerDir: isDir(ownerDir) ? ownerDir : undefined, ownerSegments: segs });
-  if (isDir(rebased)) return rebased;
-  // Not there yet: <…>/<exp>/<run>/<rest> → <run folder>/<rest> when the run folder is here.
-  const parts = recorded.split(/[\\/]+/).filter(Boolean);
-  for (let i = parts.length - 2; i >= 0; i--) {
-    if (parts[i] === segs[0] && parts[i + 1] === segs[1] && isDir(ownerDir)) return path.join(ownerDir, ...parts.slice(i + 2));
-  }
-  if (isDir(path.dirname(recorded))) return recorded;
-  throw new TrackingError('notFound', `The artifact folder of run ${run.info.runId} (${rootUri}) does not exist on this machine.`, {
-    hint: 'The store may have been copied without its artifacts; log the file with the MLflow Python client where the artifacts live.',
-  });
-}
-
-export function sqliteArtifactDir(dbPath: string, storeUri: string, run: Run): string {
-  const dir = localArtifactRoot(run.info.artifactUri, dbPath, storeUri);
-  if (isDir(dir) || isDir(path.dirname(dir))) return dir;
-  throw new TrackingError('notFound', `The artifact folder of run ${run.info.runId} (${run.info.artifactUri}) does not exist on this machine.`, {
-    hint: 'Log the file with the MLflow Python client where the artifacts live.',
-  });
-}
+export type UploadTarget = ArtifactDestination & { owner: ArtifactOwner };
 
 /** Where (and how) files for this run go, or a TrackingError ('unsupported', 'notFound') saying why they cannot. */
 export function uploadTarget(store: TrackingStore, run: Run): UploadTarget {
   const owner: ArtifactOwner = { type: 'run', id: run.info.runId, rootUri: run.info.artifactUri };
   const route = uploadRoute(store.kind, run.info.artifactUri, run.info.lifecycleStage, store.uri);
   if (route.kind === 'refuse') throw new TrackingError(run.info.lifecycleStage === 'deleted' ? 'invalidRequest' : 'unsupported', route.reason, { uri: store.uri, hint: route.hint });
-  if (route.kind === 'proxy') {
-    const up = store as unknown as Partial<ProxyUploader>;
-    if (typeof up.uploadArtifact !== 'function') throw new TrackingError('unsupported', `${store.uri} cannot upload artifacts.`, { uri: store.uri });
-    return { kind: 'proxy', store: up as ProxyUploader, owner };
-  }
-  const local = store as unknown as { root?: string; dbPath?: string };
-  if (store.kind === 'file' && typeof local.root === 'string') return { kind: 'copy', dir: fileStoreArtifactDir(local.root, run), owner };
-  if (store.kind === 'sqlite' && typeof local.dbPath === 'string') return { kind: 'copy', dir: sqliteArtifactDir(local.dbPath, store.uri, run), owner };
-  throw new TrackingError('unsupported', `${store.uri} cannot take artifacts.`, { uri: store.uri });
+  const dest = store.artifactDestination?.(run);
+  if (!dest || dest.kind !== route.kind) throw new TrackingError('unsupported', `${store.uri} cannot ${route.kind === 'proxy' ? 'upload' : 'take'} artifacts.`, { uri: store.uri });
+  return { ...dest, owner };
 }
 
 export interface SendOptions {
@@ -118,7 +64,7 @@ async function putProxied(target: Extract<UploadTarget, { kind: 'proxy' }>, f: P
   const max = opts.maxInMemoryBytes ?? 64 * 1024 * 1024;
   const size = (await fs.promises.stat(f.local)).size;
   const body = size <= max ? await fs.promises.readFile(f.local) : (fs.createReadStream(f.local, opts.signal ? { signal: opts.signal } : {}) as AsyncIterable<Uint8Array>);
-  await target.store.uploadArtifact(target.owner, f.dest, body, guessContentType(f.dest), { signal: opts.signal });
+  await target.uploader.uploadArtifact(target.owner, f.dest, body, guessContentType(f.dest), { signal: opts.signal });
 }
 
 /**

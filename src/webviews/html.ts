@@ -2,8 +2,7 @@
 // stylesheets, and NO data (everything arrives by postMessage after the webview says 'ready').
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-
-export type WebviewName = 'plots' | 'runDetails' | 'artifactTable' | 'artifactModel';
+import { escapeHtml } from './escape';
 
 /** Where webview assets may be loaded from: the bundled scripts and the stylesheets. */
 export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -18,8 +17,6 @@ export function nonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
 }
 
-const escapeAttr = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
 export interface ShellOptions {
   /** Id of the element the script renders into. */
   rootId?: string;
@@ -27,7 +24,8 @@ export interface ShellOptions {
   sharedCss?: boolean;
 }
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, name: WebviewName, title: string, opts: ShellOptions = {}): string {
+/** The page of media entry `name`: dist/webview/<name>.js and media/<name>.css, no data. */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, name: string, title: string, opts: ShellOptions = {}): string {
   const { rootId = 'app', sharedCss = true } = opts;
   const n = nonce();
   const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
@@ -37,19 +35,37 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, n
     `style-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data:`,
     `font-src ${webview.cspSource}`,
-  ].join('; ');
+  ].join('; '); // constants, an alphanumeric nonce and VS Code's cspSource: no quote to escape
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-${sharedCss ? `<link rel="stylesheet" href="${escapeAttr(asset('media', 'webview.css'))}">\n` : ''}<link rel="stylesheet" href="${escapeAttr(asset('media', `${name}.css`))}">
-<title>${escapeAttr(title)}</title>
+${sharedCss ? `<link rel="stylesheet" href="${escapeHtml(asset('media', 'webview.css'))}">\n` : ''}<link rel="stylesheet" href="${escapeHtml(asset('media', `${name}.css`))}">
+<title>${escapeHtml(title)}</title>
 </head>
 <body>
-${rootId === 'app' ? '<main id="app" aria-busy="true"><p class="loading">Loading…</p></main>' : `<div id="${escapeAttr(rootId)}" class="loading">Loading…</div>`}
-<script nonce="${n}" src="${escapeAttr(asset('dist', 'webview', `${name}.js`))}"></script>
+${rootId === 'app' ? '<main id="app" aria-busy="true"><p class="loading">Loading…</p></main>' : `<div id="${escapeHtml(rootId)}" class="loading">Loading…</div>`}
+<script nonce="${n}" src="${escapeHtml(asset('dist', 'webview', `${name}.js`))}"></script>
 </body>
 </html>`;
+}
+
+/** CSP of the HTML artifact preview: nothing loads or runs; images and styles only from data: URIs. */
+export const SANDBOX_CSP = "default-src 'none'; img-src data:; style-src data:; font-src data:; media-src data:; form-action 'none'; frame-src 'none'";
+
+/**
+ * Untrusted HTML shown as is but inert: a CSP meta tag goes first (before anything the file
+ * says), and the webview has scripts disabled, so <script>, event handlers, remote images,
+ * iframes and forms do nothing.
+ */
+export function sandboxedHtml(content: string): string {
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${SANDBOX_CSP}">`;
+  // Any CSP meta of the file itself can only narrow ours further; a <base> cannot load anything.
+  return `<!DOCTYPE html><html><head>${meta}<meta charset="UTF-8"></head><body>${stripDoctype(content)}</body></html>`;
+}
+
+function stripDoctype(s: string): string {
+  return s.replace(/^\uFEFF?\s*<!doctype[^>]*>/i, '');
 }

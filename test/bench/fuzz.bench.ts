@@ -2,7 +2,7 @@
 //   fuzz-meta-yaml       meta.yaml line parser (parseFlatYaml, parseMetaYaml, parseRunMeta, setYamlKeys)
 //   fuzz-metric-lines    metric files (parseMetricHistory, latestMetric vs. maxMetric of all points)
 //   fuzz-sqlite-rows     SQLite row → domain functions (runInfoFromRow, metricFromRow, …)
-//   fuzz-rest-json       REST bodies: parseJsonLenient + wire parse* + httpError/badJsonAnswer
+//   fuzz-rest-json       REST bodies: parseLenientJson + wire parse* + httpError/badJsonAnswer
 //   fuzz-filter          MLflow's search grammar (compileRunFilter, order_by, entity filters)
 //   fuzz-python-scanner  scanPython / tokenizePython
 // Seeds are the REAL files of test/fixtures/mlflow (meta.yaml and metric files of the v2/v3 stores, rows
@@ -28,7 +28,7 @@ import { latestMetric, maxMetric, parseMetricHistory, type MetricFileContext } f
 import { parseFlatYaml, parseMetaYaml, setYamlKeys, yamlInt, yamlStr } from '../../src/tracking/file/metaYaml';
 import { RunMetaError, parseRunMeta } from '../../src/tracking/file/runReader';
 import { badJsonAnswer, httpError, looksLikeHtml } from '../../src/tracking/rest/classify';
-import { parseJsonLenient } from '../../src/tracking/rest/httpClient';
+import { parseLenientJson } from '../../src/tracking/lenientJson';
 import {
   compileExperimentFilter,
   compileExperimentOrderBy,
@@ -645,7 +645,7 @@ const restJson: Target = {
     let value: unknown;
     if (text !== undefined) {
       try {
-        value = parseJsonLenient(text);
+        value = parseLenientJson(text, { nonFinite: 'string' });
       } catch (e) {
         // documented: the client answers a SyntaxError with badJsonAnswer (kind 'server')
         if (e instanceof SyntaxError) return 'SyntaxError';

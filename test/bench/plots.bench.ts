@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileStore } from '../../src/tracking/file';
 import { MetricLoader } from '../../src/plots/metricLoader';
-import type { HostToWebview } from '../../src/webviews/protocol';
+import type { PlotsToWebview } from '../../src/plots/protocol';
 
 const BIG = Number(process.env.BENCH_BIG ?? 1_000_000);
 const SMALL = 10_000;
@@ -75,7 +75,7 @@ function generate(): string {
 }
 
 /** What ExtHostWebview does with a posted message: JSON with ArrayBuffers replaced by references, buffers sent as bytes. */
-function serializeLikeVsCode(msg: HostToWebview): { json: string; bytes: number } {
+function serializeLikeVsCode(msg: PlotsToWebview): { json: string; bytes: number } {
   const buffers: ArrayBufferLike[] = [];
   const json = JSON.stringify(msg, (_k, v) => {
     if (ArrayBuffer.isView(v)) {

@@ -10,10 +10,12 @@ import type { MlflowExtensionApi } from '../../src/extension';
 import type { Run } from '../../src/tracking/types';
 import type { Node } from '../../src/explorer/nodes';
 import type { PanelController } from '../../src/webviews/panel';
-import type { HostToWebview, RunDetailsPayload, SeriesPayload } from '../../src/webviews/protocol';
-import { childByLabel, useTrackingUri, waitFor } from '../vscode/helpers';
+import type { PlotsToWebview, SeriesPayload } from '../../src/plots/protocol';
+import type { RunDetailsPayload } from '../../src/runDetails/protocol';
+import { childByLabel, onWebviewMessage, recordWebviews, useTrackingUri, waitFor, webviewMessages } from '../vscode/helpers';
 import { py, real, type LiveServer } from './support/real';
 import { startWriter } from './support/writer';
+import { Commands } from '../../src/ids';
 
 interface PyRun {
   run_id: string;
@@ -43,6 +45,7 @@ const STEPS = 6;
 
 describe('e2e: browsing a live server while MLflow\'s client writes to it', function () {
   this.timeout(300000);
+  recordWebviews();
 
   before(async () => {
     await vscode.workspace.getConfiguration('mlflow').update('autoRefreshInterval', 1, vscode.ConfigurationTarget.Workspace);
@@ -64,7 +67,7 @@ describe('e2e: browsing a live server while MLflow\'s client writes to it', func
       const go = path.join(dir, 'go');
       const exp = `live-${name}-${Date.now()}`;
       const writer = startWriter([server.url, exp, String(CHILDREN), String(STEPS), '0.4', go]);
-      const posted: HostToWebview[] = [];
+      const posted: PlotsToWebview[] = [];
       const panels: PanelController[] = [];
       try {
         const parentId = (await writer.next('parent')).run_id;
@@ -77,14 +80,14 @@ describe('e2e: browsing a live server while MLflow\'s client writes to it', func
         assert.deepEqual(first.map((r) => [r.run.info.runId, r.run.info.status]), [[parentId, 'RUNNING']]);
         await a.services.experimentsView.reveal(first[0], { expand: true });
 
-        const details = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey: conn.key, runId: parentId });
+        const details = await vscode.commands.executeCommand<PanelController>(Commands.openRunDetails, { connKey: conn.key, runId: parentId });
         panels.push(details);
-        await waitFor('run details', () => details.history.find((r) => r.type === 'runDetails'), 30000);
+        await waitFor('run details', () => webviewMessages(details).find((r) => r.type === 'runDetails'), 30000);
         await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
-        const plot = await vscode.commands.executeCommand<PanelController>('mlflow.plotMetric', { connKey: conn.key, runIds: [parentId], keys: ['loss'] });
+        const plot = await vscode.commands.executeCommand<PanelController>(Commands.plotMetric, { connKey: conn.key, runIds: [parentId], keys: ['loss'] });
         panels.push(plot);
-        plot.onDidPost((m) => posted.push(m));
-        for (const r of plot.history) if (r.dir === 'toWebview') posted.push(r.msg as HostToWebview);
+        onWebviewMessage((r) => r.panel === plot && r.dir === 'toWebview' && posted.push(r.msg as PlotsToWebview));
+        for (const r of webviewMessages(plot, 'toWebview')) posted.push(r.msg as PlotsToWebview);
         await waitFor('the plot\'s first series', () => posted.find((m) => m.type === 'series'), 30000);
         assert.ok(details.panel.visible && plot.panel.visible, 'details and plot side by side');
 
@@ -129,7 +132,7 @@ describe('e2e: browsing a live server while MLflow\'s client writes to it', func
 
         // the run details: finished, its trials, its latest loss
         const last = await waitFor('run details of the finished sweep', () => {
-          const d = [...details.history].reverse().find((x) => x.type === 'runDetails')?.msg as { details: RunDetailsPayload } | undefined;
+          const d = [...webviewMessages(details)].reverse().find((x) => x.type === 'runDetails')?.msg as { details: RunDetailsPayload } | undefined;
           return d && d.details.status === 'FINISHED' && d.details.children.length === CHILDREN ? d.details : undefined;
         }, 30000);
         const parent = want.get(parentId)!;

@@ -16,11 +16,12 @@ import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { processTable, treeOf } from '../../src/models/processTree';
+import { isProcessAlive as alive, processTable, treeOf } from '../../src/models/processTree';
 import type { Prompts } from '../../src/core/prompter';
 import type { CommandResult } from '../../src/models';
 import { EXTENSION_ID, api, useTrackingUri, waitFor } from '../vscode/helpers';
 import { py, pythonEnv, real } from './support/real';
+import { Commands } from '../../src/ids';
 
 const MODEL = 'e2e-iris';
 const ALIAS_URI = `models:/${MODEL}@champion`;
@@ -94,15 +95,6 @@ async function serverProcesses(port: number): Promise<number[]> {
   return [...new Set(roots.flatMap((p) => treeOf(p, table)))];
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** What the flow's terminal shows, into shots/transcripts (read by the harness from the workbench's xterm). */
 async function transcript(terminalName: string | undefined, flow: string): Promise<string> {
   const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
@@ -161,7 +153,7 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
   it('Serve Model on the registered alias from a venv not on PATH: waits for /ping, Send Test Request returns MLflow\'s predictions, Stop frees the port', async () => {
     const bin = path.join(venv(), 'bin');
     assert.ok(!(process.env.PATH ?? '').split(path.delimiter).includes(bin), `precondition: ${bin} is not on the extension host's PATH`);
-    const r = await run('mlflow.serveModel', { modelUri: ALIAS_URI, envManager: 'local', port: await freePort(), noPrompt: true, readyTimeoutMs: 420000 });
+    const r = await run(Commands.serveModel, { modelUri: ALIAS_URI, envManager: 'local', port: await freePort(), noPrompt: true, readyTimeoutMs: 420000 });
     const shown = await transcript(r.terminalName, 'serve');
     assert.equal(r.status, 'started', r.message);
     assert.equal(r.ready, true, `the model server did not answer /ping; the terminal showed:\n${shown}`);
@@ -169,10 +161,10 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
     assert.ok(r.command?.env.PATH?.startsWith(`${bin}${path.delimiter}`), r.command?.env.PATH);
 
     // the model's own input example (3 rows), then a chosen file (5 rows of three classes)
-    const example = await run('mlflow.sendTestRequest', { serverId: r.serverId });
+    const example = await run(Commands.sendTestRequest, { serverId: r.serverId });
     assert.equal(example.answer?.status, 200, example.answer?.raw);
     assert.equal((JSON.parse(example.answer!.raw) as { predictions: unknown[] }).predictions.length, 3);
-    const chosen = await run('mlflow.sendTestRequest', { serverId: r.serverId, file: logged.input_json });
+    const chosen = await run(Commands.sendTestRequest, { serverId: r.serverId, file: logged.input_json });
     assert.equal(chosen.answer?.status, 200, chosen.answer?.raw);
     assert.deepEqual((JSON.parse(chosen.answer!.raw) as { predictions: number[] }).predictions, logged.expected);
     assert.match(chosen.document?.getText() ?? '', /"predictions"/);
@@ -180,7 +172,7 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
 
     const procs = await serverProcesses(r.port!);
     assert.ok(procs.length >= 1, 'the scoring server runs');
-    const stop = await run('mlflow.stopModelServer', { serverId: r.serverId });
+    const stop = await run(Commands.stopModelServer, { serverId: r.serverId });
     assert.equal(stop.portFree, true, 'Stop checked the port');
     await new Promise((res) => setTimeout(res, 2000));
     assert.equal(await portAnswers(r.port!), false, 'nothing answers on the port after Stop');
@@ -190,7 +182,7 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
 
   it('Predict writes the file MLflow itself writes for the same model and input', async () => {
     const ours = path.join(dir, 'predict-extension.json');
-    const r = await run('mlflow.predictModel', { modelUri: ALIAS_URI, inputPath: logged.input_csv, outputPath: ours, envManager: 'local', noPrompt: true });
+    const r = await run(Commands.predictModel, { modelUri: ALIAS_URI, inputPath: logged.input_csv, outputPath: ours, envManager: 'local', noPrompt: true });
     const shown = await transcript(r.terminalName ?? 'predict', 'predict');
     assert.equal(r.status, 'done', `exit ${r.exitCode}; terminal:\n${shown}`);
     const theirs = path.join(dir, 'predict-by-hand.json');
@@ -202,7 +194,7 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
 
   it('Generate Dockerfile writes the Dockerfile MLflow writes by hand', async () => {
     const ours = path.join(dir, 'docker-extension');
-    const r = await run('mlflow.generateDockerfile', { modelUri: ALIAS_URI, outputDirectory: ours, envManager: 'local', noPrompt: true });
+    const r = await run(Commands.generateDockerfile, { modelUri: ALIAS_URI, outputDirectory: ours, envManager: 'local', noPrompt: true });
     const shown = await transcript(r.terminalName ?? 'generate', 'generate-dockerfile');
     assert.equal(r.status, 'done', `exit ${r.exitCode}; terminal:\n${shown}`);
     assert.equal(r.outputPath, path.join(ours, 'Dockerfile'));
@@ -217,14 +209,14 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
 
   it('Build Docker Image without a Docker engine says so and offers Generate Dockerfile; forced, MLflow\'s failure is reported once', async () => {
     notices.length = 0;
-    const r = await run('mlflow.buildDocker', { modelUri: ALIAS_URI, noPrompt: true });
+    const r = await run(Commands.buildDocker, { modelUri: ALIAS_URI, noPrompt: true });
     assert.equal(r.status, 'blocked');
     assert.match(r.message ?? '', /Docker/);
     const n = await waitFor('the Docker notification', () => notices.find((x) => x.id === 'docker.unavailable'));
     assert.match(n.message, /^MLflow: .*Docker/);
     assert.ok(n.actions.includes('Generate Dockerfile Instead'), n.actions.join());
     // past the check, the real CLI fails on the missing engine: one failure notice, no doubled prefix
-    const forced = await run('mlflow.buildDocker', { modelUri: ALIAS_URI, envManager: 'local', noPrompt: true, skipDockerCheck: true });
+    const forced = await run(Commands.buildDocker, { modelUri: ALIAS_URI, envManager: 'local', noPrompt: true, skipDockerCheck: true });
     const shown = await transcript(forced.terminalName ?? 'build', 'build-docker');
     assert.equal(forced.status, 'failed');
     assert.notEqual(forced.exitCode, 0);
@@ -236,7 +228,7 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
 
   it('gc purges exactly the chosen deleted runs (read back with MLflow\'s client)', async () => {
     const [a, b, kept] = gcRuns.deleted;
-    const r = await run('mlflow.gc', { runIds: [a, b], noPrompt: true, confirmed: true });
+    const r = await run(Commands.gc, { runIds: [a, b], noPrompt: true, confirmed: true });
     const shown = await transcript(r.terminalName ?? 'gc', 'gc');
     assert.equal(r.status, 'done', `exit ${r.exitCode}; terminal:\n${shown}`);
     assert.deepEqual(r.plan?.runIds, [a, b]);
@@ -245,7 +237,7 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
   });
 
   it('Start MLflow UI serves the shown store; Stop ends every worker and frees the port', async () => {
-    const r = await run('mlflow.startUi', { port: await freePort(), noPrompt: true, openBrowser: false, readyTimeoutMs: 300000 });
+    const r = await run(Commands.startUi, { port: await freePort(), noPrompt: true, openBrowser: false, readyTimeoutMs: 300000 });
     const shown = await transcript(r.terminalName, 'ui');
     assert.equal(r.status, 'started', r.message);
     assert.equal(r.ready, true, `the UI did not answer; terminal:\n${shown}`);
@@ -258,7 +250,7 @@ describe(`e2e: model commands with the real mlflow CLI (MLflow ${process.env.MLF
     const before = await serverProcesses(r.port!);
     assert.ok(before.length >= 2, `the server and its workers run: ${before.join(', ')}`);
 
-    const stop = await run('mlflow.stopModelServer', { serverId: r.serverId });
+    const stop = await run(Commands.stopModelServer, { serverId: r.serverId });
     assert.equal(stop.portFree, true);
     // uvicorn's/gunicorn's manager would restart killed workers within a second or two: the port stays free
     await new Promise((res) => setTimeout(res, 3000));

@@ -5,9 +5,10 @@ import * as assert from 'assert';
 import * as http from 'http';
 import * as vscode from 'vscode';
 import type { PlotsPanel } from '../../src/plots/plotsPanel';
-import type { HostToWebview } from '../../src/webviews/protocol';
-import { childByLabel, useTrackingUri, waitFor } from '../vscode/helpers';
+import type { PlotsToWebview } from '../../src/plots/protocol';
+import { childByLabel, recordWebviews, useTrackingUri, waitFor, webviewMessages } from '../vscode/helpers';
 import { py, real } from './support/real';
+import { Commands } from '../../src/ids';
 
 function rawHistory(url: string, runId: string, key: string): Promise<{ metrics: { value: unknown }[] }> {
   return new Promise((resolve, reject) => {
@@ -23,6 +24,7 @@ function rawHistory(url: string, runId: string, key: string): Promise<{ metrics:
 
 describe('e2e: ±inf from a SQL-backed server', function () {
   this.timeout(180000);
+  recordWebviews();
 
   after(async () => {
     await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);
@@ -58,10 +60,10 @@ describe('e2e: ±inf from a SQL-backed server', function () {
     const history = await (await conn.store()).getMetricHistory(seeded.run_id, 'loss');
     assert.deepEqual(history.map((m) => m.value), [1, 2, Infinity, 3, -Infinity, NaN, 4]);
 
-    const panel = await vscode.commands.executeCommand<PlotsPanel>('mlflow.plotMetric', { connKey: conn.key, runIds: [seeded.run_id], keys: ['loss'] });
+    const panel = await vscode.commands.executeCommand<PlotsPanel>(Commands.plotMetric, { connKey: conn.key, runIds: [seeded.run_id], keys: ['loss'] });
     try {
       const series = await waitFor('the plotted series', () =>
-        panel.history.filter((r) => r.dir === 'toWebview' && r.type === 'series').map((r) => r.msg as Extract<HostToWebview, { type: 'series' }>).find((m) => m.key === 'loss'),
+        webviewMessages(panel).filter((r) => r.dir === 'toWebview' && r.type === 'series').map((r) => r.msg as Extract<PlotsToWebview, { type: 'series' }>).find((m) => m.key === 'loss'),
       );
       const values = [...series.series[0].values];
       assert.ok(values.includes(Infinity) && values.includes(-Infinity), values.join(','));

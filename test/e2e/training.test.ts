@@ -10,10 +10,10 @@ import * as vscode from 'vscode';
 import type { Prompts } from '../../src/core/prompter';
 import type { MlflowExtensionApi } from '../../src/extension';
 import type { Node } from '../../src/explorer/nodes';
-import type { HostToWebview, SeriesPayload } from '../../src/webviews/protocol';
+import type { PlotsToWebview as HostToWebview, SeriesPayload } from '../../src/plots/protocol';
 import type { RunScriptResult } from '../../src/training';
 import type { TrainingSession } from '../../src/training/session';
-import { api, copyToTemp, useTrackingUri, waitFor } from '../vscode/helpers';
+import { api, copyToTemp, onWebviewMessage, recordWebviews, useTrackingUri, waitFor, webviewMessages } from '../vscode/helpers';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { pythonScript, real } from './support/real';
 
@@ -47,6 +47,7 @@ let override: vscode.Disposable | undefined;
 describe('e2e: Run Script as an MLflow run and follow it', function () {
   this.timeout(600000);
   let a: MlflowExtensionApi;
+  recordWebviews();
 
   before(async () => {
     override = (await api()).services.prompter.override(scripted);
@@ -85,8 +86,8 @@ describe('e2e: Run Script as an MLflow run and follow it', function () {
       // the plot follows it: points arrive while the script is still running
       const plot = await waitFor('the live plot', () => s.plot, 30000);
       assert.deepEqual(plot.args.runIds, [run.info.runId]);
-      const posted: { at: number; msg: HostToWebview }[] = plot.history.filter((h) => h.dir === 'toWebview').map((h) => ({ at: h.at, msg: h.msg as HostToWebview }));
-      plot.onDidPost((msg) => posted.push({ at: Date.now(), msg }));
+      const posted: { at: number; msg: HostToWebview }[] = webviewMessages(plot, 'toWebview').map((h) => ({ at: h.at, msg: h.msg as HostToWebview }));
+      const sub = onWebviewMessage((r) => r.panel === plot && r.dir === 'toWebview' && posted.push({ at: Date.now(), msg: r.msg as HostToWebview }));
       // (on a loaded machine the webview may take seconds to start: the script runs ~12 s)
       await waitFor('points on the plot while the run is RUNNING', () => plotted(posted, run.info.runId, 'val_loss').some((p) => p.steps.length > 0 && p.at < (s.endedAt ?? Infinity)) || undefined, 60000);
       // status bar while running: run name, elapsed, step, metric
@@ -103,6 +104,7 @@ describe('e2e: Run Script as an MLflow run and follow it', function () {
         return all.includes(11) ? all : undefined;
       }, 30000);
       assert.ok(lastSteps.includes(11));
+      sub.dispose();
     });
   }
 

@@ -13,6 +13,7 @@ import type { Node, NodeOf } from '../../src/explorer/nodes';
 import { useTrackingUri, waitFor } from '../vscode/helpers';
 import { py, real } from './support/real';
 import { withPrompts, type Seen } from './support/ui';
+import { Commands } from '../../src/ids';
 
 interface State {
   run_name: string;
@@ -88,7 +89,7 @@ describe('e2e: writes equal to what MLflow itself writes', function () {
 
       it('Rename Run… sets the name and the mlflow.runName tag as MLflow does', async () => {
         const name = 'renamed ✓ in VS Code';
-        const { seen } = await withPrompts({ inputs: [name] }, async () => vscode.commands.executeCommand('mlflow.renameRun', await node()));
+        const { seen } = await withPrompts({ inputs: [name] }, async () => vscode.commands.executeCommand(Commands.renameRun, await node()));
         noErrors(seen);
         const st = await twin('rename', name);
         assert.equal(st.a.run_name, name);
@@ -97,7 +98,7 @@ describe('e2e: writes equal to what MLflow itself writes', function () {
       });
 
       it('Set Tag… sets a tag', async () => {
-        const { seen } = await withPrompts({ inputs: ['stage', 'prod 🚀 "quoted"'] }, async () => vscode.commands.executeCommand('mlflow.setTag', await node()));
+        const { seen } = await withPrompts({ inputs: ['stage', 'prod 🚀 "quoted"'] }, async () => vscode.commands.executeCommand(Commands.setTag, await node()));
         noErrors(seen);
         const st = await twin('set_tag', 'stage', 'prod 🚀 "quoted"');
         assert.equal(st.a.tags.stage, 'prod 🚀 "quoted"');
@@ -110,7 +111,7 @@ describe('e2e: writes equal to what MLflow itself writes', function () {
         const tags = groups.find((g) => g.type === 'group' && (g as NodeOf<'group'>).group === 'tags')!;
         const tag = (await a.services.experiments.getChildren(tags)).find((n: Node) => n.type === 'tag' && (n as NodeOf<'tag'>).item.key === 'team');
         assert.ok(tag, 'the tag "team" is in the tree');
-        const { seen } = await withPrompts({ warning: 'Delete' }, () => vscode.commands.executeCommand('mlflow.deleteTag', tag));
+        const { seen } = await withPrompts({ warning: 'Delete' }, () => vscode.commands.executeCommand(Commands.deleteTag, tag));
         noErrors(seen);
         const st = await twin('delete_tag', 'team');
         assert.equal(st.a.tags.team, undefined);
@@ -120,7 +121,7 @@ describe('e2e: writes equal to what MLflow itself writes', function () {
       it('Edit Note: saving the note document sets mlflow.note.content', async () => {
         const text = '# Findings\n\nwritten in **VS Code** ✓\n';
         const { seen } = await withPrompts({}, async () => {
-          await vscode.commands.executeCommand('mlflow.editNote', await node());
+          await vscode.commands.executeCommand(Commands.editNote, await node());
           const editor = await waitFor('the note editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'mlflow-note' ? vscode.window.activeTextEditor : undefined));
           const doc = editor.document;
           await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text));
@@ -142,7 +143,7 @@ describe('e2e: writes equal to what MLflow itself writes', function () {
         // an ASCII name: MLflow 3.6's server answers 500 to downloads of non-ASCII names (Content-Disposition)
         const file = path.join(dir, 'report.txt');
         fs.writeFileSync(file, Buffer.concat([Buffer.from('from VS Code ✓\n'), Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256))]));
-        const res = await vscode.commands.executeCommand<LogArtifactResult | LogArtifactFailure>('mlflow.logArtifact', { runId: ids.a, paths: [file], artifactPath: 'vscode', onExisting: 'overwrite' });
+        const res = await vscode.commands.executeCommand<LogArtifactResult | LogArtifactFailure>(Commands.logArtifact, { runId: ids.a, paths: [file], artifactPath: 'vscode', onExisting: 'overwrite' });
         assert.ok(res && 'uploaded' in res, JSON.stringify(res));
         assert.deepEqual(res.uploaded.map((u) => u.path), ['vscode/report.txt']);
         const st = await twin('log_artifact', file, 'vscode');
@@ -151,7 +152,7 @@ describe('e2e: writes equal to what MLflow itself writes', function () {
       });
 
       it('Delete Run… marks the run deleted with deleted_time, as MLflow does', async () => {
-        const { seen } = await withPrompts({ warning: 'Delete' }, async () => vscode.commands.executeCommand('mlflow.deleteRun', await node()));
+        const { seen } = await withPrompts({ warning: 'Delete' }, async () => vscode.commands.executeCommand(Commands.deleteRun, await node()));
         noErrors(seen);
         assert.equal(seen.messages.filter((m) => m.buttons.includes('Delete')).length, 1, 'asked once');
         const st = await twin('delete');
@@ -163,7 +164,7 @@ describe('e2e: writes equal to what MLflow itself writes', function () {
       it('Restore Run brings it back with deleted_time cleared, as MLflow does', async () => {
         const run = await node();
         assert.equal(run.run.info.lifecycleStage, 'deleted');
-        const { seen } = await withPrompts({}, () => vscode.commands.executeCommand('mlflow.restoreRun', run));
+        const { seen } = await withPrompts({}, () => vscode.commands.executeCommand(Commands.restoreRun, run));
         noErrors(seen);
         const st = await twin('restore');
         assert.equal(st.a.lifecycle_stage, 'active');

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CommandResult } from '../../src/models';
-import { InternalCommands, Views } from '../../src/ids';
+import { Commands, InternalCommands, Views } from '../../src/ids';
 import { api, fakeMlflowCli, waitFor } from './helpers';
 
 const EXTENSION_ID = 'mlflow-vscode.mlflow-vscode';
@@ -154,7 +154,7 @@ describe('wiring: activate() alone registers what package.json contributes', fun
     const config = vscode.workspace.getConfiguration('mlflow');
     try {
       await config.update('cliPath', fakeMlflowCli(tmp, path.join(tmp, 'record.jsonl')), vscode.ConfigurationTarget.Workspace);
-      const r = await vscode.commands.executeCommand<CommandResult>('mlflow.generateDockerfile', { modelUri: 'models:/iris-classifier/1', outputDirectory: path.join(tmp, 'out'), envManager: 'local', noPrompt: true });
+      const r = await vscode.commands.executeCommand<CommandResult>(Commands.generateDockerfile, { modelUri: 'models:/iris-classifier/1', outputDirectory: path.join(tmp, 'out'), envManager: 'local', noPrompt: true });
       assert.strictEqual(r?.status, 'done', JSON.stringify(r));
       await waitFor('the task to be reported started', () => started.length > 0 || undefined);
       assert.deepStrictEqual([...new Set(started.map((d) => d.type))], definitions.map((d) => d.type));

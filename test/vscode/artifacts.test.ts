@@ -10,6 +10,7 @@ import type { ModelNode } from '../../src/explorer/modelsProvider';
 import type { Node } from '../../src/explorer/nodes';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { api, childByLabel, copyToTemp, label, useTrackingUri, waitFor } from './helpers';
+import { Commands } from '../../src/ids';
 
 type Kind = 'file' | 'sqlite' | 'server';
 const ALL_FILES = [
@@ -105,7 +106,7 @@ for (const kind of ['file', 'sqlite', 'server'] as const) {
             assert.ok(node, `${p} is in the tree (${[...byPath.keys()].join(', ')})`);
             const item = a.services.experiments.getTreeItem(node);
             assert.strictEqual(item.resourceUri?.toString(), uri.toString());
-            assert.strictEqual(item.command?.command, 'mlflow.artifacts.open');
+            assert.strictEqual(item.command?.command, Commands.artifactsOpen);
             assert.match(String(item.contextValue), /^artifactFile/);
           }
           const bytes = await vscode.workspace.fs.readFile(uri);
@@ -147,7 +148,7 @@ for (const kind of ['file', 'sqlite', 'server'] as const) {
         const kids = await a.services.models.getChildren(v1);
         const src = kids.find((k) => k.type === 'sourceRun');
         assert.ok(src && src.type === 'sourceRun');
-        assert.strictEqual(a.services.models.getTreeItem(src).command?.command, 'mlflow.revealRun');
+        assert.strictEqual(a.services.models.getTreeItem(src).command?.command, Commands.revealRun);
         if (kind === 'server') return; // nor of v1's logged model (only m-9b7b… = baseline was recorded)
         const mlmodel = kids.find((k) => k.type === 'artifact' && k.file.path.endsWith('MLmodel'));
         assert.ok(mlmodel && mlmodel.type === 'artifact', kids.map((k) => String(a.services.models.getTreeItem(k).label)).join(', '));
@@ -158,7 +159,7 @@ for (const kind of ['file', 'sqlite', 'server'] as const) {
           : path.join(diskRoot(ver, kind, s.runs['baseline-logreg'].experiment_id, 'models'), '..', '..', 'models', s.model_info.baseline.model_id!, 'artifacts', 'MLmodel');
         assert.ok(Buffer.from(bytes).equals(fs.readFileSync(disk)), `MLmodel of version 1 equals ${disk}`);
         assert.strictEqual(mlmodel.modelUri, 'models:/iris-classifier/1');
-        const uri = await vscode.commands.executeCommand<string>('mlflow.models.copyModelUri', v1);
+        const uri = await vscode.commands.executeCommand<string>(Commands.modelsCopyModelUri, v1);
         assert.strictEqual(uri, 'models:/iris-classifier/1');
         assert.strictEqual(await vscode.env.clipboard.readText(), 'models:/iris-classifier/1');
       });
@@ -177,7 +178,7 @@ for (const kind of ['file', 'sqlite', 'server'] as const) {
         const ids = models.map((m) => m.model.info.modelId).sort();
         assert.deepStrictEqual(ids, [s.model_info.baseline.model_id, s.model_info.tuned.model_id].sort());
         const baseline = models.find((m) => m.model.info.modelId === s.model_info.baseline.model_id)!;
-        assert.strictEqual(await vscode.commands.executeCommand('mlflow.models.copyModelUri', baseline), `models:/${baseline.model.info.modelId}`);
+        assert.strictEqual(await vscode.commands.executeCommand(Commands.modelsCopyModelUri, baseline), `models:/${baseline.model.info.modelId}`);
         const files = await a.services.models.getChildren(baseline);
         const names = files.map((k) => String(a.services.models.getTreeItem(k).label));
         for (const f of ['MLmodel', 'model.pkl', 'requirements.txt', 'input_example.json']) assert.ok(names.includes(f), names.join(', '));
@@ -230,14 +231,14 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
   for (const [p, ok] of cases) {
     it(`opens ${p} in the right viewer`, async () => {
       await closeEditors();
-      await vscode.commands.executeCommand('mlflow.artifacts.open', await ref(p));
+      await vscode.commands.executeCommand(Commands.artifactsOpen, await ref(p));
       await waitFor(`a tab for ${p}`, () => ok(activeInput()) || undefined, 15000);
     });
   }
 
   it('a JSON artifact gets the JSON language and a read-only editor', async () => {
     await closeEditors();
-    await vscode.commands.executeCommand('mlflow.artifacts.open', await ref('metrics.json'));
+    await vscode.commands.executeCommand(Commands.artifactsOpen, await ref('metrics.json'));
     const ed = await waitFor('editor', () => vscode.window.activeTextEditor);
     assert.strictEqual(ed.document.languageId, 'json');
     assert.ok(!(await vscode.workspace.fs.isWritableFileSystem('mlflow-artifact')));
@@ -246,7 +247,7 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
   it('MLmodel of a logged model opens the model summary panel', async () => {
     await closeEditors();
     const s = summary('v3', 'file');
-    await vscode.commands.executeCommand('mlflow.artifacts.open', await ref('MLmodel', s.model_info.baseline.model_id!, 'loggedModel'));
+    await vscode.commands.executeCommand(Commands.artifactsOpen, await ref('MLmodel', s.model_info.baseline.model_id!, 'loggedModel'));
     await waitFor('model panel', () => {
       const i = activeInput();
       return i instanceof vscode.TabInputWebview && i.viewType.includes('mlflow.modelSummary') ? true : undefined;
@@ -257,12 +258,12 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
     await closeEditors();
     const left = await ref('metrics.json');
     const right = await ref('metrics.json', otherRunId);
-    await vscode.commands.executeCommand('mlflow.artifacts.compareSelected', left, [left, right]);
+    await vscode.commands.executeCommand(Commands.artifactsCompareSelected, left, [left, right]);
     let i = await waitFor('diff', () => (activeInput() instanceof vscode.TabInputTextDiff ? (activeInput() as vscode.TabInputTextDiff) : undefined));
     assert.ok(i.original.path.includes(runId) && i.modified.path.includes(otherRunId));
     await closeEditors();
-    await vscode.commands.executeCommand('mlflow.artifacts.selectForCompare', await ref('metrics.json'));
-    await vscode.commands.executeCommand('mlflow.artifacts.compareWithSelected', await ref('metrics.json', otherRunId));
+    await vscode.commands.executeCommand(Commands.artifactsSelectForCompare, await ref('metrics.json'));
+    await vscode.commands.executeCommand(Commands.artifactsCompareWithSelected, await ref('metrics.json', otherRunId));
     i = await waitFor('diff', () => (activeInput() instanceof vscode.TabInputTextDiff ? (activeInput() as vscode.TabInputTextDiff) : undefined));
     assert.ok(i.original.path.endsWith('metrics.json') && i.original.path.includes(runId) && i.modified.path.includes(otherRunId));
   });
@@ -270,7 +271,7 @@ describe('artifacts: viewers, compare, download (v3 file store)', function () {
   it('downloads a folder with nested and unicode names into the workspace, byte for byte', async () => {
     const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-dl-'));
     try {
-      const res = await vscode.commands.executeCommand<{ files: string[]; cancelled: boolean }>('mlflow.artifacts.download', await ref('/'), undefined, { dest, assumeYes: true });
+      const res = await vscode.commands.executeCommand<{ files: string[]; cancelled: boolean }>(Commands.artifactsDownload, await ref('/'), undefined, { dest, assumeYes: true });
       assert.ok(res && !res.cancelled);
       const root = diskRoot('v3', 'file', summary('v3', 'file').runs['baseline-logreg'].experiment_id, runId);
       for (const p of ALL_FILES) {

@@ -6,6 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { useTrackingUri, waitFor } from './helpers';
+import { Commands } from '../../src/ids';
 
 async function lenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
   return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100)) ?? [];
@@ -82,7 +83,7 @@ mlflow.end_run(status="KILLED")
     const exists = await lensesOn(doc, 'mlflow.create_experiment("iris');
     assert.strictEqual(exists.length, 1);
     assert.match(exists[0].command!.title, /^\$\(beaker\) "iris-classification" exists \(ID 358387156804898222\) · 13 runs — Reveal$/);
-    assert.strictEqual(exists[0].command!.command, 'mlflow.revealRun');
+    assert.strictEqual(exists[0].command!.command, Commands.revealRun);
     assert.match(String(exists[0].command!.arguments?.[0]), /^[0-9a-f]{32}$/);
     const fresh = await lensesOn(doc, 'mlflow.create_experiment("brand');
     assert.strictEqual(fresh[0].command!.title, '$(beaker) "brand-new-experiment" does not exist yet — create_experiment will create it');
@@ -102,7 +103,7 @@ mlflow.end_run(status="KILLED")
     const l = await lensesOn(doc, 'print(mlflow.get_artifact_uri(');
     assert.strictEqual(l.length, 1);
     const cmd = l[0].command!;
-    assert.strictEqual(cmd.command, 'mlflow.copyText');
+    assert.strictEqual(cmd.command, Commands.copyText);
     assert.match(String(cmd.arguments?.[0]), new RegExp(`^file:///.*/${STILL_RUNNING}/artifacts/model$`));
     await vscode.commands.executeCommand(cmd.command, ...(cmd.arguments ?? []));
     assert.strictEqual(await vscode.env.clipboard.readText(), cmd.arguments?.[0]);

@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { useTrackingUri } from './helpers';
+import { Commands } from '../../src/ids';
 
 const SCRIPT = `import mlflow
 from mlflow import log_param as lp
@@ -70,7 +71,7 @@ describe('code lenses on MLflow calls', function () {
     find(/^\$\(run\) Predict$/);
     find(/^\$\(history\) Open Latest Run/);
     find(/^\$\(plug\) Use This Tracking URI/);
-    const reveal = ls.find((l) => l.command?.command === 'mlflow.revealRun');
+    const reveal = ls.find((l) => l.command?.command === Commands.revealRun);
     assert.match(String(reveal?.command?.arguments?.[0]), /^[0-9a-f]{32}$/);
   });
 

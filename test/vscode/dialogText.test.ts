@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { useTrackingUri, waitFor } from './helpers';
+import { Commands } from '../../src/ids';
 
 const RUN = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
@@ -32,7 +33,7 @@ describe('dialog text', () => {
     const asked: { message: string; options: { modal?: boolean; detail?: string } }[] = [];
     w.showWarningMessage = async (message: string, options: { modal?: boolean; detail?: string }) => void asked.push({ message, options });
     try {
-      await vscode.commands.executeCommand('mlflow.deleteRun', run);
+      await vscode.commands.executeCommand(Commands.deleteRun, run);
     } finally {
       w.showWarningMessage = orig;
       await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);

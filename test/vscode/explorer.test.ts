@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { NodeOf } from '../../src/explorer/nodes';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { api, childByLabel, label, useTrackingUri, waitFor } from './helpers';
+import { Commands } from '../../src/ids';
 
 const EXPECTED_EXPERIMENTS = ['iris-classification', 'team-a/rf-sweep', 'Ünïcødé ✓ exp — "quotes" & <b>tags</b>', 'Default'];
 
@@ -88,7 +89,7 @@ for (const [kind, sub] of [
         const summary = JSON.parse(fs.readFileSync(path.join(MLFLOW_FIXTURES_DIR, 'stores', ver, `summary-${kind === 'SQLite store' ? 'sqlite' : 'file'}.json`), 'utf8'));
         const runId: string = summary.runs['grandchild-fold-refit'].run_id;
         await vscode.commands.executeCommand('workbench.view.extension.mlflow');
-        const run = await vscode.commands.executeCommand<{ info: { runId: string } }>('mlflow.revealRun', runId);
+        const run = await vscode.commands.executeCommand<{ info: { runId: string } }>(Commands.revealRun, runId);
         assert.strictEqual(run?.info.runId, runId);
         await waitFor('selection', () => a.services.experimentsView.selection.find((n) => n.type === 'run' && n.run.info.runId === runId));
         let n = a.services.experimentsView.selection[0];

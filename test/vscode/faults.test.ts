@@ -12,6 +12,7 @@ import type { MlflowExtensionApi } from '../../src/extension';
 import type { Node } from '../../src/explorer/nodes';
 import type { FaultMode, FaultServer } from '../support/faultServer';
 import { EXTENSION_ID, api, childByLabel, label, useTrackingUri, waitFor } from './helpers';
+import { Commands } from '../../src/ids';
 
 const REQUEST_TIMEOUT_S = 1;
 /**
@@ -143,7 +144,7 @@ describe('fault server: the explorer against a misbehaving tracking server', fun
       assert.strictEqual(again.nodes[0]?.type, 'error');
 
       await srv!.setMode('healthy');
-      await vscode.commands.executeCommand('mlflow.retry');
+      await vscode.commands.executeCommand(Commands.retry);
       const healed = (await roots(a)).nodes.map((n) => label(n, a));
       assert.ok(healed.includes('iris-classification'), `after healing: ${healed.join(', ')}`);
       assert.strictEqual(conn.state.name, 'connected');
@@ -153,7 +154,7 @@ describe('fault server: the explorer against a misbehaving tracking server', fun
   it('repeatToken: every experiment once, runs page by page without duplicates, all bounded', async () => {
     await srv!.setMode('repeatToken');
     srv!.resetCounts();
-    await vscode.commands.executeCommand('mlflow.retry');
+    await vscode.commands.executeCommand(Commands.retry);
     const { nodes } = await roots(a);
     const ids = nodes.map((n) => n.id);
     assert.strictEqual(new Set(ids).size, ids.length, `duplicate tree ids: ${ids.join(', ')}`);
@@ -172,7 +173,7 @@ describe('fault server: the explorer against a misbehaving tracking server', fun
   });
 
   it('a burst of 100 mlflow.refresh coalesces into a few requests', async () => {
-    await vscode.commands.executeCommand('mlflow.retry');
+    await vscode.commands.executeCommand(Commands.retry);
     await vscode.commands.executeCommand('workbench.view.extension.mlflow');
     const view = a.services.experimentsView;
     await waitFor('the Experiments view to be visible', () => view.visible || undefined, 10000);
@@ -190,7 +191,7 @@ describe('fault server: the explorer against a misbehaving tracking server', fun
       srv!.resetCounts();
       rootCalls = 0;
       const t0 = Date.now();
-      for (let i = 0; i < 100; i++) await vscode.commands.executeCommand('mlflow.refresh');
+      for (let i = 0; i < 100; i++) await vscode.commands.executeCommand(Commands.refresh);
       const burstMs = Date.now() - t0;
       await quiet(srv!, 1500);
       await sleep(500);
@@ -242,7 +243,7 @@ describe('fault: a corrupt run in a file store, in the explorer', function () {
     assert.strictEqual(last.type, 'action', kids.map((n) => label(n, a)).join(', '));
     // the garbage metric lines count once they were read (the Metrics group above read the history)
     assert.match(label(last, a), /^1 run could not be read(, 1 only in part)? — Show Log$/);
-    assert.strictEqual(a.services.experiments.getTreeItem(last).command?.command, 'mlflow.showLog');
+    assert.strictEqual(a.services.experiments.getTreeItem(last).command?.command, Commands.showLog);
     assert.strictEqual(kids.filter((n) => /could not be read/.test(label(n, a))).length, 1, 'one row only');
     // an experiment without problems has no such row
     const other = (await a.services.experiments.getChildren(undefined)).find((n) => n.type === 'experiment' && label(n, a) !== 'iris-classification');

@@ -6,6 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MlflowExtensionApi } from '../../src/extension';
 import type { Node } from '../../src/explorer/nodes';
+import type { MessageRecord, Recording } from '../../src/webviews/inspector';
 
 export const EXTENSION_ID = 'mlflow-vscode.mlflow-vscode';
 
@@ -13,6 +14,31 @@ export async function api(): Promise<MlflowExtensionApi> {
   const ext = vscode.extensions.getExtension<MlflowExtensionApi>(EXTENSION_ID);
   assert.ok(ext, 'extension not found');
   return ext.isActive ? ext.exports : await ext.activate();
+}
+
+let webviewRecording: Recording | undefined;
+
+/** Records every webview message both ways while the calling suite runs (its own before/after hooks). */
+export function recordWebviews(): void {
+  before(async () => {
+    webviewRecording = (await api()).services.webviewInspector.record();
+  });
+  after(() => {
+    webviewRecording?.dispose();
+    webviewRecording = undefined;
+  });
+}
+
+/** The messages of one panel controller since the suite began recording, oldest first. */
+export function webviewMessages(panel: object, dir?: MessageRecord['dir']): MessageRecord[] {
+  assert.ok(webviewRecording, 'call recordWebviews() in the suite first');
+  return webviewRecording.of(panel, dir);
+}
+
+/** Calls fn for every webview message recorded from now on. */
+export function onWebviewMessage(fn: (r: MessageRecord) => void): vscode.Disposable {
+  assert.ok(webviewRecording, 'call recordWebviews() in the suite first');
+  return webviewRecording.onDidRecord(fn);
 }
 
 /**

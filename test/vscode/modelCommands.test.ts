@@ -13,6 +13,7 @@ import type { Prompts } from '../../src/core/prompter';
 import type { ModelNode } from '../../src/explorer/modelsProvider';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { api, copyToTemp, fakeMlflowCli, useTrackingUri, waitFor } from './helpers';
+import { Commands } from '../../src/ids';
 
 const LOGGED = 'm-e63fa0d1605b40e0a469868bb3b015ca'; // has serving_input_example.json
 const DELETED_RUN = 'ca11930773dd40ec9c8b833bb827b068';
@@ -144,7 +145,7 @@ describe('model commands', function () {
 
     it('serve from a code lens ({modelUri}): exact argv and env in a task, /ping, Send Test Request, Stop', async () => {
       const conn = (await api()).services.connections.all()[0];
-      const r = await run('mlflow.serveModel', { modelUri: `models:/${LOGGED}`, envManager: 'local', noPrompt: true, readyTimeoutMs: 30000 });
+      const r = await run(Commands.serveModel, { modelUri: `models:/${LOGGED}`, envManager: 'local', noPrompt: true, readyTimeoutMs: 30000 });
       assert.equal(r.status, 'started', r.message);
       assert.equal(r.ready, true);
       assert.ok(r.port && r.port > 0);
@@ -162,13 +163,13 @@ describe('model commands', function () {
       assert.match(r.terminalName ?? '', /^MLflow: Serve .*:\d+$/);
       await waitFor('the serve terminal', () => vscode.window.terminals.find((t) => t.name === r.terminalName));
       // the model's own serving_input_example.json goes to /invocations; the answer opens in an editor
-      const t = (await run('mlflow.sendTestRequest', { serverId: r.serverId })) as CommandResult & { answer: { kind: string; predictions: unknown }; source: string };
+      const t = (await run(Commands.sendTestRequest, { serverId: r.serverId })) as CommandResult & { answer: { kind: string; predictions: unknown }; source: string };
       assert.equal(t.status, 'done', t.message);
       assert.equal(t.source, 'serving_input_example.json');
       assert.equal(t.answer.kind, 'predictions');
       assert.ok(Array.isArray(t.answer.predictions));
       assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /"predictions"/);
-      const stop = await run('mlflow.stopModelServer', { serverId: r.serverId });
+      const stop = await run(Commands.stopModelServer, { serverId: r.serverId });
       assert.equal(stop.status, 'done');
       await waitFor('the serve task to end', () => (mlflowTask('serve') ? undefined : true));
       assert.ok(!asked.some((a) => a.id === 'task.failed'), 'stopping is not reported as a failure');
@@ -184,16 +185,16 @@ describe('model commands', function () {
         assert.ok(items?.some((i) => i.label.includes('More options')), 'more options are offered');
         return item('Serve')(items, { id: '' });
       });
-      const r = await run('mlflow.serveModel', node);
+      const r = await run(Commands.serveModel, node);
       assert.equal(r.status, 'started', r.message);
       const rec = lastRun(['models', 'serve']);
       assert.deepEqual(rec.argv.slice(0, 4), ['models', 'serve', '--model-uri', 'models:/iris-classifier@champion']);
       assert.ok(rec.argv.includes('--env-manager') && rec.argv[rec.argv.indexOf('--env-manager') + 1] === 'local');
-      await run('mlflow.stopModelServer', { serverId: r.serverId });
+      await run(Commands.stopModelServer, { serverId: r.serverId });
       // remembered for the next run in this workspace
-      const again = await run('mlflow.serveModel', { modelUri: `models:/${LOGGED}`, noPrompt: true });
+      const again = await run(Commands.serveModel, { modelUri: `models:/${LOGGED}`, noPrompt: true });
       assert.ok(lastRun(['models', 'serve']).argv.join(' ').includes('--env-manager local'));
-      await run('mlflow.stopModelServer', { serverId: again.serverId });
+      await run(Commands.stopModelServer, { serverId: again.serverId });
     });
 
     it('Models view: Serve and Predict on the @champion row run mlflow models serve / predict with its URI', async () => {
@@ -206,16 +207,16 @@ describe('model commands', function () {
       };
       const alias = await child(await child(await child(undefined, 'Registered Models'), 'iris-classifier'), '@champion');
       answer('serve.form', item('Serve'));
-      const served = await run('mlflow.models.serve', alias);
+      const served = await run(Commands.modelsServe, alias);
       assert.equal(served.status, 'started', served.message);
       assert.deepEqual(lastRun(['models', 'serve']).argv.slice(0, 4), ['models', 'serve', '--model-uri', 'models:/iris-classifier@champion']);
-      await run('mlflow.stopModelServer', { serverId: served.serverId });
+      await run(Commands.stopModelServer, { serverId: served.serverId });
       const input = path.join(tmp, 'champion input.csv');
       fs.writeFileSync(input, 'sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n');
       answer('predict.input', item('Browse'));
       answer('predict.input.browse', () => [vscode.Uri.file(input)]);
       answer('predict.form', item('Predict'));
-      const predicted = await run('mlflow.models.predict', alias);
+      const predicted = await run(Commands.modelsPredict, alias);
       assert.equal(predicted.status, 'done', predicted.message);
       assert.deepEqual(lastRun(['models', 'predict']).argv.slice(0, 6), ['models', 'predict', '--model-uri', 'models:/iris-classifier@champion', '--input-path', input]);
     });
@@ -231,16 +232,16 @@ describe('model commands', function () {
       answer('serve.form', item('--timeout'));
       answer('serve.form.timeout', () => '120');
       answer('serve.form', item('Serve'));
-      const r = await run('mlflow.serveModel', { modelUri: `models:/${LOGGED}` });
+      const r = await run(Commands.serveModel, { modelUri: `models:/${LOGGED}` });
       const argv = lastRun(['models', 'serve']).argv.join(' ');
       assert.match(argv, /--timeout 120 --workers 3/);
-      await run('mlflow.stopModelServer', { serverId: r.serverId });
+      await run(Commands.stopModelServer, { serverId: r.serverId });
     });
 
     it('predict: a CSV from the workspace, content type inferred, output written and opened', async () => {
       const input = path.join(tmp, 'iris input.csv');
       fs.writeFileSync(input, 'sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.2,2.9,4.3,1.3\n6.9,3.1,5.4,2.1\n');
-      const r = await run('mlflow.predictModel', { modelUri: 'models:/iris-classifier/2', inputPath: input, envManager: 'local', noPrompt: true });
+      const r = await run(Commands.predictModel, { modelUri: 'models:/iris-classifier/2', inputPath: input, envManager: 'local', noPrompt: true });
       assert.equal(r.status, 'done', r.message);
       assert.equal(r.exitCode, 0);
       const out = path.join(tmp, 'iris input.predictions.json');
@@ -262,7 +263,7 @@ describe('model commands', function () {
         return item('Predict')(items, { id: '' });
       });
       answer('task.failed', () => undefined);
-      const r = await run('mlflow.predictModel');
+      const r = await run(Commands.predictModel);
       assert.equal(r.status, 'failed');
       assert.equal(r.exitCode, 1);
       assert.ok(lastRun(['models', 'predict']).argv.includes('json'), 'JSON content type from the extension');
@@ -277,14 +278,14 @@ describe('model commands', function () {
         process.env.PATH = '/nonexistent';
         process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
         answer('docker.unavailable', () => undefined);
-        const blocked = await run('mlflow.buildDocker', { modelUri: 'models:/iris-classifier@champion', noPrompt: true });
+        const blocked = await run(Commands.buildDocker, { modelUri: 'models:/iris-classifier@champion', noPrompt: true });
         assert.equal(blocked.status, 'blocked');
         assert.match(blocked.message ?? '', /Docker/);
         const dockerDir = path.join(tmp, 'dockerbin');
         fs.mkdirSync(dockerDir, { recursive: true });
         fs.writeFileSync(path.join(dockerDir, 'docker'), '#!/bin/sh\necho 27.3.1\n', { mode: 0o755 });
         process.env.PATH = `${dockerDir}:${savedPath}`;
-        const r = await run('mlflow.buildDocker', { modelUri: 'models:/iris-classifier@champion', name: 'iris-test:1', noPrompt: true });
+        const r = await run(Commands.buildDocker, { modelUri: 'models:/iris-classifier@champion', name: 'iris-test:1', noPrompt: true });
         assert.equal(r.status, 'done', r.message);
         assert.deepEqual(lastRun(['models', 'build-docker']).argv, ['models', 'build-docker', '--model-uri', 'models:/iris-classifier@champion', '--name', 'iris-test:1']);
       } finally {
@@ -295,7 +296,7 @@ describe('model commands', function () {
     });
 
     it('generate-dockerfile: writes into the workspace and opens the Dockerfile', async () => {
-      const r = await run('mlflow.generateDockerfile', { modelUri: 'models:/iris-classifier@champion', outputDirectory: 'dockerfile-out', envManager: 'local', noPrompt: true });
+      const r = await run(Commands.generateDockerfile, { modelUri: 'models:/iris-classifier@champion', outputDirectory: 'dockerfile-out', envManager: 'local', noPrompt: true });
       assert.equal(r.status, 'done', r.message);
       const rec = lastRun(['models', 'generate-dockerfile']);
       assert.deepEqual(rec.argv, ['models', 'generate-dockerfile', '--model-uri', 'models:/iris-classifier@champion', '--output-directory', 'dockerfile-out', '--env-manager', 'local']);
@@ -315,7 +316,7 @@ describe('model commands', function () {
         assert.match(x?.message ?? '', /Permanently delete 1 deleted run and 1 deleted experiment/);
         return 'Delete Permanently';
       });
-      const r = await run('mlflow.gc');
+      const r = await run(Commands.gc);
       assert.equal(r.status, 'done', r.message);
       const conf = asked.find((a) => a.id === 'gc.confirm')!;
       assert.match(conf.detail ?? '', /obsolete-experiment/);
@@ -329,23 +330,23 @@ describe('model commands', function () {
     it('gc: cancelling the confirmation runs nothing; --older-than is passed', async () => {
       const before = records().length;
       answer('gc.confirm', () => undefined);
-      const r = await run('mlflow.gc', { olderThan: '30d', noPrompt: true });
+      const r = await run(Commands.gc, { olderThan: '30d', noPrompt: true });
       assert.equal(r.status, 'cancelled');
       assert.equal(records().length, before);
-      const ok = await run('mlflow.gc', { olderThan: '30d', noPrompt: true, confirmed: true });
+      const ok = await run(Commands.gc, { olderThan: '30d', noPrompt: true, confirmed: true });
       assert.equal(ok.status, 'done', JSON.stringify(ok) + JSON.stringify(asked.slice(-3)));
       assert.deepEqual(lastRun(['gc']).argv, ['gc', '--older-than', '30d', '--backend-store-uri', (await api()).services.connections.all()[0].resolved!.uri]);
     });
 
     it('Start MLflow UI: mlflow ui on a free port for the store, ready once it answers', async () => {
       const conn = (await api()).services.connections.all()[0];
-      const r = await run('mlflow.startUi', { noPrompt: true, openBrowser: false });
+      const r = await run(Commands.startUi, { noPrompt: true, openBrowser: false });
       assert.equal(r.status, 'started', r.message);
       assert.equal(r.ready, true);
       assert.deepEqual(lastRun(['ui']).argv, ['ui', '--backend-store-uri', conn.resolved!.uri, '--port', String(r.port)]);
       const res = await fetch(`${r.url}/health`);
       assert.equal(res.status, 200);
-      await run('mlflow.stopModelServer', { serverId: r.serverId });
+      await run(Commands.stopModelServer, { serverId: r.serverId });
     });
 
     it('mlflow is probed with --version once per path', () => {
@@ -357,7 +358,7 @@ describe('model commands', function () {
       await setCliPath(path.join(tmp, 'nope', 'mlflow'));
       try {
         answer('cli.problem', () => undefined);
-        const r = await run('mlflow.serveModel', { modelUri: 'models:/x/1', noPrompt: true });
+        const r = await run(Commands.serveModel, { modelUri: 'models:/x/1', noPrompt: true });
         assert.equal(r.status, 'blocked');
         const p = await waitFor('the explanation', () => asked.find((a) => a.id === 'cli.problem'));
         assert.match(p.message ?? '', /does not exist/);
@@ -399,7 +400,7 @@ describe('model commands', function () {
     it('predict: tracking URI and credentials in the environment, never in argv', async () => {
       const input = path.join(ws, 'in.csv');
       fs.writeFileSync(input, 'a,b\n1,2\n');
-      const r = await run('mlflow.predictModel', { modelUri: 'models:/iris-classifier@champion', inputPath: 'in.csv', envManager: 'local', noPrompt: true });
+      const r = await run(Commands.predictModel, { modelUri: 'models:/iris-classifier@champion', inputPath: 'in.csv', envManager: 'local', noPrompt: true });
       assert.equal(r.status, 'done', r.message);
       const rec = lastRun(['models', 'predict']);
       assert.equal(rec.env.MLFLOW_TRACKING_URI, url);
@@ -411,17 +412,17 @@ describe('model commands', function () {
 
     it('gc on a server connection explains that it needs the backend store', async () => {
       answer('gc.http', () => undefined);
-      const r = await run('mlflow.gc', {});
+      const r = await run(Commands.gc, {});
       assert.equal(r.status, 'cancelled');
       const q = asked.find((a) => a.id === 'gc.http')!;
       assert.match(q.message ?? '', /cannot purge through/);
-      const blocked = await run('mlflow.gc', { noPrompt: true });
+      const blocked = await run(Commands.gc, { noPrompt: true });
       assert.equal(blocked.status, 'blocked');
     });
 
     it('Start MLflow UI on a server connection offers the server\'s own UI', async () => {
       answer('ui.rest', () => undefined);
-      const r = await run('mlflow.startUi', { noPrompt: true });
+      const r = await run(Commands.startUi, { noPrompt: true });
       assert.equal(r.status, 'blocked');
       assert.equal(r.url, url);
     });

@@ -10,9 +10,11 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { PanelController } from '../../src/webviews/panel';
 import type { PlotsPanel } from '../../src/plots/plotsPanel';
-import type { HostToWebview } from '../../src/webviews/protocol';
+import type { PlotsToWebview } from '../../src/plots/protocol';
+import type { RunDetailsToWebview } from '../../src/runDetails/protocol';
 import type { FaultMode, FaultServer } from '../support/faultServer';
-import { api, useTrackingUri, waitFor } from './helpers';
+import { api, onWebviewMessage, recordWebviews, useTrackingUri, waitFor, webviewMessages } from './helpers';
+import { Commands } from '../../src/ids';
 
 const RUN = '96c4b9c30fed4b0f8eb24a6fbbb4f592'; // baseline-logreg in the v3 transcripts
 const KEY = 'loss';
@@ -35,12 +37,13 @@ const EXPECTED: Partial<Record<FaultMode, RegExp>> = {
   huge: /too (large|big)|size|limit|MB|bytes/i,
 };
 
+type HostToWebview = PlotsToWebview | RunDetailsToWebview;
 type Notice = Extract<HostToWebview, { type: 'notice' }>;
 
-/** Everything a panel posts from now on (the controller's history is bounded; this is not). */
+/** Everything a panel posts from now on. */
 function recorder(c: PanelController): { msgs: HostToWebview[]; mark(): number; since(i: number): HostToWebview[]; dispose(): void } {
   const msgs: HostToWebview[] = [];
-  const sub = c.onDidPost((m) => msgs.push(m));
+  const sub = onWebviewMessage((r) => r.panel === c && r.dir === 'toWebview' && msgs.push(r.msg as HostToWebview));
   return { msgs, mark: () => msgs.length, since: (i) => msgs.slice(i), dispose: () => sub.dispose() };
 }
 
@@ -58,6 +61,7 @@ const describeMsgs = (ms: HostToWebview[]) =>
 
 describe('plot faults: run details and metric plots against a misbehaving tracking server', function () {
   this.timeout(120000);
+  recordWebviews();
   let srv: FaultServer | undefined;
   let details: PanelController;
   let plots: PlotsPanel;
@@ -99,15 +103,15 @@ describe('plot faults: run details and metric plots against a misbehaving tracki
 
   it('healthy: run details and the loss plot of baseline-logreg show data', async () => {
     const connKey = (await api()).services.connections.all()[0].key;
-    details = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey, runId: RUN });
+    details = await vscode.commands.executeCommand<PanelController>(Commands.openRunDetails, { connKey, runId: RUN });
     rd = recorder(details);
-    const d = await waitFor('runDetails posted', () => details.history.find((r) => r.dir === 'toWebview' && r.type === 'runDetails')?.msg as Extract<HostToWebview, { type: 'runDetails' }> | undefined, SETTLE_BOUND_MS);
+    const d = await waitFor('runDetails posted', () => webviewMessages(details).find((r) => r.dir === 'toWebview' && r.type === 'runDetails')?.msg as Extract<HostToWebview, { type: 'runDetails' }> | undefined, SETTLE_BOUND_MS);
     assert.strictEqual(d.details.name, 'baseline-logreg');
-    plots = await vscode.commands.executeCommand<PlotsPanel>('mlflow.plotMetric', { connKey, runIds: [RUN], keys: [KEY] });
+    plots = await vscode.commands.executeCommand<PlotsPanel>(Commands.plotMetric, { connKey, runIds: [RUN], keys: [KEY] });
     rp = recorder(plots);
     const s = await waitFor(
       'the loss series posted',
-      () => plots.history.find((r) => r.dir === 'toWebview' && r.type === 'series' && (r.msg as Extract<HostToWebview, { type: 'series' }>).key === KEY)?.msg as Extract<HostToWebview, { type: 'series' }> | undefined,
+      () => webviewMessages(plots).find((r) => r.dir === 'toWebview' && r.type === 'series' && (r.msg as Extract<HostToWebview, { type: 'series' }>).key === KEY)?.msg as Extract<HostToWebview, { type: 'series' }> | undefined,
       SETTLE_BOUND_MS,
     );
     assert.ok(s.series.length === 1 && s.series[0].steps.length > 0, `points: ${s.series[0]?.steps.length}`);

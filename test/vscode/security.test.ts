@@ -14,10 +14,12 @@ import { detectShellKind, quoteForShell, type ShellKind } from '../../src/cli/qu
 import type { CommandResult } from '../../src/models';
 import type { Prompts } from '../../src/core/prompter';
 import type { Node } from '../../src/explorer/nodes';
+import type { RunDetailsToWebview } from '../../src/runDetails/protocol';
 import type { PanelController } from '../../src/webviews/panel';
 import { HOSTILE, writeHostileStore, type HostileStore } from '../support/hostileStore';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
-import { api, copyToTemp, fakeMlflowCli, filesUnder, useTrackingUri, waitFor } from './helpers';
+import { api, copyToTemp, fakeMlflowCli, filesUnder, recordWebviews, useTrackingUri, waitFor, webviewMessages } from './helpers';
+import { Commands } from '../../src/ids';
 
 // ---- fixtures -----------------------------------------------------------------------------------------------------
 
@@ -100,6 +102,7 @@ function hashDir(dir: string): Record<string, string> {
 
 // One outer suite: its before/after must not become root hooks of every extension-host suite.
 describe('security', function () {
+  recordWebviews();
   let scriptedPrompts: vscode.Disposable | undefined;
   before(async function () {
     this.timeout(60000);
@@ -160,9 +163,9 @@ describe('security', function () {
     it('the run details and plots HTML holds no store data and a strict CSP; the data arrives by message', async () => {
       const runId = hs.runIds[0];
       const c = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey, runId });
-      await waitFor('runDetails posted', () => c.history.find((r) => r.type === 'runDetails'), 30000);
+      await waitFor('runDetails posted', () => webviewMessages(c).find((r) => r.type === 'runDetails'), 30000);
       const p = await vscode.commands.executeCommand<PanelController>('mlflow.compareRuns', { connKey, runIds: hs.runIds });
-      await waitFor('plotInit posted', () => p.history.find((r) => r.type === 'plotInit'), 30000);
+      await waitFor('plotInit posted', () => webviewMessages(p).find((r) => r.type === 'plotInit'), 30000);
       for (const ctl of [c, p]) {
         const html = ctl.panel.webview.html;
         for (const s of [HOSTILE.experimentName, ...HOSTILE.runNames, HOSTILE.paramKey, HOSTILE.paramValue, HOSTILE.tagValue, HOSTILE.metricKey, HOSTILE.user]) {
@@ -179,15 +182,15 @@ describe('security', function () {
         assert.equal(scripts.length, 1);
         assert.ok(scripts[0]!.includes(`nonce="${/'nonce-([^']+)'/.exec(script)![1]}"`));
       }
-      const details = c.history.find((r) => r.type === 'runDetails')!.msg as { details: { name: string; note?: string } };
+      const details = webviewMessages(c).find((r) => r.type === 'runDetails')!.msg as Extract<RunDetailsToWebview, { type: 'runDetails' }>;
       assert.equal(details.details.name, HOSTILE.runNames[0], 'the name travels as data');
       assert.equal(details.details.note, HOSTILE.note);
     });
 
     it('the message validator drops malformed and unknown messages at the boundary; non-http links are refused', async () => {
       const c = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey, runId: hs.runIds[1] });
-      await waitFor('runDetails posted', () => c.history.find((r) => r.type === 'runDetails'), 30000);
-      const before = c.history.filter((r) => r.dir === 'fromWebview').length;
+      await waitFor('runDetails posted', () => webviewMessages(c).find((r) => r.type === 'runDetails'), 30000);
+      const before = webviewMessages(c, 'fromWebview').length;
       const opened: string[] = [];
       const env = vscode.env as unknown as Record<string, unknown>;
       const origOpen = env.openExternal;
@@ -212,12 +215,12 @@ describe('security', function () {
           { type: 'openArtifact', path: { toString: () => '../../etc/passwd' } },
           JSON.parse('{"type":"refresh","__proto__":{"polluted":1}}'),
         ]) receive(m);
-        assert.equal(c.history.filter((r) => r.dir === 'fromWebview').length, before, 'no malformed message got through');
+        assert.equal(webviewMessages(c, 'fromWebview').length, before, 'no malformed message got through');
         assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution');
         for (const url of ['javascript:parent.__pwned=1', 'command:workbench.action.quit', 'file:///etc/passwd', 'vscode://x/y', 'data:text/html,<script>1</script>']) receive({ type: 'openLink', url });
         await new Promise((r) => setTimeout(r, 300));
         if (stubbed) assert.deepEqual(opened, [], 'no non-http link was opened');
-        assert.equal(c.history.filter((r) => r.dir === 'fromWebview').length, before + 5, 'well-formed openLink messages are received (then refused by the handler)');
+        assert.equal(webviewMessages(c, 'fromWebview').length, before + 5, 'well-formed openLink messages are received (then refused by the handler)');
       } finally {
         if (stubbed) env.openExternal = origOpen;
       }
@@ -252,11 +255,11 @@ describe('security', function () {
 
     it('serve: the model URI arrives as one argument, byte for byte', async () => {
       const uri = `models:/${META}/1`;
-      const r = await run('mlflow.serveModel', { modelUri: uri, envManager: 'local', noPrompt: true, readyTimeoutMs: 30000 });
+      const r = await run(Commands.serveModel, { modelUri: uri, envManager: 'local', noPrompt: true, readyTimeoutMs: 30000 });
       assert.equal(r.status, 'started', r.message);
       const rec = lastRun(['models', 'serve']);
       assert.deepEqual(rec.argv, ['models', 'serve', '--model-uri', uri, '--port', String(r.port), '--env-manager', 'local']);
-      await run('mlflow.stopModelServer', { serverId: r.serverId });
+      await run(Commands.stopModelServer, { serverId: r.serverId });
       noCanary();
     });
 
@@ -264,7 +267,7 @@ describe('security', function () {
       const input = path.join(tmp, `in ${META}.csv`);
       fs.writeFileSync(input, 'a,b\n1,2\n');
       const uri = `runs:/0123456789abcdef0123456789abcdef/${META}`;
-      const r = await run('mlflow.predictModel', { modelUri: uri, inputPath: input, envManager: 'local', noPrompt: true });
+      const r = await run(Commands.predictModel, { modelUri: uri, inputPath: input, envManager: 'local', noPrompt: true });
       assert.equal(r.status, 'done', r.message);
       const rec = lastRun(['models', 'predict']);
       assert.deepEqual(rec.argv, ['models', 'predict', '--model-uri', uri, '--input-path', input, '--output-path', r.outputPath!, '--content-type', 'csv', '--env-manager', 'local']);
@@ -274,7 +277,7 @@ describe('security', function () {
 
     it('generate-dockerfile: an output directory with metacharacters', async () => {
       const dir = `out ${META}`;
-      const r = await run('mlflow.generateDockerfile', { modelUri: `models:/m@${META.replace(/[^\w ]/g, 'x')}`, outputDirectory: dir, envManager: 'local', noPrompt: true });
+      const r = await run(Commands.generateDockerfile, { modelUri: `models:/m@${META.replace(/[^\w ]/g, 'x')}`, outputDirectory: dir, envManager: 'local', noPrompt: true });
       assert.equal(r.status, 'done', r.message);
       assert.deepEqual(lastRun(['models', 'generate-dockerfile']).argv.slice(4), ['--output-directory', dir, '--env-manager', 'local']);
       assert.ok(fs.existsSync(path.join(ws, dir, 'Dockerfile')));
@@ -284,7 +287,7 @@ describe('security', function () {
 
     it('gc: a backend store at a path with metacharacters', async () => {
       const conn = (await api()).services.connections.all()[0];
-      const r = await run('mlflow.gc', { olderThan: '30d', noPrompt: true, confirmed: true });
+      const r = await run(Commands.gc, { olderThan: '30d', noPrompt: true, confirmed: true });
       assert.equal(r.status, 'done', r.message);
       assert.deepEqual(lastRun(['gc']).argv, ['gc', '--older-than', '30d', '--backend-store-uri', conn.resolved!.uri]);
       assert.ok(decodeURIComponent(conn.resolved!.uri).includes("$(touch CANARY)"), conn.resolved!.uri);
@@ -297,7 +300,7 @@ describe('security', function () {
       const uri = `models:/${META}/2`;
       answer('predict.form', (items) => items.find((i) => i.label.includes('Copy Command Line')));
       answer('predict.form', () => undefined);
-      const r = await run('mlflow.predictModel', { modelUri: uri, inputPath: input, envManager: 'local' });
+      const r = await run(Commands.predictModel, { modelUri: uri, inputPath: input, envManager: 'local' });
       assert.equal(r.status, 'cancelled', JSON.stringify(r));
       const line = await vscode.env.clipboard.readText();
       const kind: ShellKind = detectShellKind(vscode.env.shell) ?? 'bash';
@@ -409,9 +412,9 @@ describe('security', function () {
       let runId = '';
       const notices: string[] = [];
       for (const rn of runNodes.slice(0, 8)) {
-        const d = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey: conn.key, runId: rn.run.info.runId });
+        const d = await vscode.commands.executeCommand<PanelController>(Commands.openRunDetails, { connKey: conn.key, runId: rn.run.info.runId });
         panels.push(d);
-        const first = await waitFor('run details', () => d.history.find((r) => r.type === 'runDetails' || r.type === 'notice'), 30000);
+        const first = await waitFor('run details', () => webviewMessages(d).find((r) => r.type === 'runDetails' || r.type === 'notice'), 30000);
         if (first.type === 'runDetails') {
           runId = rn.run.info.runId;
           break;
@@ -419,12 +422,12 @@ describe('security', function () {
         notices.push(JSON.stringify(first.msg));
       }
       assert.ok(runId, `no run's details could be shown: ${notices.join(' / ')}`);
-      const p = await vscode.commands.executeCommand<PanelController>('mlflow.plotMetric', { connKey: conn.key, runIds: [runId] });
+      const p = await vscode.commands.executeCommand<PanelController>(Commands.plotMetric, { connKey: conn.key, runIds: [runId] });
       panels.push(p);
-      await waitFor('plots', () => p.history.find((r) => r.type === 'plotInit' || r.type === 'notice'), 30000);
+      await waitFor('plots', () => webviewMessages(p).find((r) => r.type === 'plotInit' || r.type === 'notice'), 30000);
       const input = path.join(tmp, 'basic.csv');
       fs.writeFileSync(input, 'a\n1\n');
-      const r = await run('mlflow.predictModel', { modelUri: 'models:/iris-classifier@champion', inputPath: input, envManager: 'local', noPrompt: true });
+      const r = await run(Commands.predictModel, { modelUri: 'models:/iris-classifier@champion', inputPath: input, envManager: 'local', noPrompt: true });
       assert.equal(r.status, 'done', r.message);
       const rec = lastRun(['models', 'predict']);
       assert.equal(rec.env.MLFLOW_TRACKING_PASSWORD, RIGHT, 'credentials reach mlflow through its environment');
@@ -440,7 +443,7 @@ describe('security', function () {
       assert.ok(nodes.some((n) => a.services.experiments.getTreeItem(n).label === 'bearer-exp'));
       const input = path.join(tmp, 'bearer.csv');
       fs.writeFileSync(input, 'a\n1\n');
-      const r = await run('mlflow.predictModel', { modelUri: 'models:/iris-classifier@champion', inputPath: input, envManager: 'local', noPrompt: true });
+      const r = await run(Commands.predictModel, { modelUri: 'models:/iris-classifier@champion', inputPath: input, envManager: 'local', noPrompt: true });
       assert.equal(r.status, 'done', r.message);
       assert.equal(lastRun(['models', 'predict']).env.MLFLOW_TRACKING_TOKEN, TOKEN);
       // and a wrong token: an error the user sees, without the token
@@ -475,7 +478,7 @@ describe('security', function () {
       console.log(`      searched ${files.length} files (${files.filter((f) => /\.vscdb$/.test(f)).length} state DBs, ${files.filter((f) => f.endsWith('.log')).length} logs), ${records().length} mlflow runs, ${logged.length} log lines, ${shown.length / 2} messages`);
       for (const rec of records()) for (const n of needles) assert.ok(!rec.argv.some((x) => x.includes(n)), `secret in argv: ${rec.argv.join(' ')}`);
       assert.ok(records().some((r) => r.env.MLFLOW_TRACKING_PASSWORD === RIGHT), 'the fake mlflow got the password in its env (the one allowed place)');
-      const texts = { logged: logged.join('\n'), shown: [...shown, ...notified].join('\n'), panels: panels.map((p) => JSON.stringify(p.history.map((h) => h.msg))).join('\n') };
+      const texts = { logged: logged.join('\n'), shown: [...shown, ...notified].join('\n'), panels: panels.map((p) => JSON.stringify(webviewMessages(p).map((h) => h.msg))).join('\n') };
       for (const [where, text] of Object.entries(texts)) for (const n of needles) assert.ok(!text.includes(n), `secret in ${where}`);
       assert.ok(shown.some((s) => /401|sign|credential|auth/i.test(s)), `the 401 was reported: ${shown.slice(0, 6).join(' | ')}`);
       assert.ok(logged.length > 0, 'the log spy saw lines');
@@ -499,12 +502,12 @@ describe('security', function () {
       let reply: string | undefined;
       const restore = stubWindow('showWarningMessage', async (...x) => (asked.push(x), reply));
       try {
-        await vscode.commands.executeCommand('mlflow.deleteRun', runNode);
+        await vscode.commands.executeCommand(Commands.deleteRun, runNode);
         assert.equal(asked.length, 1, 'a confirmation was asked');
         assert.deepEqual((asked[0][1] as { modal?: boolean }).modal, true, 'modal');
         assert.equal(fs.readFileSync(meta, 'utf8'), before, 'nothing deleted without confirmation');
         reply = 'Delete';
-        await vscode.commands.executeCommand('mlflow.deleteRun', runNode);
+        await vscode.commands.executeCommand(Commands.deleteRun, runNode);
         assert.match(fs.readFileSync(meta, 'utf8'), /lifecycle_stage: deleted/);
       } finally {
         restore();
@@ -523,13 +526,13 @@ describe('security', function () {
       const ids = [...new Set(runs.map((r) => r.run.info.runId))].slice(0, 3);
       const opened: PanelController[] = [];
       for (const runId of ids) {
-        const d = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey: conn.key, runId });
+        const d = await vscode.commands.executeCommand<PanelController>(Commands.openRunDetails, { connKey: conn.key, runId });
         opened.push(d);
-        await waitFor('details', () => d.history.find((r) => r.type === 'runDetails'), 30000);
+        await waitFor('details', () => webviewMessages(d).find((r) => r.type === 'runDetails'), 30000);
       }
-      const p = await vscode.commands.executeCommand<PanelController>('mlflow.compareRuns', { connKey: conn.key, runIds: ids });
+      const p = await vscode.commands.executeCommand<PanelController>(Commands.compareRuns, { connKey: conn.key, runIds: ids });
       opened.push(p);
-      await waitFor('plots', () => p.history.find((r) => r.type === 'series'), 30000);
+      await waitFor('plots', () => webviewMessages(p).find((r) => r.type === 'series'), 30000);
       opened.forEach((c) => c.dispose());
       await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);
       await conn.reconnect();

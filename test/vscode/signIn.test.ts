@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import * as http from 'http';
 import * as vscode from 'vscode';
 import { api, useTrackingUri, waitFor } from './helpers';
+import { Commands } from '../../src/ids';
 
 const USER = 'ada';
 const RIGHT = 'right-password';
@@ -73,7 +74,7 @@ describe('sign in to a tracking server named in settings.json', function () {
     const items = rows.map((r) => a.services.experiments.getTreeItem(r));
     const signIn = items.find((i) => i.label === 'Sign In…');
     assert.ok(signIn, `rows: ${items.map((i) => String(i.label)).join(' | ')}`);
-    assert.equal(signIn.command?.command, 'mlflow.signIn');
+    assert.equal(signIn.command?.command, Commands.signIn);
     assert.ok(!items.some((i) => /`/.test(String(i.label))), 'no markdown backticks in plain tree rows');
 
     answers.push(USER, WRONG);

@@ -12,6 +12,7 @@ import type { Run } from '../../src/tracking/types';
 import type { Node } from '../../src/explorer/nodes';
 import { copyStore } from '../support/fixtures';
 import { api, label, useTrackingUri, waitFor } from './helpers';
+import { Commands } from '../../src/ids';
 
 type RunNode = Node & { type: 'run'; run: Run };
 
@@ -83,7 +84,7 @@ describe('editing runs of a SQLite store (node:sqlite in the extension host)', f
     const before = rawRun(file, id);
     const restore = stubWindow('showWarningMessage', async () => 'Delete');
     try {
-      await vscode.commands.executeCommand('mlflow.deleteRun', run);
+      await vscode.commands.executeCommand(Commands.deleteRun, run);
     } finally {
       restore();
     }
@@ -101,7 +102,7 @@ describe('editing runs of a SQLite store (node:sqlite in the extension host)', f
     await waitFor('the run to leave the tree', async () => ((await findRun('baseline-logreg').catch(() => undefined)) ? undefined : true));
 
     const deletedNode = { ...run, run: { ...run.run, info: { ...run.run.info, lifecycleStage: 'deleted' as const } } };
-    await vscode.commands.executeCommand('mlflow.restoreRun', deletedNode);
+    await vscode.commands.executeCommand(Commands.restoreRun, deletedNode);
     const restored = rawRun(file, id);
     assert.equal(restored.stage, 'active');
     assert.equal(restored.deletedTime, null);
@@ -114,7 +115,7 @@ describe('editing runs of a SQLite store (node:sqlite in the extension host)', f
     const before = rawRun(file, id);
     const restore = stubWindow('showInputBox', async () => 'renamed in VS Code');
     try {
-      await vscode.commands.executeCommand('mlflow.renameRun', run);
+      await vscode.commands.executeCommand(Commands.renameRun, run);
     } finally {
       restore();
     }
@@ -129,7 +130,7 @@ describe('editing runs of a SQLite store (node:sqlite in the extension host)', f
   it('edit the note: saving the note document stores mlflow.note.content', async () => {
     const run = await findRun('renamed in VS Code');
     const id = run.run.info.runId;
-    await vscode.commands.executeCommand('mlflow.editNote', run);
+    await vscode.commands.executeCommand(Commands.editNote, run);
     const editor = await waitFor('the note editor', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'mlflow-note'));
     const text = '# Findings\n\nBaseline — written from VS Code ✓';
     await editor.edit((b) => b.replace(new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length)), text));

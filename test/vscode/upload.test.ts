@@ -11,6 +11,7 @@ import type { LogArtifactFailure, LogArtifactResult } from '../../src/upload';
 import { startArtifactServer, type ArtifactServer } from '../unit/upload/artifactServer';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { api, copyToTemp, useTrackingUri, waitFor } from './helpers';
+import { Commands } from '../../src/ids';
 
 const STILL_RUNNING = 'ed1e40def8014a6db30bcd09260be51a';
 const DELETED = 'ca11930773dd40ec9c8b833bb827b068';
@@ -66,7 +67,7 @@ describe('log artifact from VS Code (upload)', function () {
     });
 
     it('logs files and a folder to a RUNNING run under artifact_path; bytes read back identical', async () => {
-      const res = await vscode.commands.executeCommand<LogArtifactResult | LogArtifactFailure>('mlflow.logToRun', {
+      const res = await vscode.commands.executeCommand<LogArtifactResult | LogArtifactFailure>(Commands.logToRun, {
         runId: STILL_RUNNING,
         paths: [path.join(src, 'notes.txt'), vscode.Uri.file(path.join(src, 'weights.bin')), path.join(src, 'plots')],
         artifactPath: 'vscode',
@@ -81,29 +82,29 @@ describe('log artifact from VS Code (upload)', function () {
     it('existing files: skipped or overwritten as asked, never silently', async () => {
       const p = path.join(src, 'notes.txt');
       fs.writeFileSync(p, 'second version\n');
-      const skipped = await vscode.commands.executeCommand<LogArtifactResult>('mlflow.logToRun', { runId: STILL_RUNNING, paths: [p], artifactPath: 'vscode', onExisting: 'skip' });
+      const skipped = await vscode.commands.executeCommand<LogArtifactResult>(Commands.logToRun, { runId: STILL_RUNNING, paths: [p], artifactPath: 'vscode', onExisting: 'skip' });
       assert.deepStrictEqual([skipped.uploaded, skipped.skipped], [[], ['vscode/notes.txt']]);
       assert.strictEqual((await readBack(STILL_RUNNING, 'vscode/notes.txt')).toString(), 'written in VS Code ✓\n');
-      const cancelled = await vscode.commands.executeCommand<LogArtifactResult>('mlflow.logToRun', { runId: STILL_RUNNING, paths: [p], artifactPath: 'vscode', onExisting: 'cancel' });
+      const cancelled = await vscode.commands.executeCommand<LogArtifactResult>(Commands.logToRun, { runId: STILL_RUNNING, paths: [p], artifactPath: 'vscode', onExisting: 'cancel' });
       assert.strictEqual(cancelled.cancelled, true);
-      const over = await vscode.commands.executeCommand<LogArtifactResult>('mlflow.logArtifact', { runId: STILL_RUNNING, paths: [p], artifactPath: '/vscode/', onExisting: 'overwrite' });
+      const over = await vscode.commands.executeCommand<LogArtifactResult>(Commands.logArtifact, { runId: STILL_RUNNING, paths: [p], artifactPath: '/vscode/', onExisting: 'overwrite' });
       assert.deepStrictEqual(over.uploaded.map((u) => u.path), ['vscode/notes.txt']);
       assert.strictEqual((await readBack(STILL_RUNNING, 'vscode/notes.txt')).toString(), 'second version\n');
     });
 
     it('refuses a deleted run, a bad artifact path and a cloud root, writing nothing', async () => {
       const p = path.join(src, 'notes.txt');
-      const del = await vscode.commands.executeCommand<LogArtifactFailure>('mlflow.logToRun', { runId: DELETED, paths: [p] });
+      const del = await vscode.commands.executeCommand<LogArtifactFailure>(Commands.logToRun, { runId: DELETED, paths: [p] });
       assert.match(del.error, /deleted/);
       assert.ok(!fs.existsSync(path.join(mlruns, EXP, DELETED, 'artifacts', 'notes.txt')), 'nothing written to the deleted run');
-      const bad = await vscode.commands.executeCommand<LogArtifactFailure>('mlflow.logToRun', { runId: STILL_RUNNING, paths: [p], artifactPath: '../escape' });
+      const bad = await vscode.commands.executeCommand<LogArtifactFailure>(Commands.logToRun, { runId: STILL_RUNNING, paths: [p], artifactPath: '../escape' });
       assert.match(bad.error, /"\.\."/);
       // a run whose experiment keeps artifacts in S3
       const meta = path.join(mlruns, '981334808011999333', 'c696a11bcbdf40cb8331dfa21c7b1016', 'meta.yaml');
       fs.writeFileSync(meta, fs.readFileSync(meta, 'utf8').replace(/^artifact_uri: .*$/m, 'artifact_uri: s3://team-bucket/mlflow/981334808011999333/c696a11bcbdf40cb8331dfa21c7b1016/artifacts'));
       const a = await api();
       await a.services.connections.all()[0].reconnect();
-      const s3 = await vscode.commands.executeCommand<LogArtifactFailure>('mlflow.logToRun', { runId: 'c696a11bcbdf40cb8331dfa21c7b1016', paths: [p] });
+      const s3 = await vscode.commands.executeCommand<LogArtifactFailure>(Commands.logToRun, { runId: 'c696a11bcbdf40cb8331dfa21c7b1016', paths: [p] });
       assert.strictEqual(s3.kind, 'unsupported');
       assert.match(s3.error, /s3:/);
     });
@@ -118,7 +119,7 @@ describe('log artifact from VS Code (upload)', function () {
       );
       const a = await api();
       fs.writeFileSync(path.join(src, 'notes.txt'), 'lens version\n');
-      const up = await vscode.commands.executeCommand<LogArtifactResult>('mlflow.logToRun', {
+      const up = await vscode.commands.executeCommand<LogArtifactResult>(Commands.logToRun, {
         runId: STILL_RUNNING,
         paths: [path.join(src, 'notes.txt'), path.join(src, 'plots')],
         artifactPath: 'vscode',
@@ -156,7 +157,7 @@ describe('log artifact from VS Code (upload)', function () {
     });
     it('from the file explorer: picks a run (newest first), asks the artifact path, logs the file', async () => {
       const file = path.join(src, 'weights.bin');
-      const pending = vscode.commands.executeCommand<LogArtifactResult>('mlflow.logToRun', vscode.Uri.file(file), [vscode.Uri.file(file)]);
+      const pending = vscode.commands.executeCommand<LogArtifactResult>(Commands.logToRun, vscode.Uri.file(file), [vscode.Uri.file(file)]);
       await new Promise((r) => setTimeout(r, 2500)); // the picker loads recent runs
       await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); // the newest run: child-C-1.0
       await new Promise((r) => setTimeout(r, 500));
@@ -182,7 +183,7 @@ describe('log artifact from VS Code (upload)', function () {
     });
 
     it('PUTs each file (as transcript 084) and reads them back through the mlflow-artifact: file system', async () => {
-      const res = await vscode.commands.executeCommand<LogArtifactResult | LogArtifactFailure>('mlflow.logArtifact', {
+      const res = await vscode.commands.executeCommand<LogArtifactResult | LogArtifactFailure>(Commands.logArtifact, {
         runId: RUN,
         paths: [path.join(src, 'weights.bin'), path.join(src, 'plots')],
         artifactPath: 'uploaded',
@@ -199,7 +200,7 @@ describe('log artifact from VS Code (upload)', function () {
 
     it('refuses the deleted run without sending anything', async () => {
       const n = srv.puts.length;
-      const res = await vscode.commands.executeCommand<LogArtifactFailure>('mlflow.logToRun', { runId: '9049ea31cc254a3aa41314ef7fdc81fb', paths: [path.join(src, 'notes.txt')] });
+      const res = await vscode.commands.executeCommand<LogArtifactFailure>(Commands.logToRun, { runId: '9049ea31cc254a3aa41314ef7fdc81fb', paths: [path.join(src, 'notes.txt')] });
       assert.match(res.error, /deleted/);
       assert.strictEqual(srv.puts.length, n);
     });

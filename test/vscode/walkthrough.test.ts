@@ -14,7 +14,8 @@ import type { Connections } from '../../src/connection/connections';
 import type { Run } from '../../src/tracking/types';
 import type { Prompts } from '../../src/core/prompter';
 import { storePath } from '../support/fixtures';
-import { api, childByLabel, label, useTrackingUri, waitFor } from './helpers';
+import { api, childByLabel, label, recordWebviews, useTrackingUri, waitFor, webviewMessages } from './helpers';
+import { Commands } from '../../src/ids';
 
 async function lensesOn(doc: vscode.TextDocument, linePrefix: string): Promise<vscode.CodeLens[]> {
   const line = doc.getText().split('\n').findIndex((l) => l.trim().startsWith(linePrefix));
@@ -25,6 +26,7 @@ async function lensesOn(doc: vscode.TextDocument, linePrefix: string): Promise<v
 
 describe('issue 16: walk-through defects (real v3 file store)', function () {
   this.timeout(60000);
+  recordWebviews();
   let store: string;
 
   before(async function () {
@@ -80,7 +82,7 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
       return ids.length === 1 && ids[0] === selected.id ? true : undefined;
     });
     // A context-menu entry on an item outside the selection gets that item only.
-    const opened = vscode.commands.executeCommand<PlotsPanel>('mlflow.compareRuns', clicked);
+    const opened = vscode.commands.executeCommand<PlotsPanel>(Commands.compareRuns, clicked);
     const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000));
     const panel = await Promise.race([opened, timeout]);
     if (!panel) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
@@ -112,7 +114,7 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
       listed += tags.length;
     }
     const details = (await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', noted))!;
-    const d = (await waitFor('runDetails posted', () => details.history.find((r) => r.dir === 'toWebview' && r.type === 'runDetails')?.msg as { details: { tags: unknown[] } } | undefined)).details;
+    const d = (await waitFor('runDetails posted', () => webviewMessages(details).find((r) => r.dir === 'toWebview' && r.type === 'runDetails')?.msg as { details: { tags: unknown[] } } | undefined)).details;
     assert.equal(listed, d.tags.length, 'the tree lists as many tags as Run Details');
     details.dispose();
   });
@@ -134,7 +136,7 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
       process.env.PATH = bin; // no docker, no mlflow; a python3 to install into
       process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
       await vscode.workspace.getConfiguration('mlflow').update('cliPath', undefined, vscode.ConfigurationTarget.Workspace);
-      const r = await vscode.commands.executeCommand<{ status: string }>('mlflow.buildDocker', { modelUri: 'models:/iris-classifier/1', noPrompt: true });
+      const r = await vscode.commands.executeCommand<{ status: string }>(Commands.buildDocker, { modelUri: 'models:/iris-classifier/1', noPrompt: true });
       assert.equal(r?.status, 'blocked');
       const shown = await waitFor('a message', () => notes[0]);
       assert.match(shown.message, /docker/i);
@@ -153,7 +155,7 @@ describe('issue 16: walk-through defects (real v3 file store)', function () {
   });
 
   it('10: Reveal Run by ID accepts the 8-character prefix the extension shows', async () => {
-    const run = await vscode.commands.executeCommand<Run | undefined>('mlflow.revealRun', '85c2cd02');
+    const run = await vscode.commands.executeCommand<Run | undefined>(Commands.revealRun, '85c2cd02');
     assert.equal(run?.info.runId, '85c2cd0244ac4908817c29c853d5c0eb');
     assert.equal(run?.info.runName, 'baseline-logreg');
   });

@@ -1,15 +1,20 @@
 // Run details, metric plots and compare panels in the real extension host, with the real webviews
-// (Chromium) on the v3 file store MLflow 3 wrote. The commands return the panel controller, whose
-// history holds the messages both ways: the tests assert on what was posted and what came back.
+// (Chromium) on the v3 file store MLflow 3 wrote. The commands return the panel controller; the
+// suites record its messages both ways and assert on what was posted and what came back.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PanelController } from '../../src/webviews/panel';
 import type { PlotsPanel } from '../../src/plots/plotsPanel';
-import type { HostToWebview, WebviewToHost } from '../../src/webviews/protocol';
+import type { PlotsFromWebview, PlotsToWebview } from '../../src/plots/protocol';
+import type { RunDetailsFromWebview, RunDetailsToWebview } from '../../src/runDetails/protocol';
 import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
-import { api, childByLabel, copyToTemp, useTrackingUri, waitFor } from './helpers';
+import { api, childByLabel, copyToTemp, recordWebviews, useTrackingUri, waitFor, webviewMessages } from './helpers';
+
+type HostToWebview = PlotsToWebview | RunDetailsToWebview;
+type WebviewToHost = PlotsFromWebview | RunDetailsFromWebview;
+import { Commands } from '../../src/ids';
 
 const EXP = '358387156804898222';
 const BASELINE = '85c2cd0244ac4908817c29c853d5c0eb';
@@ -21,10 +26,10 @@ type Out<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
 type In<T extends WebviewToHost['type']> = Extract<WebviewToHost, { type: T }>;
 
 function posted<T extends HostToWebview['type']>(c: PanelController, type: T, pred: (m: Out<T>) => boolean = () => true): Out<T> | undefined {
-  return c.history.filter((r) => r.dir === 'toWebview' && r.type === type).map((r) => r.msg as Out<T>).find(pred);
+  return webviewMessages(c).filter((r) => r.dir === 'toWebview' && r.type === type).map((r) => r.msg as Out<T>).find(pred);
 }
 function received<T extends WebviewToHost['type']>(c: PanelController, type: T): In<T> | undefined {
-  return c.history.filter((r) => r.dir === 'fromWebview' && r.type === type).map((r) => r.msg as In<T>)[0];
+  return webviewMessages(c).filter((r) => r.dir === 'fromWebview' && r.type === type).map((r) => r.msg as In<T>)[0];
 }
 
 async function closeAll(): Promise<void> {
@@ -33,6 +38,7 @@ async function closeAll(): Promise<void> {
 
 describe('webviews: run details, plots, compare on the v3 file store', function () {
   this.timeout(90000);
+  recordWebviews();
   let connKey: string;
 
   before(async function () {
@@ -45,7 +51,7 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
 
   it('opens run details: ready handshake, then the run, its git link, lineage and artifacts', async () => {
     const c = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey, runId: BASELINE });
-    assert.ok(c && Array.isArray(c.history), 'the command returns the panel controller');
+    assert.ok(c && Array.isArray(webviewMessages(c)) && c.panel, 'the command returns the panel controller');
     await waitFor('ready from the webview', () => received(c, 'ready'));
     const d = (await waitFor('runDetails posted', () => posted(c, 'runDetails'))).details;
     assert.strictEqual(d.name, 'baseline-logreg');
@@ -62,7 +68,7 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
     assert.strictEqual(c.panel.title, 'Run: baseline-logreg');
     assert.match(c.panel.webview.html, /default-src 'none'; script-src 'nonce-[A-Za-z0-9]+'/);
     assert.ok(!c.panel.webview.html.includes('baseline-logreg'), 'no data in the HTML');
-    const again = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey, runId: BASELINE });
+    const again = await vscode.commands.executeCommand<PanelController>(Commands.openRunDetails, { connKey, runId: BASELINE });
     assert.strictEqual(again, c, 'one panel per run, revealed when open');
   });
 
@@ -71,13 +77,13 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
       const r = await (await (await api()).services.connections.all()[0].store()).searchRuns({ experimentIds: [EXP], filter: "attributes.run_name = 'parent-sweep'" });
       return r.items[0]?.info.runId;
     });
-    const c = await vscode.commands.executeCommand<PanelController>('mlflow.openRunDetails', { connKey, runId: parent });
+    const c = await vscode.commands.executeCommand<PanelController>(Commands.openRunDetails, { connKey, runId: parent });
     const d = (await waitFor('runDetails posted', () => posted(c, 'runDetails'))).details;
     assert.deepStrictEqual(d.children.map((x) => x.name).sort(), ['child-C-0.01', 'child-C-0.1', 'child-C-1.0']);
   });
 
   it('plots the 10,000-step train/loss: sampled Float64Array series, drawn by the real webview', async () => {
-    const c = await vscode.commands.executeCommand<PlotsPanel>('mlflow.plotMetric', { connKey, runIds: [LONG], keys: ['train/loss'] });
+    const c = await vscode.commands.executeCommand<PlotsPanel>(Commands.plotMetric, { connKey, runIds: [LONG], keys: ['train/loss'] });
     const ready = await waitFor('ready', () => received(c, 'ready'));
     assert.ok(ready.width > 0);
     const init = await waitFor('plotInit', () => posted(c, 'plotInit'));
@@ -100,7 +106,7 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
   });
 
   it('keeps NaN and ±inf through postMessage and draws them', async () => {
-    const c = await vscode.commands.executeCommand<PlotsPanel>('mlflow.plotMetric', { connKey, runIds: [NANINF], keys: ['mixed_nonfinite', 'pos_inf', 'neg_inf', 'nan_metric'] });
+    const c = await vscode.commands.executeCommand<PlotsPanel>(Commands.plotMetric, { connKey, runIds: [NANINF], keys: ['mixed_nonfinite', 'pos_inf', 'neg_inf', 'nan_metric'] });
     const s = await waitFor('series', () => posted(c, 'series', (m) => m.key === 'mixed_nonfinite'));
     const vals = [...s.series[0].values];
     assert.ok(vals.some(Number.isNaN) && vals.includes(Infinity), vals.join(','));
@@ -114,7 +120,7 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
     const parent = await childByLabel(a, exp, 'parent-sweep');
     const kids = (await a.services.experiments.getChildren(parent)).filter((n) => n.type === 'run');
     assert.strictEqual(kids.length, 3);
-    const c = await vscode.commands.executeCommand<PlotsPanel>('mlflow.compareRuns', kids[0], kids);
+    const c = await vscode.commands.executeCommand<PlotsPanel>(Commands.compareRuns, kids[0], kids);
     const init = await waitFor('plotInit', () => posted(c, 'plotInit'));
     assert.strictEqual(init.runs.length, 3);
     assert.deepStrictEqual(init.runs.map((r) => r.colorIndex), [0, 1, 2]);
@@ -127,7 +133,7 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
   });
 
   it('exports the full history as CSV through a save dialog (stubbed)', async () => {
-    const c = await vscode.commands.executeCommand<PlotsPanel>('mlflow.plotMetric', { connKey, runIds: [LONG], keys: ['train/loss'] });
+    const c = await vscode.commands.executeCommand<PlotsPanel>(Commands.plotMetric, { connKey, runIds: [LONG], keys: ['train/loss'] });
     await waitFor('plotInit', () => posted(c, 'plotInit'));
     const out = path.join(fs.mkdtempSync(path.join(require('os').tmpdir(), 'mlflow-csv-')), 'loss.csv');
     const orig = vscode.window.showSaveDialog;
@@ -143,7 +149,7 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
   });
 
   it('confirms a PNG and a CSV export with "Saved … to …", offering Open and Reveal', async () => {
-    const c = await vscode.commands.executeCommand<PlotsPanel>('mlflow.plotMetric', { connKey, runIds: [LONG], keys: ['train/loss'] });
+    const c = await vscode.commands.executeCommand<PlotsPanel>(Commands.plotMetric, { connKey, runIds: [LONG], keys: ['train/loss'] });
     await waitFor('plotInit', () => posted(c, 'plotInit'));
     const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'mlflow-export-'));
     let target = '';
@@ -179,6 +185,7 @@ describe('webviews: run details, plots, compare on the v3 file store', function 
 
 describe('webviews: live plots of a RUNNING run', function () {
   this.timeout(60000);
+  recordWebviews();
   let dir: string;
   let connKey: string;
 
@@ -192,7 +199,7 @@ describe('webviews: live plots of a RUNNING run', function () {
   });
 
   it('polls while running, appends only new points, and stops when the run ends', async () => {
-    const c = await vscode.commands.executeCommand<PlotsPanel>('mlflow.plotMetric', { connKey, runIds: [RUNNING], keys: ['loss'] });
+    const c = await vscode.commands.executeCommand<PlotsPanel>(Commands.plotMetric, { connKey, runIds: [RUNNING], keys: ['loss'] });
     const init = await waitFor('plotInit', () => posted(c, 'plotInit'));
     assert.strictEqual(init.live, true);
     const first = await waitFor('series', () => posted(c, 'series', (m) => m.key === 'loss'));

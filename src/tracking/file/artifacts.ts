@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TrackingError } from '../errors';
+import type { Run } from '../types';
 import { isDir } from './fsUtil';
 
 const HINT =
@@ -65,4 +66,27 @@ export function rebaseRoot(recorded: string, h: RebaseHints): string {
     if (isDir(cand)) return cand;
   }
   return recorded;
+}
+
+/**
+ * The local folder of a run's artifact root in a file store: the recorded root when it exists, else
+ * re-based onto the store (the store was moved or copied); a root that does not exist yet (a run that
+ * never logged an artifact) is created only inside an existing folder of the store or of the run.
+ */
+export function runArtifactDirForWrite(storeRoot: string, run: Run): string {
+  const rootUri = run.info.artifactUri;
+  const ownerDir = path.join(storeRoot, run.info.experimentId, run.info.runId);
+  const segs = [run.info.experimentId, run.info.runId];
+  const recorded = rootUri ? localPathOfUri(rootUri, path.dirname(storeRoot)) : path.join(ownerDir, 'artifacts');
+  const rebased = rebaseRoot(recorded, { root: storeRoot, ownerDir: isDir(ownerDir) ? ownerDir : undefined, ownerSegments: segs });
+  if (isDir(rebased)) return rebased;
+  // Not there yet: <…>/<exp>/<run>/<rest> → <run folder>/<rest> when the run folder is here.
+  const parts = recorded.split(/[\\/]+/).filter(Boolean);
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (parts[i] === segs[0] && parts[i + 1] === segs[1] && isDir(ownerDir)) return path.join(ownerDir, ...parts.slice(i + 2));
+  }
+  if (isDir(path.dirname(recorded))) return recorded;
+  throw new TrackingError('notFound', `The artifact folder of run ${run.info.runId} (${rootUri}) does not exist on this machine.`, {
+    hint: 'The store may have been copied without its artifacts; log the file with the MLflow Python client where the artifacts live.',
+  });
 }

@@ -9,6 +9,7 @@ import { TrackingError, invalidRequest, notFound } from '../errors';
 import { checkMaxResults, decodeOffsetToken, pageOf } from '../paging';
 import { downsampleMetrics, inStepRange } from '../sampling';
 import type {
+  ArtifactDestination,
   ArtifactFile,
   ArtifactOwner,
   CallOptions,
@@ -27,18 +28,18 @@ import type {
   SearchRunsQuery,
   StoreCapabilities,
   TrackingStore,
-  ViewType,
 } from '../types';
 import { RUN_NAME_TAG, type RunStatus } from '../types';
 import { runStatusCode } from '../wire';
 import { listLocalArtifacts, localArtifactSize, readLocalArtifact } from '../localArtifacts';
-import { localPathOfUri, rebaseRoot } from './artifacts';
+import { localPathOfUri, rebaseRoot, runArtifactDirForWrite } from './artifacts';
 import { ExperimentReader, REGISTRY_FOLDER, type ExperimentEntry } from './experimentReader';
-import { checkCancelled, checkReadKey, direntIsDir, directKeySegments, isDir, isValidRunId, listDir, namesAreCaseSensitive, validateKey } from './fsUtil';
+import { checkCancelled, checkReadKey, direntIsDir, isDir, isValidRunId, listDir, validateKey } from './fsUtil';
 import { LoggedModelReader } from './loggedModels';
-import { parseMetricColumns, parseRunMetricHistory, type MetricColumns } from './metricFile';
+import { parseMetricColumns, parseRunMetricHistory } from './metricFile';
+import { emptyMetricColumns, type MetricColumns } from '../metricColumns';
 import { RegistryReader } from './registryReader';
-import { RunReader, type DirectKeys, type Problem, type RunMeta, type RunPart, type RunParts } from './runReader';
+import { RunReader, type Problem, type RunMeta } from './runReader';
 import { removeRunTag, updateRunMeta, writeRunTag } from './runWriter';
 import {
   compileExperimentFilter,
@@ -49,12 +50,8 @@ import {
   compileModelVersionOrderBy,
   compileRegisteredModelFilter,
   compileRegisteredModelOrderBy,
-  compileRunOrderBy,
-  filterNeeds,
-  parseRunFilter,
-  type FilterNeeds,
-  type ParsedRunFilter,
 } from './searchApi';
+import { RunSearch, matchesView } from './runSearch';
 import { StoreWatcher, type WatchTargets } from './watcher';
 import { checkRunName, checkTag } from '../writeRules';
 
@@ -72,57 +69,7 @@ export interface FileStoreOptions {
 const DEFAULT_EXPERIMENT_ORDER = ['creation_time DESC', 'experiment_id ASC'];
 const DEFAULT_MODEL_VERSION_ORDER = ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'];
 const PROMPT_TAG = 'mlflow.prompt.is_prompt';
-/** How long a search result may serve follow-up pages (see snapshot()). */
-const SNAPSHOT_MS = 10_000;
 
-function dirMtime(d: string): number | undefined {
-  try {
-    return fs.statSync(d).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-function matchesView(stage: string, view: ViewType | undefined): boolean {
-  switch (view ?? 'ACTIVE_ONLY') {
-    case 'ACTIVE_ONLY':
-      return stage === 'active';
-    case 'DELETED_ONLY':
-      return stage === 'deleted';
-    default:
-      return true;
-  }
-}
-
-/**
- * The keys a query reads, to be read file by file (RunReader.loadKeys), when that finds exactly
- * what listing the key folders would: every key maps to a path (directKeySegments) and every
- * experiment folder's file system tells names apart by case. Undefined: list and read everything.
- */
-function directKeys(needs: FilterNeeds, expDirs: readonly string[]): DirectKeys | undefined {
-  if (!needs.keys) return undefined;
-  const out: DirectKeys = { params: [], metrics: [], tags: [] };
-  for (const part of ['params', 'metrics', 'tags'] as const) {
-    for (const key of needs.keys[part]) {
-      const segs = directKeySegments(key);
-      if (!segs) return undefined;
-      out[part].push([key, segs]);
-    }
-  }
-  return expDirs.every((d) => namesAreCaseSensitive(d, 'meta.yaml')) ? out : undefined;
-}
-
-/** Filter entities whose values live in a run's key folders. */
-const KEY_PARTS = { metric: 'metrics', parameter: 'params', tag: 'tags' } as const;
-
-/** The info of a run not read yet: filters on metrics, params and tags never look at it. */
-const PROBE_INFO: Run['info'] = { runId: '', experimentId: '', runName: '', userId: '', status: 'RUNNING', artifactUri: '', lifecycleStage: 'active' };
-
-interface Candidate {
-  meta: RunMeta;
-  parts: RunParts;
-  run: Run;
-}
 
 export class FileStore implements TrackingStore {
   readonly kind = 'file' as const;
@@ -139,7 +86,7 @@ export class FileStore implements TrackingStore {
   private readonly listeners = new Set<() => void>();
   private watcher: StoreWatcher | undefined;
   private disposed = false;
-  private lastSearch: { key: string; dirs: [string, number | undefined][]; at: number; kept: Candidate[] } | undefined;
+  private readonly runSearch: RunSearch;
 
   constructor(rootDir: string, private readonly options: FileStoreOptions = {}) {
     this.root = path.resolve(rootDir);
@@ -147,6 +94,7 @@ export class FileStore implements TrackingStore {
     const report = (p: Problem) => this.report(p);
     const clear = (p: string) => this.problemMap.delete(p);
     this.runs = new RunReader(report, clear);
+    this.runSearch = new RunSearch(this.runs, (m) => this.remember(m));
     this.experiments = new ExperimentReader(this.root, report, clear);
     this.registry = new RegistryReader(this.root, report);
     this.loggedModels = new LoggedModelReader(report);
@@ -239,130 +187,10 @@ export class FileStore implements TrackingStore {
   }
 
   async searchRuns(query: SearchRunsQuery, options?: CallOptions): Promise<Page<Run>> {
-    const signal = options?.signal;
-    checkCancelled(signal);
-    const max = checkMaxResults(query.maxResults, 1000, 50000);
-    decodeOffsetToken(query.pageToken);
-    const parsedFilter = parseRunFilter(query.filter);
-    const pred = parsedFilter.predicate;
-    const cmp = compileRunOrderBy(query.orderBy);
-    const needs = filterNeeds(query.filter, query.orderBy);
-    const needInputs = needs.datasets;
-    this.checkRoot();
-    const hasFilter = !!query.filter && query.filter.trim() !== '';
-
-    const dirs = this.experimentDirs(query.experimentIds);
-    const key = JSON.stringify([dirs, query.filter ?? '', query.orderBy ?? [], query.runViewType ?? 'ACTIVE_ONLY']);
-    let kept = query.pageToken ? this.snapshot(key, dirs) : undefined;
-    const fresh = !kept;
-    if (!kept) {
-      const keyed = needs.params || needs.metrics || needs.tags ? (needInputs ? undefined : directKeys(needs, dirs)) : undefined;
-      const comparisons = keyed ? parsedFilter.comparisons : [];
-      if (keyed && comparisons.length > 0 && comparisons.every((c) => c.entity in KEY_PARTS)) {
-        kept = this.searchKeyFirst(dirs, keyed, comparisons, query.runViewType, signal);
-      } else {
-        const candidates: Candidate[] = [];
-        for (const dir of dirs) {
-          checkCancelled(signal);
-          for (const meta of this.runs.listRuns(dir)) {
-            this.remember(meta);
-            if (!matchesView(meta.info.lifecycleStage, query.runViewType)) continue;
-            candidates.push({ meta, parts: {}, run: undefined as unknown as Run });
-          }
-        }
-        const want = { params: needs.params, metrics: needs.metrics, tags: needs.tags, inputs: needInputs };
-        const partial = needs.params || needs.metrics || needs.tags || needInputs;
-        let i = 0;
-        for (const c of candidates) {
-          if (keyed) {
-            // only what the filter and order read; the returned page is loaded in full below
-            c.run = RunReader.toRun(c.meta, this.runs.loadKeys(c.meta, keyed));
-          } else {
-            if (partial) this.runs.load(c.meta, c.parts, want);
-            c.run = RunReader.toRun(c.meta, c.parts);
-          }
-          if (partial && (++i & 255) === 0) checkCancelled(signal);
-        }
-        kept = hasFilter ? candidates.filter((c) => pred(c.run)) : candidates;
-      }
-      kept.sort((a, b) => cmp(a.run, b.run));
-      this.lastSearch = { key, dirs: dirs.map((d) => [d, dirMtime(d)]), at: Date.now(), kept };
-    }
-    const page = pageOf(kept, query.pageToken, max);
-    const items: Run[] = [];
-    for (const c of page.items) {
-      checkCancelled(signal);
-      // a snapshot only fixes membership and order: its runs' meta is re-validated (stat) and their
-      // parts read now; a search that just read every meta.yaml uses what it read
-      const meta = fresh ? c.meta : this.runs.readMeta(c.meta.dir, c.meta.expDir);
-      if (!meta) continue;
-      items.push(RunReader.toRun(meta, this.runs.load(meta, meta === c.meta ? c.parts : {})));
-    }
-    return page.nextPageToken ? { items, nextPageToken: page.nextPageToken } : { items };
-  }
-
-  /**
-   * The runs that match a filter on metrics, params and tags only. Each comparison's key file is
-   * read just before it is tested and a run's meta.yaml only once the whole filter holds (MLflow's
-   * filters are AND-only), so a run the filter rejects costs one or two small reads. Also reads
-   * the order_by keys of the runs kept.
-   */
-  private searchKeyFirst(dirs: readonly string[], keyed: DirectKeys, comparisons: ParsedRunFilter['comparisons'], view: ViewType | undefined, signal: AbortSignal | undefined): Candidate[] {
-    const segs = new Map<string, readonly string[]>();
-    for (const part of ['params', 'metrics', 'tags'] as const) for (const [key, sg] of keyed[part]) segs.set(`${part}\0${key}`, sg);
-    const seen = new Set<string>();
-    const steps = comparisons.map((c) => {
-      const part = KEY_PARTS[c.entity as keyof typeof KEY_PARTS];
-      const id = `${part}\0${c.key}`;
-      const load = !seen.has(id);
-      seen.add(id);
-      return { pred: c.pred, part, key: c.key, segs: segs.get(id)!, load };
-    });
-    const rest: [RunPart, string, readonly string[]][] = [];
-    for (const [id, sg] of segs) {
-      if (seen.has(id)) continue;
-      const [part, key] = id.split('\0') as [RunPart, string];
-      rest.push([part, key, sg]);
-    }
-    const out: Candidate[] = [];
-    let i = 0;
-    for (const expDir of dirs) {
-      for (const dir of this.runs.runDirs(expDir)) {
-        if ((++i & 255) === 0) checkCancelled(signal);
-        const owner = { runId: path.basename(dir), expDir, dir, metricsCarryRunId: false };
-        const parts: RunParts = { params: [], metrics: [], tags: [] };
-        const probe: Run = { info: PROBE_INFO, data: { params: parts.params!, metrics: parts.metrics!, tags: parts.tags! }, inputs: { datasetInputs: [], modelInputs: [] }, outputs: { modelOutputs: [] } };
-        let ok = true;
-        for (const st of steps) {
-          if (st.load) this.runs.loadKey(owner, st.part, st.key, st.segs, parts);
-          if (!st.pred(probe)) {
-            ok = false;
-            break;
-          }
-        }
-        if (!ok) continue;
-        const meta = this.runs.readMeta(dir, expDir);
-        if (!meta) continue;
-        this.remember(meta);
-        if (!matchesView(meta.info.lifecycleStage, view)) continue;
-        for (const [part, key, sg] of rest) this.runs.loadKey(owner, part, key, sg, parts);
-        out.push({ meta, parts: {}, run: RunReader.toRun(meta, parts) });
-      }
-    }
-    return out;
-  }
-
-  /**
-   * The sorted result of the previous search when the next page of the same query is asked for
-   * soon after and no experiment folder gained or lost runs. Offset page tokens make no stronger
-   * promise (MLflow's shift too), and it saves re-reading every meta.yaml per page.
-   */
-  private snapshot(key: string, dirs: string[]): Candidate[] | undefined {
-    const s = this.lastSearch;
-    if (!s || s.key !== key || Date.now() - s.at > SNAPSHOT_MS) return undefined;
-    if (s.dirs.length !== dirs.length || s.dirs.some(([d, m]) => dirMtime(d) !== m)) return undefined;
-    s.at = Date.now();
-    return s.kept;
+    return this.runSearch.search(query, () => {
+      this.checkRoot();
+      return this.experimentDirs(query.experimentIds);
+    }, options?.signal);
   }
 
   /** The run's meta (root and trash experiments), or undefined. */
@@ -444,7 +272,7 @@ export class FileStore implements TrackingStore {
       bytes = fs.readFileSync(file);
     } catch (e) {
       this.unreadableMetric(m, key, file, e);
-      return { steps: new Float64Array(0), values: new Float64Array(0), timestamps: new Float64Array(0) };
+      return emptyMetricColumns();
     }
     checkCancelled(options?.signal);
     let r: ReturnType<typeof parseMetricColumns>;
@@ -452,7 +280,7 @@ export class FileStore implements TrackingStore {
       r = parseMetricColumns(bytes);
     } catch (e) {
       // past V8's longest string (≈512 MB): getMetricHistory's utf8 read fails the same way and gives []
-      if ((e as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') return { steps: new Float64Array(0), values: new Float64Array(0), timestamps: new Float64Array(0) };
+      if ((e as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') return emptyMetricColumns();
       throw e;
     }
     if (r.badLines) this.report({ path: path.join(m.dir, 'metrics', key), message: `Metric file has ${r.badLines} unreadable line(s); they were skipped.`, runId: m.runId, experimentId: path.basename(m.expDir), effect: 'partial' });
@@ -621,7 +449,7 @@ export class FileStore implements TrackingStore {
   }
 
   private written(): void {
-    this.lastSearch = undefined;
+    this.runSearch.forget();
     this.watcher?.poke();
     if (!this.watcher && this.listeners.size) for (const l of this.listeners) l();
   }
@@ -703,6 +531,10 @@ export class FileStore implements TrackingStore {
       }
     }
     return { structural, leaves };
+  }
+
+  artifactDestination(run: Run): ArtifactDestination {
+    return { kind: 'copy', dir: runArtifactDirForWrite(this.root, run) };
   }
 
   onDidChange(listener: () => void): () => void {

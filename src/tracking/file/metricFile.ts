@@ -3,6 +3,7 @@
 //   logged-model metrics: <ts> <value> <step> <run_id> [<dataset_name> <dataset_digest>]
 // Values are Python str(float): `nan`, `inf`, `-inf`, `1e-05`, `-0.0`. Hand-written scanning (no
 // split/map) because histories reach 100,000+ lines.
+import { MetricColumnsBuilder, type MetricColumns } from '../metricColumns';
 import type { Metric } from '../types';
 
 export interface MetricFileContext {
@@ -157,12 +158,6 @@ export function parseMetricHistory(text: string, ctx: MetricFileContext): ParseR
   return { value: out, badLines: bad };
 }
 
-/** A metric history as columns, in file order. */
-export interface MetricColumns {
-  steps: Float64Array;
-  values: Float64Array;
-  timestamps: Float64Array;
-}
 
 const TWO53 = 9007199254740992;
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
@@ -360,34 +355,9 @@ export function parseMetricColumns(bytes: Uint8Array): ParseResult<MetricColumns
   const sample = Math.min(len, 65536);
   let lines = 0;
   for (let i = 0; i < sample; i++) if (bytes[i] === 10) lines++;
-  let cap = Math.ceil((len / Math.max(1, sample)) * (lines + 1) * 1.02) + 16;
-  let steps = new Float64Array(cap);
-  let values = new Float64Array(cap);
-  let timestamps = new Float64Array(cap);
-  let n = 0;
-  const bad = scanRunMetricLines(bytes, (ts, v, step) => {
-    if (n === cap) {
-      cap = Math.ceil(cap * 1.5) + 16;
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(cap);
-        b.set(a);
-        return b;
-      };
-      steps = grow(steps);
-      values = grow(values);
-      timestamps = grow(timestamps);
-    }
-    timestamps[n] = ts;
-    values[n] = v;
-    steps[n] = step;
-    n++;
-  });
-  if (n < cap) {
-    steps = steps.slice(0, n);
-    values = values.slice(0, n);
-    timestamps = timestamps.slice(0, n);
-  }
-  return { value: { steps, values, timestamps }, badLines: bad };
+  const columns = new MetricColumnsBuilder((len / Math.max(1, sample)) * (lines + 1) * 1.02 + 16);
+  const bad = scanRunMetricLines(bytes, (ts, v, step) => columns.push(step, v, ts));
+  return { value: columns.finish(), badLines: bad };
 }
 
 /**

@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { TrackingError, isTrackingError } from '../errors';
+import { parseLenientJson } from '../lenientJson';
 import { authorizationHeader, redactUri, scrubSecrets, type RestAuth } from './auth';
 import {
   badJsonAnswer,
@@ -123,40 +124,6 @@ async function readBodyCapped(res: Dispatcher.ResponseData, ctx: ErrorContext, l
     total += b.length;
   }
   return Buffer.concat(chunks, total).toString('utf8');
-}
-
-/** JSON.parse that also accepts the bare NaN/Infinity tokens Flask's plain JSON emits (as MLflow's strings). */
-export function parseJsonLenient(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (first) {
-    if (!/\b(NaN|Infinity)\b/.test(text)) throw first;
-    let out = '';
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (inString) {
-        out += c;
-        if (c === '\\') out += text[++i] ?? '';
-        else if (c === '"') inString = false;
-        continue;
-      }
-      if (c === '"') {
-        inString = true;
-        out += c;
-      } else if (text.startsWith('-Infinity', i)) {
-        out += '"-Infinity"';
-        i += 8;
-      } else if (text.startsWith('Infinity', i)) {
-        out += '"Infinity"';
-        i += 7;
-      } else if (text.startsWith('NaN', i)) {
-        out += '"NaN"';
-        i += 2;
-      } else out += c;
-    }
-    return JSON.parse(out);
-  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -413,7 +380,7 @@ export class HttpClient {
       if (looksLikeHtml(contentType, text) || text.trim() === '') throw badJsonAnswer(res.statusCode, contentType, text, ctx);
       let parsed: unknown;
       try {
-        parsed = parseJsonLenient(text);
+        parsed = parseLenientJson(text, { nonFinite: 'string' });
       } catch (e) {
         throw badJsonAnswer(res.statusCode, contentType, text, ctx, e);
       }

@@ -1,5 +1,5 @@
 export { RestStore, testConnection, type RestOptions, type ProbeResult } from './restStore';
-export { HttpClient, parseJsonLenient, retryAfterMs, type HttpClientOptions, type HttpRequest } from './httpClient';
+export { HttpClient, retryAfterMs, type HttpClientOptions, type HttpRequest } from './httpClient';
 export { proxyFor, matchesNoProxy, type ProxyConfig } from './proxy';
 export { authorizationHeader, redactUri, type RestAuth } from './auth';
 export { proxiedRoot, proxiedFileUrl, encodePath } from './artifactsProxy';

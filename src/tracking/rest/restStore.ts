@@ -22,6 +22,7 @@
 import { TrackingError, isTrackingError } from '../errors';
 import { downsampleMetrics, inStepRange } from '../sampling';
 import type {
+  ArtifactDestination,
   ArtifactFile,
   ArtifactOwner,
   CallOptions,
@@ -466,6 +467,11 @@ export class RestStore implements TrackingStore {
       withAuth: sameOrigin,
       signal: options?.signal,
     });
+  }
+
+  /** Runs whose root is proxied (mlflow-artifacts:) take uploads; uploadArtifact refuses the others. */
+  artifactDestination(): ArtifactDestination {
+    return { kind: 'proxy', uploader: this };
   }
 
   // ---- model registry ----

@@ -1,6 +1,6 @@
 // Pieces shared by the entity grammars: comparators, value checks, string predicates.
 
-import { invalidRequest } from '../errors';
+import { invalidRequest, isTrackingError } from '../errors';
 import type { Tag } from '../types';
 import { compileLike, pyIsLower } from './like';
 import { pySet, type Comparison, type Value } from './parser';
@@ -107,4 +107,15 @@ export function and<T>(preds: ((x: T) => boolean)[]): (x: T) => boolean {
     for (const p of preds) if (!p(x)) return false;
     return true;
   };
+}
+
+/** For input boxes: the message of the error `check` throws (MLflow's 400 wording), or undefined when it passes. */
+export function filterProblem(check: () => unknown): string | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (e) {
+    if (isTrackingError(e)) return e.message;
+    return `Invalid filter: ${e instanceof Error ? e.message : String(e)}`;
+  }
 }

@@ -30,6 +30,7 @@ export { compileRunOrderBy } from './orderBy';
 export { compileExperimentFilter, compileExperimentOrderBy } from './experimentFilter';
 export {
   compileRegisteredModelFilter,
+  validateRegisteredModelFilter,
   compileRegisteredModelOrderBy,
   compileModelVersionFilter,
   compileModelVersionOrderBy,

@@ -2,7 +2,7 @@
 
 import { invalidRequest } from '../errors';
 import type { ModelVersion, RegisteredModel } from '../types';
-import { NUMERIC_OPS, STRING_OPS, and, checkOp, findTag, numberPredicate, quotedString, stringComparison, stringPredicate, type StringOptions } from './common';
+import { NUMERIC_OPS, STRING_OPS, and, checkOp, filterProblem, findTag, numberPredicate, quotedString, stringComparison, stringPredicate, type StringOptions } from './common';
 import { attrOrTagIdentifier } from './experimentFilter';
 import { comparatorFrom, parseOrderByClause, type SortSpec } from './orderBy';
 import { parseFilter, pySet, type Comparison } from './parser';
@@ -40,6 +40,11 @@ export interface RegisteredModelFilterOptions {
   includePrompts?: boolean;
   /** ILIKE folds A–Z only (SQLite store). */
   asciiIlike?: boolean;
+}
+
+/** The message to show for an invalid registered-model filter (MLflow's 400 wording), or undefined when it is valid. Never throws. */
+export function validateRegisteredModelFilter(filter: string): string | undefined {
+  return filterProblem(() => compileRegisteredModelFilter(filter));
 }
 
 /**

@@ -1,6 +1,6 @@
 // runs/search `filter`: MLflow's run search grammar compiled to a predicate over domain Runs.
 
-import { invalidRequest, isTrackingError } from '../errors';
+import { invalidRequest } from '../errors';
 import { RUN_NAME_TAG, type Run } from '../types';
 import {
   NUMERIC_OPS,
@@ -8,6 +8,7 @@ import {
   STRING_OPS,
   and,
   checkOp,
+  filterProblem,
   findTag,
   numberPredicate,
   numericValue,
@@ -205,11 +206,5 @@ export function compileRunFilter(filter?: string, options: RunFilterOptions = {}
 
 /** The message to show for an invalid filter, or undefined when it is valid. Never throws. */
 export function validateRunFilter(filter: string): string | undefined {
-  try {
-    parseRunFilter(filter);
-    return undefined;
-  } catch (e) {
-    if (isTrackingError(e)) return e.message;
-    return `Invalid filter: ${e instanceof Error ? e.message : String(e)}`;
-  }
+  return filterProblem(() => parseRunFilter(filter));
 }

@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TrackingError } from '../errors';
+import type { Run } from '../types';
+import { isDir } from '../file/fsUtil';
 
 const SERVER_HINT = 'Start `mlflow server --backend-store-uri sqlite:///… --serve-artifacts` and connect to that server to browse these artifacts.';
 
@@ -60,4 +62,13 @@ export function localArtifactRoot(rootUri: string, dbPath: string, uri: string):
     if (exists(path.join(dbDir, 'mlruns'))) return moved;
   }
   return local;
+}
+
+/** The local folder of a run's artifact root, for writing into: it (or its parent) must exist. */
+export function runArtifactDirForWrite(dbPath: string, storeUri: string, run: Run): string {
+  const dir = localArtifactRoot(run.info.artifactUri, dbPath, storeUri);
+  if (isDir(dir) || isDir(path.dirname(dir))) return dir;
+  throw new TrackingError('notFound', `The artifact folder of run ${run.info.runId} (${run.info.artifactUri}) does not exist on this machine.`, {
+    hint: 'Log the file with the MLflow Python client where the artifacts live.',
+  });
 }

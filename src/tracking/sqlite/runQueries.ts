@@ -2,6 +2,7 @@
 // datasets/inputs/input_tags).
 import type { SqlValue } from './engine';
 import { notFound } from '../errors';
+import { MetricColumnsBuilder, type MetricColumns } from '../metricColumns';
 import { checkMaxResults, decodeOffsetToken } from '../paging';
 import type { DatasetInput, Metric, Page, Run, SearchRunsQuery, ViewType } from '../types';
 import { chunks, type Db, placeholders, type Row } from './database';
@@ -344,31 +345,13 @@ export function getMetricHistory(db: Db, runId: string, key: string): Metric[] {
  * (step, timestamp) sort of getMetricHistory's (timestamp, step, value) order gives — without an
  * object per point.
  */
-export function getMetricColumns(db: Db, runId: string, key: string): { steps: Float64Array; values: Float64Array; timestamps: Float64Array } {
-  let cap = 1024;
-  let n = 0;
-  let steps = new Float64Array(cap);
-  let values = new Float64Array(cap);
-  let timestamps = new Float64Array(cap);
+export function getMetricColumns(db: Db, runId: string, key: string): MetricColumns {
+  const columns = new MetricColumnsBuilder();
   // ORDER BY step, timestamp, value
   for (const r of orderedRows(db, `SELECT value, timestamp, step, is_nan ${metricRowsOf(db)}`, [runId, key], [2, 1, 0])) {
-    if (n === cap) {
-      cap *= 2;
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(cap);
-        b.set(a);
-        return b;
-      };
-      steps = grow(steps);
-      values = grow(values);
-      timestamps = grow(timestamps);
-    }
-    values[n] = metricValue(r[0], r[3]);
-    timestamps[n] = num(r[1]) ?? 0;
-    steps[n] = num(r[2]) ?? 0;
-    n++;
+    columns.push(num(r[2]) ?? 0, metricValue(r[0], r[3]), num(r[1]) ?? 0);
   }
-  return { steps: steps.slice(0, n), values: values.slice(0, n), timestamps: timestamps.slice(0, n) };
+  return columns.finish();
 }
 
 export function getMetricHistoryInSteps(db: Db, runId: string, key: string, startStep?: number, endStep?: number): Metric[] {

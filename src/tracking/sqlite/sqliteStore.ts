@@ -6,9 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TrackingError } from '../errors';
+import type { MetricColumns } from '../metricColumns';
 import { listLocalArtifacts, localArtifactSize, normalizeArtifactPath, readLocalArtifact } from '../localArtifacts';
 import { downsampleMetrics } from '../sampling';
 import type {
+  ArtifactDestination,
   ArtifactFile,
   ArtifactOwner,
   CallOptions,
@@ -30,7 +32,7 @@ import type {
   TrackingStore,
 } from '../types';
 import { checkRunName, checkTag } from '../writeRules';
-import { localArtifactRoot } from './artifactRoots';
+import { localArtifactRoot, runArtifactDirForWrite } from './artifactRoots';
 import { Db, fileSignature, type FileSignature, sameSignature } from './database';
 import { type EngineChoice, type EngineName, isBusy, isReadOnlyFile } from './engine';
 import * as writes from './runWrites';
@@ -169,6 +171,10 @@ export class SqliteStore implements TrackingStore {
     if (!this.watcher) for (const l of [...this.listeners]) l();
   }
 
+  artifactDestination(run: Run): ArtifactDestination {
+    return { kind: 'copy', dir: runArtifactDirForWrite(this.dbPath, this.uri, run) };
+  }
+
   onDidChange(listener: () => void): () => void {
     this.listeners.add(listener);
     this.startWatching();
@@ -263,7 +269,7 @@ export class SqliteStore implements TrackingStore {
   }
 
   /** getMetricHistory's points as columns sorted by (step, timestamp, value), no object per point (for charts). */
-  getMetricColumns(runId: string, key: string, options?: CallOptions): Promise<{ steps: Float64Array; values: Float64Array; timestamps: Float64Array }> {
+  getMetricColumns(runId: string, key: string, options?: CallOptions): Promise<MetricColumns> {
     return this.with(options, (db) => runs.getMetricColumns(db, runId, key));
   }
 

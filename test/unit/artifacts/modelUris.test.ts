@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { folderOf, modelUriForFolder, registeredModelUris, versionArtifactSource, versionUris } from '../../../src/artifacts/modelUris';
-import { validateModelFilter } from '../../../src/artifacts/modelFilter';
+import { validateRegisteredModelFilter } from '../../../src/tracking/search';
 import { artifactContextValue, artifactKind } from '../../../src/artifacts/kinds';
 
 const RUN = '05cc1a58754648fe9e33112e3e65be23';
@@ -72,10 +72,10 @@ describe('artifact kinds', () => {
 describe('registered-model filter check', () => {
   it('accepts MLflow registered-model filters', () => {
     for (const f of ["name = 'iris-classifier'", "name LIKE '%iris%'", "name ILIKE 'IRIS%' AND tags.team = 'ml'", 'tags.`my key` != "x"', '']) {
-      assert.equal(validateModelFilter(f), undefined, f);
+      assert.equal(validateRegisteredModelFilter(f), undefined, f);
     }
   });
   it('rejects what the server would reject', () => {
-    for (const f of ['name = iris', "version = '1'", "name = 'a' OR name = 'b'", 'metrics.x > 1']) assert.ok(validateModelFilter(f), f);
+    for (const f of ['name = iris', "version = '1'", "name = 'a' OR name = 'b'", 'metrics.x > 1']) assert.ok(validateRegisteredModelFilter(f), f);
   });
 });

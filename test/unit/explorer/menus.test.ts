@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Views } from '../../../src/ids';
 
 interface MenuEntry { command: string; when?: string; group?: string }
 const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
@@ -29,7 +30,7 @@ function menu(ctx: Record<string, string | boolean>): string[] {
 describe('context menus (issue 16)', () => {
   it('#5: a model version, alias, logged model or registered model offers each action once', () => {
     for (const viewItem of ['modelVersionRun', 'modelAlias', 'loggedModelRun', 'registeredModel']) {
-      const entries = menu({ view: 'mlflow.models', viewItem });
+      const entries = menu({ view: Views.models, viewItem });
       const actions = entries.map((t) => t.replace(/…$/, ''));
       assert.deepEqual(actions.filter((t, i) => actions.indexOf(t) !== i), [], `${viewItem}: ${entries.join(' | ')}`);
       assert.ok(actions.includes('Serve Model') && actions.includes('Predict with Model'), entries.join(' | '));
@@ -37,7 +38,7 @@ describe('context menus (issue 16)', () => {
   });
 
   it('#10: a multi-selection of runs offers no single-run edits (Rename Run, Edit Note)', () => {
-    const row = { view: 'mlflow.experiments', viewItem: 'runFINISHEDActiveWritableModel' };
+    const row = { view: Views.experiments, viewItem: 'runFINISHEDActiveWritableModel' };
     const single = menu({ ...row, listMultiSelection: false });
     assert.ok(single.some((t) => /Rename Run/.test(t)) && single.some((t) => /Note/.test(t)), single.join(' | '));
     const many = menu({ ...row, listMultiSelection: true });

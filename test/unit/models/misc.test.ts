@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { dockerSocket, interpretDockerVersion } from '../../../src/models/dockerCheck';
-import { defaultPredictionsPath, prettyLenient, shortTarget, slotName } from '../../../src/models/text';
+import { defaultPredictionsPath, shortTarget, slotName } from '../../../src/models/text';
 import { backendStoreOf, trackingContextFor } from '../../../src/models/trackingEnv';
 import { buildServeCommand } from '../../../src/cli/commands';
 
@@ -44,10 +44,6 @@ describe('models/dockerCheck', () => {
 });
 
 describe('models/text', () => {
-  it('pretty-prints answers with NaN and Infinity kept', () => {
-    assert.equal(prettyLenient('{"predictions": [NaN, -Infinity, 1, "NaN"]}'), '{\n  "predictions": [\n    NaN,\n    -Infinity,\n    1,\n    "NaN"\n  ]\n}');
-    assert.throws(() => prettyLenient('{oops'));
-  });
   it('names terminals per action and server', () => {
     assert.equal(slotName('serve', 'models:/iris-classifier@champion', 5001), 'MLflow: Serve models:/iris-classifier@champion :5001');
     assert.equal(slotName('predict'), 'MLflow: Predict');

@@ -3,18 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
-import { endProcessTree, portAnswers, processTable, treeOf, waitPortFree } from '../../../src/models/processTree';
+import { endProcessTree, isProcessAlive as alive, portAnswers, processTable, treeOf, waitPortFree } from '../../../src/models/processTree';
 
 const posix = process.platform !== 'win32';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('ending a process tree', () => {
   it('treeOf: descendants and the group the root leads', () => {

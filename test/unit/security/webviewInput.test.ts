@@ -1,9 +1,15 @@
-// The host boundary of the webviews (parseWebviewMessage, parsePersistedState) and the note renderer,
+// The host boundary of the webviews (their message and persisted-state parsers) and the note renderer,
 // fed the hostile store's strings and messages a compromised webview could send.
 import * as assert from 'node:assert/strict';
 import { HOSTILE } from '../../support/hostileStore';
 import { renderMarkdown, safeHref } from '../../../src/runDetails/markdown';
-import { isWebUrl, parsePersistedState, parseWebviewMessage } from '../../../src/webviews/protocol';
+import { parsePlotsMessage, parsePlotsState } from '../../../src/plots/protocol';
+import { parseRunDetailsMessage, parseRunDetailsState } from '../../../src/runDetails/protocol';
+import { isWebUrl } from '../../../src/webviews/validate';
+
+/** A message either webview panel (plots, run details) accepts; each panel validates its own union. */
+const parseWebviewMessage = (m: unknown) => parsePlotsMessage(m) ?? parseRunDetailsMessage(m);
+const parsePersistedState = (s: unknown) => parsePlotsState(s) ?? parseRunDetailsState(s);
 
 const ALLOWED_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'strong', 'em', 'code', 'pre', 'ul', 'ol', 'li', 'br', 'a']);
 

@@ -1,5 +1,11 @@
 import * as assert from 'assert';
-import { DEFAULT_PLOT_OPTIONS, isWebUrl, parsePersistedState, parseWebviewMessage } from '../../../src/webviews/protocol';
+import { DEFAULT_PLOT_OPTIONS, parsePlotsMessage, parsePlotsState } from '../../../src/plots/protocol';
+import { parseRunDetailsMessage, parseRunDetailsState } from '../../../src/runDetails/protocol';
+import { isWebUrl } from '../../../src/webviews/validate';
+
+/** A message either webview panel (plots, run details) accepts; each panel validates its own union. */
+const parseWebviewMessage = (m: unknown) => parsePlotsMessage(m) ?? parseRunDetailsMessage(m);
+const parsePersistedState = (s: unknown) => parsePlotsState(s) ?? parseRunDetailsState(s);
 
 describe('webview protocol: parseWebviewMessage', () => {
   it('accepts every known message shape', () => {

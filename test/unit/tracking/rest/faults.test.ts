@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { isTrackingError, type TrackingError } from '../../../../src/tracking/errors';
 import { proxiedFileUrl, proxiedRoot } from '../../../../src/tracking/rest/artifactsProxy';
-import { parseJsonLenient, retryAfterMs } from '../../../../src/tracking/rest/httpClient';
+import { retryAfterMs } from '../../../../src/tracking/rest/httpClient';
 import { matchesNoProxy, proxyFor } from '../../../../src/tracking/rest/proxy';
 import { RestStore, testConnection, type RestOptions } from '../../../../src/tracking/rest/restStore';
 import { startReplayServer } from '../../../support/replayServer';
@@ -527,10 +527,6 @@ describe('rest helpers', () => {
       url: 'https://other:5001/prefix/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/f',
       sameOrigin: false,
     });
-  });
-
-  it('parses bare NaN/Infinity tokens leniently, leaving strings alone', () => {
-    assert.deepEqual(parseJsonLenient('{"a": NaN, "b": -Infinity, "c": "NaN Infinity", "d": [Infinity]}'), { a: 'NaN', b: '-Infinity', c: 'NaN Infinity', d: ['Infinity'] });
   });
 
   it('reads Retry-After as seconds or a date', () => {
