@@ -3,6 +3,10 @@
 
 /** Commands package.json contributes (palette, menus, keybindings). */
 export const Commands = {
+  runScript: 'mlflow.runScript',
+  runScriptWithArgs: 'mlflow.runScriptWithArgs',
+  rerunLastScript: 'mlflow.rerunLastScript',
+  showScriptRunPlot: 'mlflow.showScriptRunPlot',
   setTrackingUri: 'mlflow.setTrackingUri',
   refresh: 'mlflow.refresh',
   showLog: 'mlflow.showLog',
@@ -94,8 +98,6 @@ export const ContextKeys = {
   modelsFilterActive: 'mlflow.models.filterActive',
   modelServersRunning: 'mlflow.modelServersRunning',
   artifactsHasCompareSelection: 'mlflow.artifacts.hasCompareSelection',
-  /** A script started with Run Script is running. */
-  scriptRunning: 'mlflow.scriptRunning',
   /** A script was run (Re-run Last Script is available). */
   scriptRan: 'mlflow.scriptRan',
 } as const;

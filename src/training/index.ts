@@ -27,7 +27,6 @@ import { TrainingStatusItem } from './statusItem';
 
 const STATE_ARGS = 'mlflow.training.args';
 const STATE_LAST = 'mlflow.training.last';
-const RUNS_TABLE_COMMAND = 'mlflow.openRunsTable';
 
 export interface RunScriptArgs {
   script?: string;
@@ -186,14 +185,12 @@ class Training implements vscode.Disposable {
     this.sessions.set(slot, session);
     this.last = session;
     this.status.show(session);
-    void vscode.commands.executeCommand('setContext', ContextKeys.scriptRunning, true);
     void vscode.commands.executeCommand('setContext', ContextKeys.scriptRan, true);
     return { status: 'started', session, command: built.command, python: chosen.python, pythonSource: chosen.source };
   }
 
   private async ended(session: TrainingSession, end: SessionEnd, argLine: string): Promise<void> {
     this.status.showRerun(session.launch.script, argLine);
-    void vscode.commands.executeCommand('setContext', ContextKeys.scriptRunning, [...this.sessions.values()].some((x) => x.running));
     const run = end.run;
     const conn = session.conn;
     const actions: string[] = [];
@@ -201,7 +198,6 @@ class Training implements vscode.Disposable {
       if (end.report.offerMarkFailed) actions.push('Mark as FAILED');
       actions.push('Open Run Details');
       if (end.best && end.best.run.info.runId !== run.info.runId) actions.push('Compare with Best');
-      if ((await vscode.commands.getCommands(true)).includes(RUNS_TABLE_COMMAND)) actions.push('Open Runs Table');
     } else actions.push('Show Terminal');
     const pick = await this.s.prompter.notify(end.report.level, `MLflow: ${end.report.message}`, { id: 'training.end' }, ...actions);
     switch (pick) {
@@ -221,9 +217,6 @@ class Training implements vscode.Disposable {
         break;
       case 'Compare with Best':
         await vscode.commands.executeCommand('mlflow.compareRuns', { connKey: conn!.key, runIds: [run!.info.runId, end.best!.run.info.runId] });
-        break;
-      case 'Open Runs Table':
-        await vscode.commands.executeCommand(RUNS_TABLE_COMMAND, { connKey: conn!.key, experimentId: run!.info.experimentId });
         break;
       case 'Show Terminal':
         findTerminal(session.task.slot)?.show();
