@@ -24,6 +24,7 @@ import { ExperimentsProvider } from './explorer/experimentsProvider';
 import { ModelsProvider } from './explorer/modelsProvider';
 import { NOTE_SCHEME, NoteFileSystem } from './explorer/noteFileSystem';
 import { registerWebviews } from './plots/index';
+import { registerRunsTable } from './runsTable';
 import { WebviewInspector } from './webviews/inspector';
 
 /** What activate() returns: the object graph, for the extension-host tests. */
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     ...registerRunCommands(services),
     ...registerConnectionCommands(services),
     ...registerWebviews(services),
+    ...registerRunsTable(services),
     ...registerArtifacts(services),
     ...registerModelViewCommands(services),
     ...registerUpload(services),

@@ -55,6 +55,7 @@ export const Commands = {
   openRunDetails: 'mlflow.openRunDetails',
   plotMetric: 'mlflow.plotMetric',
   compareRuns: 'mlflow.compareRuns',
+  openRunsTable: 'mlflow.openRunsTable',
   serveModel: 'mlflow.serveModel',
   predictModel: 'mlflow.predictModel',
   buildDocker: 'mlflow.buildDocker',

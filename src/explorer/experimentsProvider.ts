@@ -67,6 +67,20 @@ export class ExperimentsProvider implements vscode.TreeDataProvider<Node>, vscod
     return this.query;
   }
 
+  /** True while deleted runs are listed (the view's show/hide toggle); the runs table follows it. */
+  get showsDeleted(): boolean {
+    return this.showDeleted;
+  }
+
+  /**
+   * The pages of runs the tree has already read for an experiment under its current query (the runs
+   * table starts from them and continues with nextPageToken); parents fetched out of band are not included.
+   */
+  loadedRuns(conn: Connection, experimentId: string): { runs: Run[]; nextPageToken?: string; query: RunQuery } | undefined {
+    const list = this.lists.get(this.listKey(conn, experimentId));
+    return list?.loadedOnce ? { runs: list.pagedRuns, nextPageToken: list.nextPageToken, query: this.query } : undefined;
+  }
+
   setRunQuery(q: RunQuery): void {
     this.query = q;
     void this.state?.update(RUN_QUERY_KEY, q.filter || q.orderBy?.length ? q : undefined);

@@ -34,6 +34,12 @@ export class RunList {
     return out;
   }
 
+  /** The runs of the pages read so far (not those fetched out of band), deduplicated, in server order. */
+  get pagedRuns(): Run[] {
+    const seen = new Set<string>();
+    return this.pages.filter((r) => !seen.has(r.info.runId) && !!seen.add(r.info.runId));
+  }
+
   get pagedCount(): number {
     return this.pages.length;
   }

@@ -8,7 +8,8 @@ import type { TrackingStore } from '../tracking/types';
 import { isNode, type Node } from './nodes';
 import { CancelledByUser, registerCommand } from '../core/command';
 
-const RECENT_FILTERS = 'mlflow.recentFilters';
+/** The run filters used last (workspace state), shared by the tree's Filter Runs and the runs table. */
+export const RECENT_FILTERS = 'mlflow.recentFilters';
 const FILTER_EXAMPLES = [
   "metrics.val_loss < 0.5",
   "params.model = 'resnet50'",

@@ -16,10 +16,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileStore } from '../../src/tracking/file';
 import { SqliteStore } from '../../src/tracking/sqlite';
+import { autoEngine } from '../../src/tracking/sqlite/database';
 import type { Run, TrackingStore } from '../../src/tracking/types';
 import { CASES, type SideBySideCase } from './dataLayerCases';
 import { generateStore, type GeneratedStore } from './generateStore';
-import { findMlflowPython, median, prepareOurChild, readRecordedTimings, recordedSeconds, timeMlflowPython, timeOurs, type ProcessSample } from './sideBySide';
+import { findMlflowPython, median, nodeForEngine, prepareOurChild, readRecordedTimings, recordedSeconds, timeMlflowPython, timeOurs, type ProcessSample } from './sideBySide';
 
 const FULL_RUNS = 5000;
 const FULL_POINTS = 100_000;
@@ -58,6 +59,8 @@ interface Line {
   target?: string;
   pass?: boolean;
   note?: string;
+  /** The Node our child ran on (SQLite rows). */
+  node?: string;
   [k: string]: unknown;
 }
 
@@ -134,7 +137,7 @@ function memory(kind: 'file' | 'sqlite', limitMb: number | undefined): void {
     label: `${kind} store: memory of listing all ${m.runs} runs (peak RSS Δ ${m.rssMb.toFixed(1)} MB, retained heap Δ ${m.heapMb.toFixed(1)} MB)`,
     mb: round(worst, 1),
   };
-  if (limitMb === undefined) emit({ ...line, note: 'the SQLite store holds the whole database in memory (sql.js)' });
+  if (limitMb === undefined) emit({ ...line, note: `the SQLite store through ${autoEngine()} on Node ${process.versions.node} (pages read on demand; the page cache and WASM memory count)` });
   else if (!FULL_SIZE) emit({ ...line, target: `≤${limitMb} MB`, note: 'reduced size: not judged' });
   else emit({ ...line, target: `≤${limitMb} MB`, pass: worst <= limitMb });
 }
@@ -151,6 +154,13 @@ function targetText(c: SideBySideCase): string | undefined {
   if (c.target?.minRatio !== undefined) return `≥${c.target.minRatio}×`;
   if (c.target?.maxSeconds !== undefined) return `≤${c.target.maxSeconds} s`;
   return undefined;
+}
+
+function nodeVersion(node: string | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node === process.execPath) return process.version;
+  const r = spawnSync(node, ['--version'], { encoding: 'utf8' });
+  return r.stdout.trim() || undefined;
 }
 
 async function sideBySide(store: GeneratedStore): Promise<void> {
@@ -172,7 +182,9 @@ async function sideBySide(store: GeneratedStore): Promise<void> {
       const into = got.get(c.id)!;
       const ours = async () => {
         try {
-          const s = await timeOurs(child, c.id, store.dir, OUR_WARM_CALLS);
+          const node = nodeForEngine(c.engine);
+          if (!node) throw new Error(`no Node with node:sqlite for ${c.id} (set MLFLOW_NODE24 or install code-server's Node 24)`);
+          const s = await timeOurs(child, c.id, store.dir, OUR_WARM_CALLS, undefined, node);
           into.ours.push(s);
           progress(`round ${r + 1}/${ROUNDS} ${c.id} ours cold ${s.cold.toFixed(3)} s`);
         } catch (e) {
@@ -220,6 +232,10 @@ async function sideBySide(store: GeneratedStore): Promise<void> {
   for (const c of cases) {
     const x = got.get(c.id)!;
     const line: Line = { bench: 'dataLayer', id: c.id, label: c.label(store) };
+    if (c.engine) {
+      line.node = nodeVersion(nodeForEngine(c.engine));
+      line.label += ` on Node ${line.node ?? '(none with node:sqlite)'}`;
+    }
     if (x.ours.length === 0) {
       emit({ ...line, pass: false, note: x.errors.join(' | ').slice(0, 600) || 'no sample' });
       continue;

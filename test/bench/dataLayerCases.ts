@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { FileStore } from '../../src/tracking/file';
 import { SqliteStore } from '../../src/tracking/sqlite';
+import type { EngineName } from '../../src/tracking/sqlite/engine';
 import type { Metric, Run, TrackingStore } from '../../src/tracking/types';
 import type { GeneratedStore } from './generateStore';
 import type { PythonCase } from './sideBySide';
@@ -19,6 +20,11 @@ export interface SideBySideCase {
   id: string;
   label: (g: GeneratedStore) => string;
   store: 'file' | 'sqlite';
+  /**
+   * SQLite rows: the engine, and so the Node the child runs on: node:sqlite on a Node that has it (as
+   * VS Code 1.101+ would, see nodeForEngine in sideBySide.ts), sql.js on this Node (as VS Code ≤ 1.100).
+   */
+  engine?: EngineName;
   /** Opens our store; part of the cold measurement. */
   open: (g: GeneratedStore) => TrackingStore | Promise<TrackingStore>;
   /** The measured call on an open store. */
@@ -65,13 +71,14 @@ function expOf(g: GeneratedStore, kind: 'file' | 'sqlite'): string {
   return kind === 'file' ? g.file.experimentId : g.sqlite.experimentId;
 }
 
-function searchCases(kind: 'file' | 'sqlite', targets: { first100?: Target; allRuns?: Target; filtered?: Target; history?: Target }): SideBySideCase[] {
-  const name = kind === 'file' ? 'file store' : 'SQLite';
-  const open = kind === 'file' ? (g: GeneratedStore) => new FileStore(g.mlrunsDir) : (g: GeneratedStore) => SqliteStore.open(g.dbPath);
+function searchCases(kind: 'file' | 'sqlite', targets: { first100?: Target; allRuns?: Target; filtered?: Target; history?: Target }, engine?: EngineName): SideBySideCase[] {
+  const name = kind === 'file' ? 'file store' : `SQLite (${engine})`;
+  const open = kind === 'file' ? (g: GeneratedStore) => new FileStore(g.mlrunsDir) : (g: GeneratedStore) => SqliteStore.open(g.dbPath, { engine });
   const vars = (g: GeneratedStore) => ({ exp: expOf(g, kind) });
-  return [
+  const prefix = kind === 'file' ? 'file' : engine === 'sql.js' ? 'sqlite-wasm' : 'sqlite';
+  const rows: SideBySideCase[] = [
     {
-      id: `${kind}.first100`,
+      id: `${prefix}.first100`,
       label: () => `${name}: first 100 runs by start time`,
       store: kind,
       open,
@@ -82,7 +89,7 @@ function searchCases(kind: 'file' | 'sqlite', targets: { first100?: Target; allR
       mlflowWarmRounds: kind === 'file' ? 1 : undefined,
     },
     {
-      id: `${kind}.allRuns`,
+      id: `${prefix}.allRuns`,
       label: (g) => `${name}: all ${g.runs} runs, pages of 1000`,
       store: kind,
       open,
@@ -93,7 +100,7 @@ function searchCases(kind: 'file' | 'sqlite', targets: { first100?: Target; allR
       mlflowWarmRounds: kind === 'file' ? 1 : undefined,
     },
     {
-      id: `${kind}.filtered`,
+      id: `${prefix}.filtered`,
       label: () => `${name}: filtered + ordered by a metric, first 100`,
       store: kind,
       open,
@@ -104,7 +111,7 @@ function searchCases(kind: 'file' | 'sqlite', targets: { first100?: Target; allR
       mlflowWarmRounds: kind === 'file' ? 1 : undefined,
     },
     {
-      id: `${kind}.history`,
+      id: `${prefix}.history`,
       label: (g) => `${name}: ${g.historyPoints}-point metric history`,
       store: kind,
       open,
@@ -114,13 +121,15 @@ function searchCases(kind: 'file' | 'sqlite', targets: { first100?: Target; allR
       target: targets.history,
     },
   ];
+  return rows.map((r) => ({ ...r, engine }));
 }
 
 export const CASES: SideBySideCase[] = [
   // issue 13's targets: cold, against MLflow 3.6's client in the same run
   ...searchCases('file', { first100: { minRatio: 20 }, allRuns: { minRatio: 20 }, filtered: { minRatio: 20 }, history: { minRatio: 10 } }),
-  // the SQLite rows of the earlier bench (its targets)
-  ...searchCases('sqlite', { first100: { maxSeconds: 0.2 }, allRuns: { minRatio: 1 }, history: { minRatio: 1 } }),
+  // issue 14's targets: every SQLite row at least 5× MLflow's client, cold, same run; on each engine
+  ...searchCases('sqlite', { first100: { minRatio: 5 }, allRuns: { minRatio: 5 }, filtered: { minRatio: 5 }, history: { minRatio: 5 } }, 'node:sqlite'),
+  ...searchCases('sqlite', { first100: { minRatio: 5 }, allRuns: { minRatio: 5 }, filtered: { minRatio: 5 }, history: { minRatio: 5 } }, 'sql.js'),
 ];
 
 /** What both sides' digests hash: run ids in order, or "step timestamp" per history point. */

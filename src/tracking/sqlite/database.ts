@@ -1,14 +1,16 @@
-// An MLflow SQLite database through one of the engines (node:sqlite in place, or a sql.js snapshot):
+// An MLflow SQLite database through one of the engines (node:sqlite in place, or sql.js over pages read on demand):
 // schema knowledge, read transactions (one consistent snapshot per store call), write transactions
 // that take SQLite's write lock up front, and the file signature change detection compares.
 import * as fs from 'node:fs';
 import { TrackingError } from '../errors';
-import { type EngineChoice, isNotADatabase, type Row, type SqlEngine, type SqlValue } from './engine';
+import { type EngineChoice, isBusy, isNotADatabase, type Row, type SqlEngine, type SqlValue } from './engine';
 import { NodeSqliteEngine, nodeSqlite } from './nodeSqliteEngine';
+import { FileChanged } from './pagedFile';
 import { SqlJsEngine } from './sqlJsEngine';
 
 export type { Row, SqlValue } from './engine';
-export { applyWal, loadSqlJs } from './sqlJsEngine';
+export { loadSqlJs } from './sqlJsEngine';
+export { applyWal } from './walFrames';
 
 /** The engine 'auto' picks in this runtime. */
 export function autoEngine(): 'node:sqlite' | 'sql.js' {
@@ -70,11 +72,24 @@ export class Db {
   constructor(readonly engine: SqlEngine) {}
 
   static async open(dbPath: string, uri: string, options: { engine?: EngineChoice; wasmPath?: string; objectRows?: boolean } = {}): Promise<Db> {
+    // a lock-free engine whose first read met another process's commit: open it again
+    const deadline = Date.now() + 5000;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await Db.openOnce(dbPath, uri, options);
+      } catch (e) {
+        if (!(e instanceof FileChanged) || Date.now() >= deadline) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(10 * 2 ** attempt, 250)));
+      }
+    }
+  }
+
+  private static async openOnce(dbPath: string, uri: string, options: { engine?: EngineChoice; wasmPath?: string; objectRows?: boolean }): Promise<Db> {
     let engine: SqlEngine;
     try {
       engine = await openEngine(dbPath, uri, options.engine ?? 'auto', options.wasmPath, options.objectRows);
     } catch (e) {
-      if (e instanceof TrackingError) throw e;
+      if (e instanceof TrackingError || isBusy(e)) throw e;
       throw new TrackingError('invalidData', `${dbPath} is not a readable SQLite database: ${(e as Error).message}`, { uri, cause: e });
     }
     try {
@@ -84,7 +99,7 @@ export class Db {
       return db;
     } catch (e) {
       engine.close();
-      if (e instanceof TrackingError) throw e;
+      if (e instanceof TrackingError || e instanceof FileChanged) throw e;
       if (!isNotADatabase(e) && /locked|busy/i.test(String((e as Error).message))) {
         throw new TrackingError('unreachable', `${dbPath} stayed locked by another process: ${(e as Error).message}`, { uri, cause: e, hint: 'Try again in a moment.' });
       }
@@ -157,8 +172,14 @@ export class Db {
    * caller to retry.
    */
   read<T>(fn: () => T): T {
-    if (!this.engine.live || this.inTransaction) return fn();
-    return this.transaction('BEGIN', fn);
+    if (this.inTransaction) return fn();
+    if (this.engine.live) return this.transaction('BEGIN', fn);
+    this.inTransaction = true;
+    try {
+      return this.engine.read ? this.engine.read(fn) : fn();
+    } finally {
+      this.inTransaction = false;
+    }
   }
 
   /** `fn`'s statements in one write transaction that takes the write lock first (BEGIN IMMEDIATE). */

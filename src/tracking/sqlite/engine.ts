@@ -3,7 +3,17 @@
 //                ships it, code-server's Node 24). Reads the file in place, page by page, with SQLite's
 //                own locking and WAL handling; the only engine that may write.
 //   sql.js       SQLite compiled to WASM, for hosts without node:sqlite (Node 20: VS Code ≤ 1.100). It
-//                reads a snapshot of the whole file into memory and never writes.
+//                reads the pages a query touches from the file (pagedFile.ts), takes no file locks (so
+//                it checks each read for a concurrent writer instead) and never writes.
+//
+// Which VS Code gets which: the choice is made at run time by loading node:sqlite ('auto'), never from
+// a version number. VS Code ≤ 1.100 (Electron ≤ 34, Node 20) has none: sql.js, read-only. VS Code 1.101+
+// (Electron 35+, Node 22.15+) should have it, except Electron builds that shipped without it (Electron's
+// own bug, fixed in July 2025): those fall back to sql.js like 1.100. Checked here: this machine's Node
+// 20.20 (sql.js; unit tests and the bundled store under Node 20) and code-server 4.139's Node 24.21
+// (node:sqlite; `npm test`'s node24 suite runs every SQLite test on both engines); desktop Electron
+// builds were not available to run. engines.vscode stays ^1.100.0: every feature reads on both engines,
+// and edits on a host without node:sqlite are offered and refused with the reason (SQLJS_WRITE_BLOCKER).
 
 export type SqlValue = number | string | Uint8Array | bigint | null;
 export type Row = SqlValue[];
@@ -21,6 +31,13 @@ export interface SqlEngine {
   readonly live: boolean;
   /** Why this engine cannot write (a sentence for the user), or undefined when it writes with SQLite's locks. */
   readonly writeBlocker?: string;
+  /** A snapshot engine that found its file changed: open a new one. */
+  readonly stale?: boolean;
+  /**
+   * A snapshot engine's read: `fn`, then a check that the file did not change meanwhile (throws a
+   * SQLITE_BUSY-like error if it did). Live engines use transactions instead.
+   */
+  read?<T>(fn: () => T): T;
   /** Every row of `sql` as an array of column values. */
   all(sql: string, params: readonly SqlValue[]): Row[];
   /** Calls `fn` with each row; the array may be reused between calls (copy what you keep). */

@@ -221,10 +221,12 @@ const NUMERIC_SQL_OPS = new Set(['=', '!=', '<', '<=', '>', '>=']);
  * compares), a param or tag equal to a string (primary key (key, run_uuid)). They only narrow the
  * candidates: the compiled filter still decides, so clauses left out cost time, never correctness.
  */
-export function sqlNarrowing(db: Db, filter: string | undefined): { sql: string; params: SqlValue[] } {
+export function sqlNarrowing(db: Db, filter: string | undefined): { sql: string; params: SqlValue[]; known: { params: Map<string, string>; tags: Map<string, string> } } {
   let sql = '';
   const params: SqlValue[] = [];
-  if (!filter) return { sql, params };
+  // param/tag values every candidate is known to have (key, run_uuid is their primary key): no need to read them
+  const known = { params: new Map<string, string>(), tags: new Map<string, string>() };
+  if (!filter) return { sql, params, known };
   for (const c of parseFilter(filter)) {
     const { entity, key } = runIdentifier(c.lhs.segments, RUN_SEARCH_KEYS);
     if (entity === 'metric' && c.rhs.kind === 'number' && NUMERIC_SQL_OPS.has(c.op) && db.hasTable('latest_metrics')) {
@@ -233,9 +235,10 @@ export function sqlNarrowing(db: Db, filter: string | undefined): { sql: string;
     } else if ((entity === 'parameter' || entity === 'tag') && c.op === '=' && c.rhs.kind === 'string' && db.hasTable(entity === 'tag' ? 'tags' : 'params')) {
       sql += ` AND EXISTS (SELECT 1 FROM ${entity === 'tag' ? 'tags' : 'params'} x WHERE x.key = ? AND x.run_uuid = r.run_uuid AND x.value = ?)`;
       params.push(key, c.rhs.text);
+      known[entity === 'tag' ? 'tags' : 'params'].set(key, c.rhs.text);
     }
   }
-  return { sql, params };
+  return { sql, params, known };
 }
 
 const PAGE_DATA: RunDataSel = { params: 'all', tags: 'all', metrics: 'all', datasets: true, modelOutputs: true };
@@ -277,12 +280,28 @@ export function searchRuns(db: Db, q: SearchRunsQuery): Page<Run> {
       all.push(run);
       byId.set(run.info.runId, run);
     });
+    // keys whose value the narrowing fixed are set on every candidate instead of read
+    const unknownKeys = (sel: KeySel, fixed: Map<string, string>): KeySel => {
+      if (!Array.isArray(sel) || fixed.size === 0) return sel;
+      const rest = sel.filter((k) => !fixed.has(k));
+      return rest.length ? rest : undefined;
+    };
+    // only the keys the filter and order name (filterNeeds lists them)
+    const keys = (needs.keys ?? {}) as Record<string, unknown>;
+    const keysOf = (what: 'params' | 'tags' | 'metrics'): KeySel => (needs[what] === true && Array.isArray(keys[what]) ? toKeySel(keys[what]) : toKeySel(needs[what]));
+    const paramSel = keysOf('params');
+    const tagSel = keysOf('tags');
     const sel: RunDataSel = {
-      params: toKeySel(needs.params),
-      tags: toKeySel(needs.tags),
-      metrics: toKeySel(needs.metrics),
+      params: unknownKeys(paramSel, narrow.known.params),
+      tags: unknownKeys(tagSel, narrow.known.tags),
+      metrics: keysOf('metrics'),
       datasets: toKeySel(needs.datasets) !== undefined,
     };
+    for (const [selected, fixed, field] of [[paramSel, narrow.known.params, 'params'], [tagSel, narrow.known.tags, 'tags']] as const) {
+      if (!Array.isArray(selected)) continue;
+      const pairs = [...fixed].filter(([k]) => selected.includes(k));
+      for (const run of all) for (const [key, value] of pairs) run.data[field].push({ key, value });
+    }
     if (all.length && (sel.params || sel.tags || sel.metrics || sel.datasets)) {
       // narrowed candidates by id: a sub-select would evaluate the narrowing again per table
       const scope: RunScope = narrow.sql ? { ids: [...byId.keys()] } : { sub: `SELECT r.run_uuid FROM runs r WHERE ${where}`, params: whereParams };

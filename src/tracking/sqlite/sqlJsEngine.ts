@@ -1,11 +1,15 @@
-// sql.js (SQLite in WASM) as a SqlEngine, for hosts without node:sqlite: a read-only in-memory
-// snapshot of the file (plus committed pages of a `-wal` file). The user's file is only ever read; the
-// whole file is read before the first query, so opening costs time and memory in proportion to its size.
+// sql.js (SQLite in WASM) as a SqlEngine, for hosts without node:sqlite (VS Code ≤ 1.100, Node 20).
+// SQLite in WASM reads its database from Emscripten's in-memory file system; here that file's bytes are
+// an object that reads them from the user's file when SQLite asks (pagedFile.ts): opening reads one
+// page, a query reads the pages it touches, whatever the file weighs. The engine takes no file locks,
+// so it never writes, and each read is checked afterwards for a concurrent writer (then retried on a
+// fresh open, which is cheap).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic, Statement } from 'sql.js';
 import { TrackingError } from '../errors';
 import type { Row, SqlEngine, SqlValue } from './engine';
+import { FileChanged, PagedFile } from './pagedFile';
 
 const sqlJsCache = new Map<string, Promise<SqlJsStatic>>();
 
@@ -33,141 +37,116 @@ export function loadSqlJs(wasmPath = defaultWasmPath()): Promise<SqlJsStatic> {
   return p;
 }
 
-// ---- WAL: fold committed frames of `<db>-wal` into our copy (read-only; SQLite would do the same on read) ----
-
-function walChecksum(data: Uint8Array, start: number, end: number, bigEndian: boolean, s: [number, number]): [number, number] {
-  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  let s1 = s[0];
-  let s2 = s[1];
-  for (let i = start; i < end; i += 8) {
-    const x0 = dv.getUint32(i, !bigEndian);
-    const x1 = dv.getUint32(i + 4, !bigEndian);
-    s1 = (s1 + x0 + s2) >>> 0;
-    s2 = (s2 + x1 + s1) >>> 0;
-  }
-  return [s1, s2];
-}
-
 /**
- * The database image a reader would see: main file plus every committed transaction in the WAL.
- * `inPlace`: `db` is ours to change, so when the WAL does not grow the database its pages are
- * written into `db` (no second copy of the whole database while both are alive).
+ * What sql.js's `new Database(bytes)` is given: Emscripten's MEMFS keeps `bytes.slice(0, length)` as the
+ * file's contents, and serves SQLite's reads with `contents.subarray(from, to)` (reads of ≤ 8 bytes
+ * index it instead). This stands in for those bytes and reads them from `file` on demand; any write
+ * into it fails (the engine is read-only).
  */
-export function applyWal(db: Uint8Array, wal: Uint8Array, inPlace = false): Uint8Array {
-  if (wal.length < 32) return db;
-  const dv = new DataView(wal.buffer, wal.byteOffset, wal.byteLength);
-  const magic = dv.getUint32(0);
-  if (magic !== 0x377f0682 && magic !== 0x377f0683) return db;
-  const bigEndian = magic === 0x377f0683;
-  const pageSize = dv.getUint32(8) === 1 ? 65536 : dv.getUint32(8);
-  const salt1 = dv.getUint32(16);
-  const salt2 = dv.getUint32(20);
-  let ck = walChecksum(wal, 0, 24, bigEndian, [0, 0]);
-  if (ck[0] !== dv.getUint32(24) || ck[1] !== dv.getUint32(28)) return db;
-  const committed = new Map<number, number>(); // page number -> frame offset
-  let pending = new Map<number, number>();
-  let dbPages = 0;
-  const frameSize = 24 + pageSize;
-  for (let off = 32; off + frameSize <= wal.length; off += frameSize) {
-    if (dv.getUint32(off + 8) !== salt1 || dv.getUint32(off + 12) !== salt2) break;
-    ck = walChecksum(wal, off, off + 8, bigEndian, ck);
-    ck = walChecksum(wal, off + 24, off + frameSize, bigEndian, ck);
-    if (ck[0] !== dv.getUint32(off + 16) || ck[1] !== dv.getUint32(off + 20)) break;
-    pending.set(dv.getUint32(off), off + 24);
-    const commitSize = dv.getUint32(off + 4);
-    if (commitSize !== 0) {
-      for (const [pg, o] of pending) committed.set(pg, o);
-      pending = new Map();
-      dbPages = commitSize;
-    }
-  }
-  if (committed.size === 0) return db;
-  const size = dbPages * pageSize;
-  let out: Uint8Array;
-  if (inPlace && size <= db.length) {
-    out = db.subarray(0, size);
-  } else {
-    out = new Uint8Array(size);
-    out.set(db.subarray(0, Math.min(db.length, out.length)));
-  }
-  for (const [pg, o] of committed) if (pg <= dbPages) out.set(wal.subarray(o, o + pageSize), (pg - 1) * pageSize);
-  return out;
-}
-
-/** Bytes a reader would see, never touching the file beyond reading it. */
-export async function readSnapshot(dbPath: string, uri: string): Promise<Uint8Array> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.promises.readFile(dbPath);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TrackingError(code === 'ENOENT' ? 'notFound' : 'unreachable', `Cannot read the SQLite database ${dbPath}: ${(e as Error).message}`, {
-      uri,
-      cause: e,
-    });
-  }
-  let wal: Uint8Array | undefined;
-  try {
-    wal = await fs.promises.readFile(dbPath + '-wal');
-  } catch {
-    wal = undefined;
-  }
-  if (wal && wal.length > 0) bytes = applyWal(bytes, wal, true);
-  // A WAL-mode header (bytes 18/19 = 2) would make SQLite look for -wal/-shm files in sql.js's
-  // in-memory file system; our copy already holds the committed pages, so mark it rollback-journal.
-  if (bytes.length >= 100 && (bytes[18] === 2 || bytes[19] === 2)) {
-    bytes[18] = 1;
-    bytes[19] = 1;
-  }
-  return bytes;
-}
-
-/**
- * sql.js copies the bytes it is given into its in-memory file system (Emscripten MEMFS stores
- * `data.slice()`); a view whose slice() of the whole range returns itself lets MEMFS keep our buffer
- * instead, saving a copy of the whole database (time and memory). Any other slice still copies.
- */
-function ownedView(bytes: Uint8Array): Uint8Array {
-  const v = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  Object.defineProperty(v, 'slice', {
-    value: (start?: number, end?: number) =>
-      (start ?? 0) === 0 && (end ?? v.length) === v.length ? v : Uint8Array.prototype.slice.call(v, start, end),
+function bytesOnDemand(file: PagedFile): Uint8Array {
+  const size = file.size;
+  const target = {
+    length: size,
+    byteLength: size,
+    byteOffset: 0,
+    buffer: undefined,
+    subarray: (from = 0, to = size) => file.read(from, Math.max(0, Math.min(to, size) - from)),
+    slice: (from = 0, to = size): unknown => (from === 0 && to >= size ? proxy : Uint8Array.prototype.slice.call(file.read(from, Math.max(0, Math.min(to, size) - from)))),
+    set: () => {
+      throw new Error('the SQLite fallback engine never writes the database');
+    },
+  };
+  const proxy: object = new Proxy(target, {
+    get: (t, key) => (typeof key === 'string' && /^\d+$/.test(key) ? (Number(key) < size ? file.read(Number(key), 1)[0] : undefined) : t[key as keyof typeof t]),
   });
-  return v;
+  return proxy as Uint8Array;
 }
-
-/** The largest file the sql.js engine reads into memory (WASM memory and the host's heap are the limit). */
-export const SQLJS_MAX_BYTES = 2 ** 30;
 
 /** What users of hosts without node:sqlite are told when they try to change a SQLite store. */
 export const SQLJS_WRITE_BLOCKER =
-  "this VS Code's extension host has no node:sqlite (it needs Node 22.13 or newer: VS Code 1.101 or newer), so the store is read from a snapshot that must never be written back";
+  "this VS Code's extension host has no node:sqlite (it needs Node 22.13 or newer: VS Code 1.101 or newer), and the WASM engine used instead cannot take SQLite's file locks, so writing could overwrite what a training process writes";
+
+/** How long opening waits for another process's commit to finish before saying the file stays locked. */
+const OPEN_WAIT_MS = 5000;
 
 export class SqlJsEngine implements SqlEngine {
   readonly name = 'sql.js' as const;
   readonly live = false;
   readonly writeBlocker = SQLJS_WRITE_BLOCKER;
   private readonly statements = new Map<string, Statement>();
+  private changed = false;
 
-  private constructor(private readonly db: SqlJsDatabase) {}
+  private constructor(
+    private readonly db: SqlJsDatabase,
+    readonly file: PagedFile,
+  ) {}
 
   static async open(dbPath: string, uri: string, wasmPath?: string): Promise<SqlJsEngine> {
-    const size = await fs.promises.stat(dbPath).then((st) => st.size, () => 0);
-    if (size > SQLJS_MAX_BYTES) {
-      throw new TrackingError('unsupported', `${dbPath} is ${(size / 2 ** 30).toFixed(1)} GB: this VS Code's extension host has no node:sqlite (Node 22.13 or newer), and without it a SQLite store is read whole into memory, which works up to ${SQLJS_MAX_BYTES / 2 ** 30} GB.`, {
-        uri,
-        hint: 'Update VS Code, or serve the store with `mlflow server --backend-store-uri sqlite:///…` and connect to that server.',
-      });
+    const SQL = await loadSqlJs(wasmPath);
+    const deadline = Date.now() + OPEN_WAIT_MS;
+    for (let attempt = 0; ; attempt++) {
+      let file: PagedFile | undefined;
+      let raw: SqlJsDatabase | undefined;
+      try {
+        file = PagedFile.open(dbPath);
+        raw = new SQL.Database(bytesOnDemand(file));
+        // query_only: nothing this connection runs may write; a larger page cache than SQLite's 2 MB
+        // default, since every page missed is a read from the file
+        raw.run('PRAGMA query_only = 1; PRAGMA cache_size = -32768; PRAGMA case_sensitive_like = true;');
+        const engine = new SqlJsEngine(raw, file);
+        engine.read(() => engine.all('SELECT count(*) FROM sqlite_master', []));
+        return engine;
+      } catch (e) {
+        raw?.close();
+        file?.close();
+        if (e instanceof FileChanged && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, Math.min(10 * 2 ** attempt, 250)));
+          continue;
+        }
+        if (e instanceof FileChanged) {
+          throw new TrackingError('unreachable', `The SQLite database ${dbPath} stayed locked by another process for ${OPEN_WAIT_MS / 1000} s.`, {
+            uri,
+            cause: e,
+            hint: 'A long write (a migration, a big import) may be running; try again when it is done.',
+          });
+        }
+        const code = (e as NodeJS.ErrnoException).code;
+        if (typeof code === 'string') {
+          throw new TrackingError(code === 'ENOENT' ? 'notFound' : 'unreachable', `Cannot read the SQLite database ${dbPath}: ${(e as Error).message}`, { uri, cause: e });
+        }
+        throw e;
+      }
     }
-    const [SQL, bytes] = await Promise.all([loadSqlJs(wasmPath), readSnapshot(dbPath, uri)]);
-    const raw = new SQL.Database(ownedView(bytes));
+  }
+
+  /** True once a read found the file changed: this engine's snapshot is gone, open a new one. */
+  get stale(): boolean {
+    return this.changed;
+  }
+
+  /**
+   * `fn`'s reads, then a check that no other process wrote meanwhile (else FileChanged, which callers
+   * retry on a fresh engine). A read torn by a concurrent write may fail in any way: the check decides.
+   */
+  read<T>(fn: () => T): T {
+    let out: T;
     try {
-      raw.run('PRAGMA case_sensitive_like = true');
+      out = fn();
     } catch (e) {
-      raw.close();
+      this.verify();
       throw e;
     }
-    return new SqlJsEngine(raw);
+    this.verify();
+    return out;
+  }
+
+  private verify(): void {
+    try {
+      this.file.verify();
+    } catch (e) {
+      this.changed = true;
+      throw e;
+    }
   }
 
   private statement(sql: string): Statement {
@@ -197,7 +176,7 @@ export class SqlJsEngine implements SqlEngine {
   }
 
   run(): number {
-    throw new Error(`sql.js never writes: ${SQLJS_WRITE_BLOCKER}`);
+    throw new Error(`the SQLite fallback engine never writes: ${SQLJS_WRITE_BLOCKER}`);
   }
 
   exec(sql: string): void {
@@ -217,6 +196,10 @@ export class SqlJsEngine implements SqlEngine {
 
   close(): void {
     this.freeStatements();
-    this.db.close();
+    try {
+      this.db.close();
+    } finally {
+      this.file.close();
+    }
   }
 }

@@ -1,8 +1,9 @@
 // TrackingStore over an MLflow SQLite database file. With node:sqlite (engine.ts) the file is read in
 // place, each call in one read transaction, and run edits are written in write transactions under
 // SQLite's locks; a locked database is retried (short busy timeout, then asynchronous back-off) rather
-// than reported. With sql.js (hosts without node:sqlite) the file is read into memory, reloaded when a
-// cheap stat notices a changed file (or -wal), and never written: edits are refused with the reason.
+// than reported. With sql.js (hosts without node:sqlite) the pages a query needs are read from the file,
+// the engine is reopened when a cheap stat notices a changed file (or -wal) or a read found the file
+// changed under it, and never writes: edits are refused with the reason.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TrackingError } from '../errors';
@@ -90,7 +91,7 @@ export class SqliteStore implements TrackingStore {
     if (signal?.aborted) throw new TrackingError('cancelled', 'The operation was cancelled.', { uri: this.uri });
     if (this.reloading) return this.reloading;
     const sig = await fileSignature(this.dbPath);
-    if (this.db && sameSignature(this.signature, sig)) return this.db;
+    if (this.db && !this.db.engine.stale && sameSignature(this.signature, sig)) return this.db;
     if (this.db?.engine.live && this.signature?.db.split(':')[2] === sig.db.split(':')[2]) {
       // reads see the new data by themselves; only what we learnt about the schema may be stale
       // (a file replaced by another, new inode, is opened afresh below)

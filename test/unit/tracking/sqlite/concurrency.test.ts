@@ -96,3 +96,43 @@ if (nodeSqlite()) describe('SqliteStore with a concurrent writer process', funct
     });
   }
 });
+
+// The WASM engine (hosts without node:sqlite) takes no locks: it must notice each commit that lands
+// during one of its reads and read again, never hand out half a transaction or an error. Its code is
+// the same on every Node; the writer needs node:sqlite, so this runs where the one above does.
+if (nodeSqlite()) describe('SqliteStore through sql.js (no file locks) with a concurrent writer process', function () {
+  this.timeout(180_000);
+  for (const wal of [false, true]) {
+    it(`${wal ? 'WAL' : 'rollback journal'}: ${N} reads while the writer commits, none torn, no error, the last commit seen`, async () => {
+      const copy = copyStore('v3', 'server');
+      const file = path.join(copy.dir, 'mlflow.db');
+      let store: SqliteStore | undefined;
+      try {
+        if (wal) sqliteRows(file, 'PRAGMA journal_mode = WAL');
+        store = await SqliteStore.open(file, { engine: 'sql.js' });
+        assert.equal(store.engine, 'sql.js');
+        const child = spawn(process.execPath, ['-e', NODE_WRITER, file, RUN, String(N)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const done = exited(child);
+        let torn = 0;
+        let seen = 0;
+        for (let i = 0; i < N; i++) {
+          const run = await store.getRun(RUN);
+          const progress = run.data.tags.find((t) => t.key === 'writer.progress')?.value;
+          const latest = run.data.metrics.find((m) => m.key === 'conc');
+          if ((progress === undefined) !== (latest === undefined)) torn++;
+          if (latest && progress !== undefined && String(latest.step) !== progress) torn++;
+          if (latest) seen++;
+        }
+        const { code, stderr } = await done;
+        assert.equal(code, 0, `writer failed: ${stderr}`);
+        assert.equal(torn, 0, 'reads saw half of a writer transaction');
+        assert.ok(seen > 0, "the store's reads saw the writer's commits while it ran");
+        assert.equal((await store.getRun(RUN)).data.metrics.find((m) => m.key === 'conc')?.step, N - 1);
+        assert.deepEqual(sqliteRows(file, 'PRAGMA integrity_check'), [['ok']]);
+      } finally {
+        store?.dispose();
+        copy.cleanup();
+      }
+    });
+  }
+});

@@ -1,0 +1,162 @@
+// A SQLite database file read page by page, as a reader in another process would see it at one moment:
+// the main file plus the committed frames of its `-wal`, never written. It takes no file locks (the WASM
+// engine cannot take POSIX locks), so instead of a lock it checks after each read that nothing wrote
+// to the file meanwhile (verify()): a writer mid-commit (an active rollback journal), a new commit (the
+// header's change counter), a checkpoint or a replaced file (the file's stat), a restarted WAL (its
+// salts). A changed file makes verify() throw a SQLITE_BUSY-like error: the caller reopens and retries.
+import * as fs from 'node:fs';
+import { indexWal, type WalIndex } from './walFrames';
+
+/** SQLITE_BUSY-like (errcode 5, so isBusy() retries): the file changed under a read or a writer is mid-commit. */
+export class FileChanged extends Error {
+  readonly errcode = 5;
+  constructor(what: string) {
+    super(`${what} (SQLITE_BUSY: read again)`);
+  }
+}
+
+function statOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while a rollback journal holds a transaction in progress (SQLite's own hot-journal test, minus the lock). */
+export function journalActive(dbPath: string): boolean {
+  const st = statOrUndefined(dbPath + '-journal');
+  if (!st || st.size === 0) return false;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dbPath + '-journal', 'r');
+    const head = Buffer.alloc(8);
+    const n = fs.readSync(fd, head, 0, 8, 0);
+    // PERSIST mode leaves a journal whose header is zeroed once committed
+    return n > 0 && head.subarray(0, n).some((b) => b !== 0);
+  } catch {
+    return false; // deleted between stat and open: committed
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function stamp(st: fs.Stats): string {
+  return `${st.mtimeMs}:${st.size}:${st.ino}`;
+}
+
+export class PagedFile {
+  /** Pages (or reads) served since open, for benches and tests. */
+  reads = 0;
+  private scratch = Buffer.alloc(65536 + 100);
+  private closed = false;
+
+  private constructor(
+    private readonly dbPath: string,
+    private readonly fd: number,
+    private readonly dbStamp: string,
+    private readonly changeCounter: number,
+    private readonly pageSize: number,
+    private readonly fileSize: number,
+    /** What a reader sees: the WAL's committed size, or the file's. */
+    readonly size: number,
+    private readonly walFd: number | undefined,
+    private readonly wal: WalIndex | undefined,
+  ) {}
+
+  /** Opens the file as it is now; throws FileChanged while a writer is mid-commit, fs errors as they come. */
+  static open(dbPath: string): PagedFile {
+    if (journalActive(dbPath)) throw new FileChanged(`another process is writing ${dbPath}`);
+    const fd = fs.openSync(dbPath, 'r');
+    let walFd: number | undefined;
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) throw Object.assign(new Error(`${dbPath} is not a file`), { code: 'EISDIR' });
+      const head = Buffer.alloc(100);
+      const n = fs.readSync(fd, head, 0, 100, 0);
+      const pageSizeField = n >= 18 ? head.readUInt16BE(16) : 0;
+      let pageSize = pageSizeField === 1 ? 65536 : pageSizeField;
+      const changeCounter = n >= 28 ? head.readUInt32BE(24) : 0;
+      let wal: WalIndex | undefined;
+      const walPath = dbPath + '-wal';
+      const walSt = statOrUndefined(walPath);
+      if (walSt && walSt.size >= 32) {
+        walFd = fs.openSync(walPath, 'r');
+        const fdw = walFd;
+        wal = indexWal((p, l) => {
+          const b = Buffer.allocUnsafe(l);
+          return b.subarray(0, fs.readSync(fdw, b, 0, l, p));
+        }, fs.fstatSync(walFd).size);
+        if (wal) pageSize = wal.pageSize;
+        else {
+          fs.closeSync(walFd);
+          walFd = undefined;
+        }
+      }
+      const size = wal ? wal.dbPages * pageSize : st.size;
+      return new PagedFile(dbPath, fd, stamp(st), changeCounter, pageSize, st.size, size, walFd, wal);
+    } catch (e) {
+      fs.closeSync(fd);
+      if (walFd !== undefined) fs.closeSync(walFd);
+      throw e;
+    }
+  }
+
+  private buffer(length: number): Buffer {
+    if (this.scratch.length < length) this.scratch = Buffer.alloc(Math.max(length, this.scratch.length * 2));
+    return this.scratch;
+  }
+
+  /**
+   * `length` bytes from `position` as a reader sees them. The array is reused by the next call (the
+   * caller copies it at once). Bytes past the end read as zeros.
+   */
+  read(position: number, length: number): Uint8Array {
+    if (this.closed) throw new Error(`${this.dbPath} was closed`);
+    this.reads++;
+    const out = this.buffer(length).subarray(0, length);
+    const end = position + length;
+    if (!this.wal) {
+      const n = fs.readSync(this.fd, out, 0, length, position);
+      if (n < length) out.fill(0, n);
+    } else {
+      const ps = this.pageSize;
+      for (let at = position; at < end; ) {
+        const pg = Math.floor(at / ps) + 1;
+        const pageEnd = Math.min(end, pg * ps);
+        const within = at - (pg - 1) * ps;
+        const frame = this.wal.frames.get(pg);
+        const dst = at - position;
+        let n: number;
+        if (frame !== undefined) n = fs.readSync(this.walFd!, out, dst, pageEnd - at, frame + within);
+        else n = at < this.fileSize ? fs.readSync(this.fd, out, dst, pageEnd - at, at) : 0;
+        if (n < pageEnd - at) out.fill(0, dst + n, dst + pageEnd - at);
+        at = pageEnd;
+      }
+    }
+    // the copy handed to SQLite says "rollback journal": it must not look for a -wal of its own, the
+    // committed WAL frames are already in what it reads
+    for (const i of [18, 19]) if (position <= i && i < end && out[i - position] === 2) out[i - position] = 1;
+    return out;
+  }
+
+  /** Throws FileChanged when anything wrote to the database since open (see the file's comment). */
+  verify(): void {
+    const now = statOrUndefined(this.dbPath);
+    if (!now || stamp(now) !== this.dbStamp || stamp(fs.fstatSync(this.fd)) !== this.dbStamp) throw new FileChanged(`${this.dbPath} changed while it was read`);
+    if (journalActive(this.dbPath)) throw new FileChanged(`another process is writing ${this.dbPath}`);
+    const head = Buffer.alloc(8);
+    if (fs.readSync(this.fd, head, 0, 4, 24) === 4 && head.readUInt32BE(0) !== this.changeCounter) throw new FileChanged(`${this.dbPath} changed while it was read`);
+    if (this.wal) {
+      const n = fs.readSync(this.walFd!, head, 0, 8, 16);
+      if (n < 8 || head.readUInt32BE(0) !== this.wal.salt1 || head.readUInt32BE(4) !== this.wal.salt2) throw new FileChanged(`${this.dbPath}-wal was checkpointed while it was read`);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    fs.closeSync(this.fd);
+    if (this.walFd !== undefined) fs.closeSync(this.walFd);
+  }
+}
