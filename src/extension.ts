@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerArtifacts } from './artifacts';
 import { registerModelCommands } from './models';
 import { registerUpload } from './upload';
+import { registerTraining } from './training';
 import type { LoggedArtifacts } from './upload/events';
 import { LensRuns } from './codelens/lensRuns';
 import { MlflowCodeLensProvider } from './codelens/mlflowCodeLens';
@@ -70,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): MlflowExtensionApi {
     ...registerModelViewCommands(services),
     ...registerUpload(services),
     ...registerModelCommands(services),
+    ...registerTraining(services),
     autoRefresh(services),
     lensRuns,
     MlflowCodeLensProvider.register(services, lensRuns),

@@ -3,6 +3,10 @@
 
 /** Commands package.json contributes (palette, menus, keybindings). */
 export const Commands = {
+  runScript: 'mlflow.runScript',
+  runScriptWithArgs: 'mlflow.runScriptWithArgs',
+  rerunLastScript: 'mlflow.rerunLastScript',
+  showScriptRunPlot: 'mlflow.showScriptRunPlot',
   setTrackingUri: 'mlflow.setTrackingUri',
   refresh: 'mlflow.refresh',
   showLog: 'mlflow.showLog',
@@ -78,6 +82,14 @@ export const InternalCommands = {
   openLoggedArtifact: 'mlflow.codeLens.openLoggedArtifact',
 } as const;
 
+/** Run a Python script as an MLflow run and follow it (src/training). */
+export const TrainingCommands = {
+  runScript: 'mlflow.runScript',
+  runScriptWithArgs: 'mlflow.runScriptWithArgs',
+  rerunLast: 'mlflow.rerunLastScript',
+  focusPlot: 'mlflow.showScriptRunPlot',
+} as const;
+
 export const ContextKeys = {
   state: 'mlflow.state',
   showDeleted: 'mlflow.showDeleted',
@@ -85,6 +97,8 @@ export const ContextKeys = {
   modelsFilterActive: 'mlflow.models.filterActive',
   modelServersRunning: 'mlflow.modelServersRunning',
   artifactsHasCompareSelection: 'mlflow.artifacts.hasCompareSelection',
+  /** A script was run (Re-run Last Script is available). */
+  scriptRan: 'mlflow.scriptRan',
 } as const;
 
 export type ConnectionStateName = 'noStore' | 'connecting' | 'connected' | 'error';

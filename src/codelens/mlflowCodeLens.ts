@@ -6,7 +6,7 @@ import { formatBytes, formatMetricValue, formatRelativeTime } from '../core/form
 import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import { readSettings } from '../config';
-import { Commands, InternalCommands } from '../ids';
+import { Commands, InternalCommands, TrainingCommands } from '../ids';
 import { parseTrackingUri, resolveLocalTrackingUri, type ResolvedUri } from '../tracking/uri';
 import type { Services } from '../services';
 import type { Run } from '../tracking/types';
@@ -49,7 +49,8 @@ type LensInfo =
   | { what: 'startRun'; scope: StartRunScope }
   | { what: 'endRun'; status?: string }
   | { what: 'artifact'; target: ArtifactCallTarget; action: 'open' | 'compare' }
-  | { what: 'artifactUri'; artifactPath?: string };
+  | { what: 'artifactUri'; artifactPath?: string }
+  | { what: 'runScript'; withArgs: boolean };
 
 export const OPEN_LOGGED_ARTIFACT = InternalCommands.openLoggedArtifact;
 
@@ -129,6 +130,12 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
     const scopes = startRuns.length ? startRunScopes(startRuns, doc.getText().split(/\r?\n/)) : undefined;
     const lenses: MlflowLens[] = [];
     const add = (r: vscode.Range, info: LensInfo) => lenses.push(new MlflowLens(r, doc.uri, info, exp));
+    // Run Script above the script's first start_run / set_experiment (files on disk only)
+    const first = doc.uri.scheme === 'file' ? calls.find((c) => c.kind === 'startRun' || c.kind === 'setExperiment') : undefined;
+    if (first) {
+      add(lineRange(first.nameRange.startLine), { what: 'runScript', withArgs: false });
+      add(lineRange(first.nameRange.startLine), { what: 'runScript', withArgs: true });
+    }
     for (const call of calls) {
       const at = lineRange(call.nameRange.startLine);
       switch (call.kind) {
@@ -201,6 +208,11 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
 
   private async commandFor(doc: vscode.Uri, info: LensInfo, data: FileRuns | undefined): Promise<vscode.Command> {
     const none: vscode.Command = { title: '$(beaker) MLflow: no tracking store connected', command: Commands.setTrackingUri };
+    if (info.what === 'runScript') {
+      return info.withArgs
+        ? { title: 'with Arguments…', command: TrainingCommands.runScriptWithArgs, arguments: [doc] }
+        : { title: '$(play) Run as MLflow Run', command: TrainingCommands.runScript, arguments: [doc], tooltip: `Run this script${data ? ` with ${data.conn.resolved?.display ?? 'the explorer\'s store'} as its tracking URI` : ''} and follow its run live` };
+    }
     if (info.what === 'trackingUri') {
       const current = data?.conn.resolved;
       const call = parseCallUri(info.uri, doc);

@@ -175,17 +175,7 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
         try {
           const id = wanted.length < 32 && /^[0-9a-f]+$/.test(wanted) ? await runIdByPrefix(conn.state.store, wanted) : wanted;
           const node = await experiments.nodeForRun(conn, id);
-          // A refresh may be under way (a run fetched out of band was just added): retry briefly.
-          for (let attempt = 0; ; attempt++) {
-            try {
-              await s.experimentsView.reveal(node, { select: true, focus: true, expand: false });
-              await new Promise((r) => setTimeout(r, 150));
-              if (s.experimentsView.selection.some((n) => n.id === node.id) || attempt >= 6) break;
-            } catch (e) {
-              if (attempt >= 6) throw e;
-            }
-            await new Promise((r) => setTimeout(r, 250));
-          }
+          await revealRunNode(s.experimentsView, node, { focus: true });
           return node.run;
         } catch (e) {
           lastError = e;
@@ -195,4 +185,18 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
       throw new TrackingError('notFound', `No run with ID ${wanted}${wanted.length < 32 ? '…' : ''} in the connected tracking stores.`);
     }),
   ];
+}
+
+/** Reveals and selects a run's node. A refresh may be under way (a run fetched out of band was just added): retries briefly. */
+export async function revealRunNode(view: vscode.TreeView<Node>, node: Node, o: { focus: boolean; expand?: boolean }): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await view.reveal(node, { select: true, focus: o.focus, expand: o.expand ?? false });
+      await new Promise((r) => setTimeout(r, 150));
+      if (view.selection.some((n) => n.id === node.id) || attempt >= 6) return;
+    } catch (e) {
+      if (attempt >= 6) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

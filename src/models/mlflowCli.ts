@@ -14,6 +14,28 @@ interface PythonApi {
   };
 }
 
+/** The Python extension's API (ms-python.python), activated, when it is installed. */
+export async function pythonExtensionApi(log: Log): Promise<PythonApi | undefined> {
+  const ext = vscode.extensions.getExtension<PythonApi>('ms-python.python');
+  if (!ext) return undefined;
+  try {
+    return ext.isActive ? ext.exports : await ext.activate();
+  } catch (e) {
+    log.warn(`[mlflow-cli] the Python extension did not start: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
+/** The interpreter the Python extension has selected for `scope`. */
+export function activeInterpreter(api: PythonApi | undefined, scope: vscode.Uri | undefined, log: Log): string | undefined {
+  try {
+    return api?.environments?.getActiveEnvironmentPath(scope)?.path || undefined;
+  } catch (e) {
+    log.warn(`[mlflow-cli] the Python extension did not give an interpreter: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
 export class MlflowCli implements vscode.Disposable {
   private readonly cache = new Map<string, Promise<DiscoveryResult>>();
   private readonly subs: vscode.Disposable[] = [];
@@ -25,19 +47,12 @@ export class MlflowCli implements vscode.Disposable {
 
   /** The Python extension's interpreter for `scope`, when that extension is installed. */
   private async pythonInterpreter(scope?: vscode.Uri): Promise<string | undefined> {
-    const ext = vscode.extensions.getExtension<PythonApi>('ms-python.python');
-    if (!ext) return undefined;
-    try {
-      const api = ext.isActive ? ext.exports : await ext.activate();
-      if (!this.pythonHooked && api?.environments?.onDidChangeActiveEnvironmentPath) {
-        this.pythonHooked = true;
-        this.subs.push(api.environments.onDidChangeActiveEnvironmentPath(() => this.cache.clear()));
-      }
-      return api?.environments?.getActiveEnvironmentPath(scope)?.path || undefined;
-    } catch (e) {
-      this.log.warn(`[mlflow-cli] the Python extension did not give an interpreter: ${e instanceof Error ? e.message : String(e)}`);
-      return undefined;
+    const api = await pythonExtensionApi(this.log);
+    if (!this.pythonHooked && api?.environments?.onDidChangeActiveEnvironmentPath) {
+      this.pythonHooked = true;
+      this.subs.push(api.environments.onDidChangeActiveEnvironmentPath(() => this.cache.clear()));
     }
+    return activeInterpreter(api, scope, this.log);
   }
 
   /** Finds and probes MLflow (cached per setting/interpreter). */

@@ -28,6 +28,8 @@ interface RunRef {
   conn: Connection;
   runIds: string[];
   keys?: string[];
+  /** Open beside the active editor without taking the focus (a plot that follows a script started from it). */
+  beside?: boolean;
 }
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -61,13 +63,14 @@ class Webviews {
     }
     if (isObj(arg) && (typeof arg.runId === 'string' || strings(arg.runIds))) {
       const runIds = strings(arg.runIds) ?? [arg.runId as string];
-      return { conn: this.conn(arg.connKey), runIds, keys: strings(arg.keys) };
+      return { conn: this.conn(arg.connKey), runIds, keys: strings(arg.keys), beside: arg.beside === true };
     }
     return undefined;
   }
 
-  private createPanel(viewType: string, title: string, panel?: vscode.WebviewPanel): vscode.WebviewPanel {
-    const p = panel ?? vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(this.s.context.extensionUri));
+  private createPanel(viewType: string, title: string, panel?: vscode.WebviewPanel, beside = false): vscode.WebviewPanel {
+    const column = beside ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : { viewColumn: vscode.ViewColumn.Active, preserveFocus: false };
+    const p = panel ?? vscode.window.createWebviewPanel(viewType, title, column, webviewOptions(this.s.context.extensionUri));
     p.webview.options = webviewOptions(this.s.context.extensionUri);
     p.iconPath = vscode.Uri.joinPath(this.s.context.extensionUri, 'media', 'mlflow.svg');
     p.webview.html = webviewHtml(p.webview, this.s.context.extensionUri, viewType === PLOTS_VIEW_TYPE ? 'plots' : 'runDetails', title);
@@ -102,7 +105,7 @@ class Webviews {
       return open;
     }
     const title = ref.runIds.length > 1 ? `Compare ${ref.runIds.length} runs` : 'Metrics';
-    const p = this.createPanel(PLOTS_VIEW_TYPE, title, panel);
+    const p = this.createPanel(PLOTS_VIEW_TYPE, title, panel, ref.beside);
     return this.track(key, new PlotsPanel(this.s, p, { conn: ref.conn, runIds: [...new Set(ref.runIds)], keys: ref.keys, options }));
   }
 

@@ -52,6 +52,8 @@ export class PlotsPanel extends PanelController<PlotsToWebview, PlotsFromWebview
   private polling = false;
   /** The webview's last reported draw time (ms), for logs and tests. */
   lastDraw?: { ms: number; points: number; charts: number };
+  /** Live refresh every this many ms instead of mlflow.autoRefreshInterval (a run followed from the editor). */
+  liveIntervalMs?: number;
 
   constructor(
     private readonly s: Services,
@@ -190,8 +192,9 @@ export class PlotsPanel extends PanelController<PlotsToWebview, PlotsFromWebview
   private schedule(soon = false): void {
     this.stopPolling();
     const seconds = readSettings(this.args.conn.folder?.uri).autoRefreshInterval;
-    if (this.disposed || seconds <= 0 || !this.panel.visible || !this.runs.some(isLive)) return;
-    this.timer = setTimeout(() => void this.poll(), soon ? 0 : seconds * 1000);
+    const ms = this.liveIntervalMs ?? seconds * 1000;
+    if (this.disposed || ms <= 0 || !this.panel.visible || !this.runs.some(isLive)) return;
+    this.timer = setTimeout(() => void this.poll(), soon ? 0 : ms);
   }
 
   /** Exposed for tests: one polling round now. */
@@ -203,7 +206,13 @@ export class PlotsPanel extends PanelController<PlotsToWebview, PlotsFromWebview
       const loader = this.loader;
       const live = this.runs.filter(isLive);
       const fresh = await Promise.all(live.map((r) => store.getRun(r.info.runId)));
+      const known = new Set(this.runs.flatMap((r) => r.data.metrics.map((m) => m.key)));
       this.runs = this.runs.map((r) => fresh.find((f) => f.info.runId === r.info.runId) ?? r);
+      if (fresh.some((r) => r.data.metrics.some((m) => !known.has(m.key)))) {
+        // a metric logged for the first time (a run just started): draw the panel again with it
+        this.polling = false;
+        return void (await this.start(undefined));
+      }
       for (const key of [...this.sent]) {
         const parts = await Promise.all(live.map((r) => loader.since(r.info.runId, key)));
         const series = parts.filter((p): p is SeriesPayload => p !== undefined);

@@ -266,6 +266,8 @@ export interface TrackingStore {
   renameRun(runId: string, name: string, options?: CallOptions): Promise<void>;
   setRunTag(runId: string, key: string, value: string, options?: CallOptions): Promise<void>;
   deleteRunTag(runId: string, key: string, options?: CallOptions): Promise<void>;
+  /** Ends a run as MLflow's update_run_info(status, end_time) does (e.g. a run left RUNNING by a crashed script → FAILED). */
+  setRunStatus(runId: string, status: RunStatus, endTime: number, options?: CallOptions): Promise<void>;
 
   /**
    * Where artifacts logged to `run` go; throws TrackingError ('notFound') when a local artifact folder is

@@ -115,6 +115,11 @@ export function parseRunStatus(v: unknown): RunStatus {
   throw bad('run status', v);
 }
 
+/** The proto/file-store integer of a status (RUNNING 1 … KILLED 5). */
+export function runStatusCode(s: RunStatus): number {
+  return RUN_STATUSES.indexOf(s) + 1;
+}
+
 export function parseLifecycle(v: unknown): LifecycleStage {
   return v === 'deleted' ? 'deleted' : 'active';
 }

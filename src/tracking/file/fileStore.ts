@@ -29,7 +29,8 @@ import type {
   StoreCapabilities,
   TrackingStore,
 } from '../types';
-import { RUN_NAME_TAG } from '../types';
+import { RUN_NAME_TAG, type RunStatus } from '../types';
+import { runStatusCode } from '../wire';
 import { listLocalArtifacts, localArtifactSize, readLocalArtifact } from '../localArtifacts';
 import { localPathOfUri, rebaseRoot, runArtifactDirForWrite } from './artifacts';
 import { ExperimentReader, REGISTRY_FOLDER, type ExperimentEntry } from './experimentReader';
@@ -497,6 +498,14 @@ export class FileStore implements TrackingStore {
     if (!removeRunTag(m.dir, key)) {
       throw new TrackingError('notFound', `No tag with name: ${key} in run with id ${runId}`, { uri: this.uri, status: 404, errorCode: 'RESOURCE_DOES_NOT_EXIST' });
     }
+    this.written();
+  }
+
+  async setRunStatus(runId: string, status: RunStatus, endTime: number, options?: CallOptions): Promise<void> {
+    checkCancelled(options?.signal);
+    const m = this.requireRun(runId);
+    this.requireActive(m);
+    updateRunMeta(m.dir, { status: runStatusCode(status), end_time: endTime });
     this.written();
   }
 

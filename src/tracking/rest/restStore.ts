@@ -33,6 +33,7 @@ import type {
   Page,
   RegisteredModel,
   Run,
+  RunStatus,
   SampledHistoryQuery,
   SearchExperimentsQuery,
   SearchLoggedModelsQuery,
@@ -588,6 +589,10 @@ export class RestStore implements TrackingStore {
 
   async deleteRunTag(runId: string, key: string, options?: CallOptions): Promise<void> {
     await this.write(`${API}/runs/delete-tag`, { run_id: runId, key }, options);
+  }
+
+  async setRunStatus(runId: string, status: RunStatus, endTime: number, options?: CallOptions): Promise<void> {
+    await this.write(`${API}/runs/update`, { run_id: runId, status, end_time: endTime }, options);
   }
 
   dispose(): void {

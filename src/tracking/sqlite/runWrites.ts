@@ -1,7 +1,7 @@
 // Run edits with the semantics of MLflow's SQLAlchemy store (delete_run, restore_run,
 // update_run_info(run_name), set_tag, delete_tag), each in one write transaction of its own.
 import { invalidRequest, notFound, TrackingError } from '../errors';
-import { RUN_NAME_TAG } from '../types';
+import { RUN_NAME_TAG, type RunStatus } from '../types';
 import type { Db } from './database';
 
 function lifecycleOf(db: Db, runId: string, uri: string): string {
@@ -61,5 +61,13 @@ export function deleteRunTag(db: Db, runId: string, key: string, uri: string): v
     if (db.run('DELETE FROM tags WHERE run_uuid = ? AND key = ?', [runId, key]) === 0) {
       throw new TrackingError('notFound', `No tag with name: ${key} in run with id ${runId}`, { uri, status: 404, errorCode: 'RESOURCE_DOES_NOT_EXIST' });
     }
+  });
+}
+
+/** update_run_info(status, end_time). */
+export function setRunStatus(db: Db, runId: string, status: RunStatus, endTime: number, uri: string): void {
+  db.write(() => {
+    requireActive(db, runId, uri);
+    db.run('UPDATE runs SET status = ?, end_time = ? WHERE run_uuid = ?', [status, endTime, runId]);
   });
 }

@@ -22,6 +22,7 @@ import type {
   Page,
   RegisteredModel,
   Run,
+  RunStatus,
   SampledHistoryQuery,
   SearchExperimentsQuery,
   SearchLoggedModelsQuery,
@@ -357,5 +358,9 @@ export class SqliteStore implements TrackingStore {
 
   async deleteRunTag(runId: string, key: string, options?: CallOptions): Promise<void> {
     return this.write('Deleting a tag', options, (db) => writes.deleteRunTag(db, runId, key, this.uri));
+  }
+
+  async setRunStatus(runId: string, status: RunStatus, endTime: number, options?: CallOptions): Promise<void> {
+    return this.write('Changing the status of a run', options, (db) => writes.setRunStatus(db, runId, status, endTime, this.uri));
   }
 }

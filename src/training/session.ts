@@ -1,0 +1,210 @@
+// One launched script, followed: finds the runs it starts (detect.ts), adds them to the explorer as they
+// appear and reveals the newest top-level one, opens a live plot that follows it, keeps the status bar item
+// current, and when the process ends reads the run once more and says how it went (outcome.ts).
+import * as vscode from 'vscode';
+import { readSettings } from '../config';
+import type { Connection } from '../connection/connection';
+import type { RunningTask } from '../models/taskRunner';
+import { revealRunNode } from '../explorer/viewCommands';
+import type { Services } from '../services';
+import type { Run, TrackingStore } from '../tracking/types';
+import type { PlotsPanel } from '../plots/plotsPanel';
+import { followedRuns, launchFilter, primaryMetricOf, progressOf, startedAfterFilter, type Followed, type LaunchRef, type Progress } from './detect';
+import { bestOf, endReport, type Best, type EndReport } from './outcome';
+
+/** Local stores are re-read this often while a script runs (a point reaches the plot within ~1 s). */
+export const LOCAL_POLL_MS = 400;
+/** Every this many polls, all experiments are searched again (a script may switch experiments). */
+const FULL_SEARCH_EVERY = 10;
+
+export interface SessionOptions {
+  /** Plot the experiment's best earlier run beside the followed one (mlflow.training.compareWithBest). */
+  compareWithBest: boolean;
+  /** Open a live plot of the followed run (default true). */
+  openPlot: boolean;
+  /** Reveal the followed run in the explorer (default true). */
+  reveal: boolean;
+}
+
+export interface SessionEnd {
+  report: EndReport;
+  exitCode: number | undefined;
+  run?: Run;
+  best?: Best;
+  followed: Followed;
+}
+
+const EMPTY: Followed = { runs: [], top: [], children: new Map() };
+
+export class TrainingSession implements vscode.Disposable {
+  followed: Followed = EMPTY;
+  progress?: Progress;
+  plot?: PlotsPanel;
+  /** ms since epoch when each run was first seen (for the benchmark and tests). */
+  readonly seenAt = new Map<string, number>();
+  readonly scriptName: string;
+  private timer?: NodeJS.Timeout;
+  private polls = 0;
+  private polling?: Promise<void>;
+  private experimentIds: string[] = [];
+  private disposed = false;
+  private plottedRunId?: string;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private endResolve!: (e: SessionEnd) => void;
+  /** Resolves once the process ended and the end was reported. */
+  readonly ended = new Promise<SessionEnd>((r) => (this.endResolve = r));
+  endedAt?: number;
+
+  constructor(
+    private readonly s: Services,
+    readonly conn: Connection | undefined,
+    readonly launch: LaunchRef,
+    readonly task: RunningTask,
+    private readonly options: SessionOptions,
+    private readonly onEnd: (session: TrainingSession, end: SessionEnd) => Promise<void>,
+  ) {
+    this.scriptName = launch.script.split(/[\\/]/).pop() ?? launch.script;
+    void task.exited.then((code) => this.finish(code));
+    this.schedule(0);
+  }
+
+  get running(): boolean {
+    return this.endedAt === undefined;
+  }
+
+  private get intervalMs(): number {
+    if (this.conn?.resolved?.kind !== 'rest') return LOCAL_POLL_MS;
+    return Math.max(1, readSettings(this.conn.folder?.uri).autoRefreshInterval || 5) * 1000;
+  }
+
+  private schedule(ms = this.intervalMs): void {
+    if (this.disposed || !this.running || !this.conn) return;
+    this.timer = setTimeout(() => void this.poll(), ms);
+  }
+
+  /** One round: search, follow, notify. Exposed for tests. */
+  poll(): Promise<void> {
+    if (!this.polling) {
+      this.polling = this.pollOnce().finally(() => {
+        this.polling = undefined;
+        this.schedule();
+      });
+    }
+    return this.polling;
+  }
+
+  private async pollOnce(final = false): Promise<void> {
+    if (!this.conn) return;
+    try {
+      const store = await this.conn.store();
+      const runs = await this.search(store, final);
+      const f = followedRuns(runs, this.launch);
+      const now = Date.now();
+      const fresh = f.runs.filter((r) => !this.seenAt.has(r.info.runId));
+      for (const r of fresh) this.seenAt.set(r.info.runId, now);
+      this.followed = f;
+      this.progress = progressOf(f, readSettings(this.conn.folder?.uri).primaryMetric);
+      if (fresh.length) await this.showNew(fresh, f);
+      this.changed.fire();
+    } catch (e) {
+      this.s.log.warn(`[training] following ${this.scriptName} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async search(store: TrackingStore, force = false): Promise<Run[]> {
+    // until the script's first run is found (it may create its experiment), and at the end: every experiment
+    const full = force || !this.followed.runs.length || this.polls++ % FULL_SEARCH_EVERY === 0;
+    if (full) {
+      const exps = await store.searchExperiments({ maxResults: 1000 });
+      this.experimentIds = exps.items.map((e) => e.experimentId);
+    }
+    const ids = full || !this.followed.runs.length ? this.experimentIds : [...new Set(this.followed.runs.map((r) => r.info.experimentId))];
+    if (!ids.length) return [];
+    const [marked, recent] = await Promise.all([
+      store.searchRuns({ experimentIds: ids, filter: launchFilter(this.launch), maxResults: 1000 }),
+      // runs without the marker (made through MlflowClient): recognised by source name and start time
+      full ? store.searchRuns({ experimentIds: ids, filter: startedAfterFilter(this.launch), maxResults: 1000 }) : Promise.resolve({ items: [] as Run[] }),
+    ]);
+    const byId = new Map<string, Run>();
+    for (const r of [...this.followed.runs, ...recent.items, ...marked.items]) byId.set(r.info.runId, r);
+    return [...byId.values()];
+  }
+
+  /** New runs: into the explorer under their parents; the newest top-level one revealed and plotted. */
+  private async showNew(fresh: Run[], f: Followed): Promise<void> {
+    const conn = this.conn!;
+    for (const r of fresh) {
+      try {
+        const node = await this.s.experiments.nodeForRun(conn, r.info.runId);
+        const isCurrent = f.current?.info.runId === r.info.runId;
+        if (this.options.reveal && isCurrent) await revealRunNode(this.s.experimentsView, node, { focus: false, expand: true });
+      } catch (e) {
+        this.s.log.warn(`[training] could not show run ${r.info.runId} in the explorer: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    const current = f.current;
+    if (this.options.openPlot && current && current.info.runId !== this.plottedRunId) await this.openPlot(current);
+  }
+
+  private async openPlot(run: Run): Promise<void> {
+    const conn = this.conn!;
+    const runIds = [run.info.runId];
+    if (this.options.compareWithBest) {
+      const best = await this.bestFor(run).catch(() => undefined);
+      if (best) runIds.push(best.run.info.runId);
+    }
+    const previous = this.plot;
+    const panel = await vscode.commands.executeCommand<PlotsPanel | undefined>('mlflow.plotMetric', { connKey: conn.key, runIds, beside: true });
+    if (!panel) return;
+    this.plottedRunId = run.info.runId;
+    panel.liveIntervalMs = conn.resolved?.kind === 'rest' ? undefined : LOCAL_POLL_MS;
+    this.plot = panel;
+    if (previous && previous !== panel && !previous.disposed) previous.dispose();
+  }
+
+  /** The experiment's best earlier run for the primary metric (runs of this launch left out). */
+  async bestFor(run: Run): Promise<Best | undefined> {
+    if (!this.conn) return undefined;
+    const key = primaryMetricOf(readSettings(this.conn.folder?.uri).primaryMetric, [run]);
+    if (!key) return undefined;
+    const store = await this.conn.store();
+    const page = await store.searchRuns({ experimentIds: [run.info.experimentId], maxResults: 1000 });
+    return bestOf(page.items, key, new Set(this.followed.runs.map((r) => r.info.runId)));
+  }
+
+  private async finish(exitCode: number | undefined): Promise<void> {
+    this.endedAt = Date.now();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    // the run was ended before the process exited: one more read sees its final state
+    await this.polling;
+    await this.pollOnce(true);
+    const run = this.followed.current;
+    const key = run && this.conn ? primaryMetricOf(readSettings(this.conn.folder?.uri).primaryMetric, [run]) : undefined;
+    const metric = key ? run?.data.metrics.find((m) => m.key === key) : undefined;
+    const best = run ? await this.bestFor(run).catch(() => undefined) : undefined;
+    const report = endReport({
+      run,
+      exitCode,
+      processMs: this.endedAt - this.launch.launchedAt,
+      primary: metric && { key: metric.key, value: metric.value },
+      best,
+      runCount: this.followed.runs.length,
+      scriptName: this.scriptName,
+    });
+    this.s.log.info(`[training] ${this.scriptName} ended (exit code ${exitCode ?? 'none'}): ${report.message}`);
+    const end: SessionEnd = { report, exitCode, run, best, followed: this.followed };
+    this.changed.fire();
+    // the plot shows the final state at once
+    if (this.plot && !this.plot.disposed) void this.plot.poll();
+    this.endResolve(end);
+    await this.onEnd(this, end);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.changed.dispose();
+  }
+}
