@@ -106,7 +106,7 @@ class Training implements vscode.Disposable {
 
   async run(arg: unknown, withArgs: boolean): Promise<RunScriptResult> {
     if (!this.trusted()) return { status: 'blocked', message: 'untrusted workspace' };
-    const o: RunScriptArgs = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? (arg as RunScriptArgs) : {};
+    const o: RunScriptArgs = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? (arg) : {};
     const script = await this.scriptFrom(arg);
     const name = path.basename(script);
     const remembered = this.argsByFile()[script] ?? '';
@@ -179,7 +179,7 @@ class Training implements vscode.Disposable {
       { launchId, script, launchedAt },
       task,
       { compareWithBest: o.compareWithBest ?? vscode.workspace.getConfiguration('mlflow', scope).get<boolean>('training.compareWithBest', false), openPlot: o.openPlot ?? true, reveal: true },
-      (sess, end) => this.ended(sess, end, argLine!),
+      (sess, end) => this.ended(sess, end, argLine),
     );
     this.sessions.get(slot)?.dispose();
     this.sessions.set(slot, session);
@@ -220,6 +220,8 @@ class Training implements vscode.Disposable {
         break;
       case 'Show Terminal':
         findTerminal(session.task.slot)?.show();
+        break;
+      case undefined: // dismissed
         break;
     }
   }

@@ -53,8 +53,3 @@ export function buildScriptLaunch(l: ScriptLaunch): BuiltLaunch {
   };
 }
 
-/** A fresh launch id (hex, unique enough to tell launches apart). */
-export function newLaunchId(random: () => number = Math.random, now = Date.now()): string {
-  const r = Array.from({ length: 12 }, () => Math.floor(random() * 16).toString(16)).join('');
-  return `${now.toString(16)}-${r}`;
-}

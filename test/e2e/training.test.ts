@@ -4,13 +4,12 @@
 // runs must sit under their parent, and the end notification must carry the status and metric MLflow
 // recorded; a script that raises is reported FAILED; Ctrl-C in the terminal ends it and is reported.
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Prompts } from '../../src/core/prompter';
 import type { MlflowExtensionApi } from '../../src/extension';
 import type { Node } from '../../src/explorer/nodes';
-import type { PlotsToWebview as HostToWebview, SeriesPayload } from '../../src/plots/protocol';
+import type { PlotsToWebview as HostToWebview } from '../../src/plots/protocol';
 import type { RunScriptResult } from '../../src/training';
 import type { TrainingSession } from '../../src/training/session';
 import { api, copyToTemp, onWebviewMessage, recordWebviews, useTrackingUri, waitFor, webviewMessages } from '../vscode/helpers';
@@ -36,7 +35,7 @@ function plotted(posted: { at: number; msg: HostToWebview }[], runId: string, ke
   const out: { at: number; steps: number[] }[] = [];
   for (const { at, msg } of posted) {
     if ((msg.type === 'series' || msg.type === 'append') && msg.key === key) {
-      for (const s of msg.series as SeriesPayload[]) if (s.runId === runId) out.push({ at, steps: [...s.steps] });
+      for (const s of msg.series) if (s.runId === runId) out.push({ at, steps: [...s.steps] });
     }
   }
   return out;
