@@ -14,7 +14,7 @@ import { tryQuoteForShell } from '../cli/quote';
 import { registerCommand, CancelledByUser } from '../core/command';
 import { readSettings } from '../config';
 import type { Connection } from '../connection/connection';
-import { ContextKeys, TrainingCommands } from '../ids';
+import { Commands, ContextKeys, TrainingCommands } from '../ids';
 import { activeInterpreter, pythonExtensionApi } from '../models/mlflowCli';
 import { findTerminal, TaskRunner } from '../models/taskRunner';
 import { trackingContextFor } from '../models/trackingEnv';
@@ -198,6 +198,7 @@ class Training implements vscode.Disposable {
       if (end.report.offerMarkFailed) actions.push('Mark as FAILED');
       actions.push('Open Run Details');
       if (end.best && end.best.run.info.runId !== run.info.runId) actions.push('Compare with Best');
+      actions.push('Open Runs Table');
     } else actions.push('Show Terminal');
     const pick = await this.s.prompter.notify(end.report.level, `MLflow: ${end.report.message}`, { id: 'training.end' }, ...actions);
     switch (pick) {
@@ -213,10 +214,13 @@ class Training implements vscode.Disposable {
         }
         break;
       case 'Open Run Details':
-        await vscode.commands.executeCommand('mlflow.openRunDetails', { connKey: conn!.key, runId: run!.info.runId });
+        await vscode.commands.executeCommand(Commands.openRunDetails, { connKey: conn!.key, runId: run!.info.runId });
         break;
       case 'Compare with Best':
-        await vscode.commands.executeCommand('mlflow.compareRuns', { connKey: conn!.key, runIds: [run!.info.runId, end.best!.run.info.runId] });
+        await vscode.commands.executeCommand(Commands.compareRuns, { connKey: conn!.key, runIds: [run!.info.runId, end.best!.run.info.runId] });
+        break;
+      case 'Open Runs Table':
+        await vscode.commands.executeCommand(Commands.openRunsTable, { connKey: conn!.key, experimentId: run!.info.experimentId });
         break;
       case 'Show Terminal':
         findTerminal(session.task.slot)?.show();
@@ -238,7 +242,7 @@ class Training implements vscode.Disposable {
     if (s.plot && !s.plot.disposed) return s.plot.reveal();
     const run = s.followed.current;
     if (run && s.conn) {
-      await vscode.commands.executeCommand('mlflow.plotMetric', { connKey: s.conn.key, runIds: [run.info.runId], beside: true });
+      await vscode.commands.executeCommand(Commands.plotMetric, { connKey: s.conn.key, runIds: [run.info.runId], beside: true });
       return;
     }
     findTerminal(s.task.slot)?.show();
