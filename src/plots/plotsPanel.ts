@@ -209,14 +209,17 @@ export class PlotsPanel extends PanelController<PlotsToWebview, PlotsFromWebview
       const known = new Set(this.runs.flatMap((r) => r.data.metrics.map((m) => m.key)));
       this.runs = this.runs.map((r) => fresh.find((f) => f.info.runId === r.info.runId) ?? r);
       if (fresh.some((r) => r.data.metrics.some((m) => !known.has(m.key)))) {
-        // a metric logged for the first time (a run just started): draw the panel again with it
+        // a metric logged for the first time (a run just started): draw the panel again with it,
+        // then still say how the runs stand (a run that just ended must be reported as ended)
         this.polling = false;
-        return void (await this.start(undefined));
-      }
-      for (const key of [...this.sent]) {
-        const parts = await Promise.all(live.map((r) => loader.since(r.info.runId, key)));
-        const series = parts.filter((p): p is SeriesPayload => p !== undefined);
-        if (series.length) await this.post({ type: 'append', key, series });
+        await this.start(undefined);
+        this.polling = true;
+      } else {
+        for (const key of [...this.sent]) {
+          const parts = await Promise.all(live.map((r) => loader.since(r.info.runId, key)));
+          const series = parts.filter((p): p is SeriesPayload => p !== undefined);
+          if (series.length) await this.post({ type: 'append', key, series });
+        }
       }
       await this.post({
         type: 'runStatus',
