@@ -5,21 +5,10 @@
 import { formatDuration, formatMetricValue, formatTimestamp } from '../core/format';
 import { compareSortValues, type SortValue } from '../tracking/search/orderBy';
 import { csvField, csvNumber } from '../plots/metricCsv';
-import type { RunsPage, SortKey } from './protocol';
+import type { RunsPage, SortKey, TableRunWire } from './protocol';
 
-export interface TableRow {
-  id: string;
-  experimentId: string;
-  name: string;
-  status: string;
-  start?: number;
-  end?: number;
-  user: string;
-  source: string;
-  parent?: string;
-  deleted: boolean;
-  models: number;
-  datasets: string;
+/** A wire row (protocol.ts) with its keys in maps for lookups, plus the latest metrics. */
+export interface TableRow extends Omit<TableRunWire, 'params' | 'tags'> {
   params: Map<string, string>;
   tags: Map<string, string>;
   metrics: Map<string, number>;
