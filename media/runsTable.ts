@@ -3,9 +3,11 @@
 // "only columns that differ", multi-column sort (MLflow's order for NaN and missing values), the
 // MLflow filter (validated here and again by the host), selection actions and the sweep charts tab.
 // This entry builds the page and wires the modules under runsTable/ through one Table object.
-import type { HostToTable, TableState, TableToHost } from '../src/runsTable/protocol';
+import { parseColumnMemory, type HostToTable, type TableState, type TableToHost } from '../src/runsTable/protocol';
 import { createCharts } from './runsTable/charts';
+import { installMenus } from './runsTable/cellMenu';
 import { installChooser } from './runsTable/chooser';
+import { installHeaderDrag } from './runsTable/columns';
 import { installData } from './runsTable/data';
 import { installGrid } from './runsTable/grid';
 import { installGroups } from './runsTable/groups';
@@ -35,6 +37,8 @@ const charts = createCharts(chartsPanel, { selectRuns: (ids) => t.selectRuns(ids
 installHeader(t);
 installGrid(t);
 installKeyboard(t);
+installHeaderDrag(t);
+installMenus(t);
 installSelection(t, selBar, (ids) => charts.setSelection(ids));
 const bar = installToolbar(t);
 const chooser = installChooser(t);
@@ -58,8 +62,9 @@ t.columnsChanged = () => {
 
 let saveTimer = 0;
 t.persist = () => {
-  const state: TableState = { view: 'runsTable', connKey: st.connKey, experimentIds: st.experimentIds, filter: st.filter || undefined, sort: st.sort, hidden: [...st.hidden], onlyDiffer: st.onlyDiffer, tab: st.tab };
-  if (!state.filter) delete state.filter;
+  const state: TableState = { view: 'runsTable', connKey: st.connKey, experimentIds: st.experimentIds, sort: st.sort, hidden: [...st.hidden], onlyDiffer: st.onlyDiffer, tab: st.tab, pinned: [...st.pinned], widths: Object.fromEntries(st.widths) };
+  if (st.filter) state.filter = st.filter;
+  if (st.order.length) state.order = st.order;
   host.setState(state);
   clearTimeout(saveTimer);
   saveTimer = window.setTimeout(() => host.post({ type: 'saveState', state }), 400);
@@ -97,9 +102,14 @@ function init(msg: Extract<HostToTable, { type: 'init' }>): void {
   st.recent = msg.recentFilters;
   const s = { ...msg.state, ...host.getState() };
   if (typeof s.filter === 'string') st.filter = s.filter;
-  if (Array.isArray(s.sort)) st.sort = s.sort;
-  if (Array.isArray(s.hidden)) st.hidden = new Set(s.hidden);
-  st.onlyDiffer = !!s.onlyDiffer;
+  // what was kept is checked field by field: a bad one is dropped, not the rest
+  const m = parseColumnMemory(s) ?? {};
+  if (m.sort) st.sort = m.sort;
+  if (m.hidden) st.hidden = new Set(m.hidden);
+  if (m.order) st.order = m.order;
+  if (m.pinned) st.pinned = new Set(m.pinned);
+  if (m.widths) st.widths = new Map(Object.entries(m.widths));
+  st.onlyDiffer = !!m.onlyDiffer;
   bar.differBox.checked = st.onlyDiffer;
   titleEl.textContent = msg.title;
   bar.filterInput.value = st.filter;

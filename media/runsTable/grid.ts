@@ -142,6 +142,7 @@ function makeCell(t: Table, s: ShownRow, c: Column, k: number): HTMLElement {
   cell.dataset.col = c.id;
   cell.style.width = `${t.width(c)}px`;
   if (pinned) cell.style.left = `${t.lay.offsets[k]}px`;
+  if (pinned && !t.isPinned(t.lay.cols[k + 1]?.id ?? '')) cell.classList.add('pin-edge');
   if (c.id === 'a:status') {
     const icon = statusIcon(r.status);
     cell.append(h('span', { class: `status-icon ${icon.cls}`, title: r.status.toLowerCase() }, icon.text), h('span', { class: 'sr-only' }, r.status.toLowerCase()));

@@ -1,6 +1,7 @@
 // The runs table's columns and header: which columns are drawn and where (pinned ones first, kept at
 // the left by position: sticky), the group row (Attributes / Parameters / Metrics / Tags), the label
 // row with sort arrows, and resizing a column by dragging its edge.
+import { arrangeColumns } from '../../src/runsTable/columnLayout';
 import type { Column } from '../../src/runsTable/model';
 import { clear, h } from '../lib/dom';
 import type { Table } from './table';
@@ -13,9 +14,7 @@ export function installHeader(t: Table): void {
   t.width = (c: Column) => st.widths.get(c.id) ?? DEFAULT_WIDTH[c.id] ?? 110;
 
   t.layoutColumns = () => {
-    const shown = st.columns.filter((c) => !st.hidden.has(c.id) && (t.isPinned(c.id) || !(st.onlyDiffer && st.same.has(c.id))));
-    const pinned = [...st.pinned].map((id) => shown.find((c) => c.id === id)).filter((c): c is Column => !!c);
-    lay.cols = [...pinned, ...shown.filter((c) => !t.isPinned(c.id))];
+    lay.cols = arrangeColumns(st.columns, st.order, st.pinned).filter((c) => !st.hidden.has(c.id) && (t.isPinned(c.id) || !(st.onlyDiffer && st.same.has(c.id))));
     lay.offsets = [];
     let x = 0;
     for (const c of lay.cols) {
@@ -69,7 +68,7 @@ function labelCell(t: Table, c: Column, k: number): HTMLElement {
       role: 'columnheader',
       'aria-colindex': k + 1,
       'aria-sort': s ? (s.ascending ? 'ascending' : 'descending') : 'none',
-      title: `${c.group}: ${c.key} — click to sort, Shift+click to add to the sort`,
+      title: `${c.group}: ${c.key} — click to sort, Shift+click to add to the sort, drag to move, right-click to move, pin or hide`,
       'data-col': c.id,
       onclick: (e: Event) => t.sortBy(c.id, (e as MouseEvent).shiftKey),
     },
@@ -79,6 +78,7 @@ function labelCell(t: Table, c: Column, k: number): HTMLElement {
   );
   cell.style.width = `${t.width(c)}px`;
   if (pinned) cell.style.left = `${t.lay.offsets[k]}px`;
+  if (pinned && !t.isPinned(t.lay.cols[k + 1]?.id ?? '')) cell.classList.add('pin-edge');
   return cell;
 }
 
@@ -88,7 +88,7 @@ function startResize(t: Table, e: MouseEvent, c: Column): void {
   const x0 = e.clientX;
   const w0 = t.width(c);
   const move = (m: MouseEvent) => {
-    t.st.widths.set(c.id, Math.max(30, w0 + m.clientX - x0));
+    t.st.widths.set(c.id, Math.min(4000, Math.max(30, w0 + m.clientX - x0)));
     t.layoutColumns();
     t.renderHead();
     t.redraw(true);
@@ -96,6 +96,7 @@ function startResize(t: Table, e: MouseEvent, c: Column): void {
   const up = () => {
     window.removeEventListener('mousemove', move);
     window.removeEventListener('mouseup', up);
+    t.persist();
   };
   window.addEventListener('mousemove', move);
   window.addEventListener('mouseup', up);

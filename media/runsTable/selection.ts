@@ -1,6 +1,6 @@
 // The runs table's selection: click, Shift+click (range) and Ctrl/Cmd+click (toggle), and the
 // selection bar whose actions act on the selected runs (Compare, Plot Metrics, Run Details, Copy IDs,
-// Export CSV of the shown columns).
+// Export CSV of the shown columns, Delete / Restore through the tree's commands).
 import { toCsv, type TableRow } from '../../src/runsTable/model';
 import { append, button, clear, h } from '../lib/dom';
 import type { Table } from './table';
@@ -46,7 +46,10 @@ export function installSelection(t: Table, selBar: HTMLElement, onChange: (ids: 
   t.renderSelection = () => {
     clear(selBar);
     const n = st.selected.length;
-    const ids = () => selectedRows().map((r) => r.id);
+    const rows = selectedRows();
+    const ids = () => rows.map((r) => r.id);
+    const live = rows.filter((r) => !r.deleted).map((r) => r.id);
+    const deleted = rows.filter((r) => r.deleted).map((r) => r.id);
     append(
       selBar,
       h('span', { class: 'muted' }, n ? `${n} selected` : 'Select runs (click, Shift/Ctrl+click, Space) to compare them'),
@@ -55,6 +58,8 @@ export function installSelection(t: Table, selBar: HTMLElement, onChange: (ids: 
       button('Open the details of the selected run', 'Run Details', () => host.post({ type: 'openRun', runId: ids()[0] }), { disabled: n !== 1 }),
       button('Copy the IDs of the selected runs', 'Copy IDs', () => host.post({ type: 'copyIds', runIds: ids() }), { disabled: n < 1 }),
       button('Export the shown columns of the selected runs (or of every shown run) as CSV', 'Export CSV', exportCsv),
+      button(`Delete the ${live.length === 1 ? 'selected run' : `${live.length} selected runs`} (asks first; restorable until garbage collection)`, live.length > 1 ? `Delete ${live.length} Runs…` : 'Delete Run…', () => host.post({ type: 'deleteRuns', runIds: live }), { disabled: !live.length }),
+      deleted.length ? button(`Restore the ${deleted.length === 1 ? 'selected deleted run' : `${deleted.length} selected deleted runs`}`, deleted.length > 1 ? `Restore ${deleted.length} Runs` : 'Restore Run', () => host.post({ type: 'restoreRuns', runIds: deleted })) : undefined,
       n
         ? button('Clear the selection', 'Clear', () => {
             st.selected = [];

@@ -74,6 +74,8 @@ export interface Table {
   columnsChanged(): void;
   persist(): void;
   selectRuns(ids: string[]): void;
+  /** ANDs a clause to the applied filter and applies it as if typed. */
+  filterWith(clause: string): void;
 }
 
 const unset = (): never => {
@@ -136,5 +138,6 @@ export function createTable(host: Host): Table {
     columnsChanged: unset,
     persist: unset,
     selectRuns: unset,
+    filterWith: unset,
   };
 }

@@ -4,6 +4,7 @@
 import type { SortKey } from '../../src/runsTable/protocol';
 import { sameEverywhere, storeOrderBy } from '../../src/runsTable/model';
 import { validateRunFilter } from '../../src/tracking/search/runFilter';
+import { andClause } from '../../src/tracking/search/print';
 import { button, h } from '../lib/dom';
 import type { Table } from './table';
 
@@ -95,6 +96,11 @@ export function installToolbar(t: Table): Toolbar {
     st.storeSort = '';
     t.persist();
     host.post({ type: 'query', filter: f, orderBy: st.complete ? [] : (storeOrderBy(st.sort) ?? []) });
+  };
+
+  t.filterWith = (clause) => {
+    filterInput.value = andClause(st.filter, clause);
+    applyFilter();
   };
 
   filterInput.addEventListener('keydown', (e) => {

@@ -40,6 +40,7 @@ const SELECTOR: vscode.DocumentSelector = [
 
 type LensInfo =
   | { what: 'experiment'; call: MlflowCall; name?: string }
+  | { what: 'openTable'; name?: string; id?: string }
   | { what: 'metric'; key: string }
   | { what: 'param'; key: string }
   | { what: 'model'; call: MlflowCall; action: 'serve' | 'predict' | 'version' }
@@ -139,9 +140,12 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
     for (const call of calls) {
       const at = lineRange(call.nameRange.startLine);
       switch (call.kind) {
-        case 'setExperiment':
-          add(at, { what: 'experiment', call, name: call.stringArgs.experiment_name ?? call.stringArgs.name });
+        case 'setExperiment': {
+          const name = call.stringArgs.experiment_name ?? call.stringArgs.name;
+          add(at, { what: 'experiment', call, name });
+          if (name || call.stringArgs.experiment_id) add(at, { what: 'openTable', name, id: call.stringArgs.experiment_id });
           break;
+        }
         case 'createExperiment':
           if (call.stringArgs.name) add(at, { what: 'createExperiment', name: call.stringArgs.name });
           break;
@@ -232,6 +236,7 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
       return { title: `$(plug) extension uses ${current.display} · this script gets ${script.display} — Switch`, command: Commands.setTrackingUri, arguments: [script.raw] };
     }
     if (!data) return none;
+    if (info.what === 'openTable') return this.openTableCommand(data.conn, info);
     if (info.what === 'createExperiment') {
       const s = await this.runs.experiment(data.conn, info.name);
       return { title: createExperimentTitle(s), command: s.latest ? Commands.revealRun : '', arguments: s.latest ? [s.latest.info.runId] : undefined };
@@ -305,6 +310,21 @@ export class MlflowCodeLensProvider implements vscode.CodeLensProvider<MlflowLen
         };
       }
     }
+  }
+
+  /** "Open Runs Table" when the store has the experiment set_experiment names (by name or ID). */
+  private async openTableCommand(conn: Connection, info: { name?: string; id?: string }): Promise<vscode.Command> {
+    let id: string | undefined;
+    if (info.id) {
+      const store = await conn.store();
+      id = await store.getExperiment(info.id).then((e) => (e.lifecycleStage === 'active' ? e.experimentId : undefined), () => undefined);
+    } else if (info.name) {
+      const s = await this.runs.experiment(conn, info.name);
+      id = s.experiment?.lifecycleStage === 'active' ? s.experiment.experimentId : undefined;
+    }
+    const shown = info.name ?? `ID ${info.id}`;
+    if (!id) return { title: `$(table) Runs Table: no experiment ${shown} in this store yet`, command: '' };
+    return { title: '$(table) Open Runs Table', command: Commands.openRunsTable, arguments: [{ connKey: conn.key, experimentIds: [id] }], tooltip: `The runs of ${shown} as a table: sort, filter, compare and chart them` };
   }
 
   private async artifactCommand(doc: vscode.Uri, conn: Connection, latest: Run | undefined, t: ArtifactCallTarget, action: 'open' | 'compare'): Promise<vscode.Command> {

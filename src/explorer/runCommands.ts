@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import type { Connection } from '../connection/connection';
 import { TrackingError } from '../tracking/errors';
 import { NOTE_TAG, LOG_MODEL_HISTORY_TAG, type Run } from '../tracking/types';
 import { noteUri } from './noteFileSystem';
@@ -9,12 +10,27 @@ import { loggedModelUri, runArtifactModelUri } from '../artifacts/modelUris';
 import { CancelledByUser, registerCommand } from '../core/command';
 import { Commands } from '../ids';
 
+/** Runs shown outside the tree (the runs table) for Delete Run / Restore Run. */
+export interface RunsRef {
+  connKey: string;
+  runs: Run[];
+}
+
 /** Commands on runs and their rows: copy, open, delete/restore, rename, tags and notes. */
 export function registerRunCommands(s: Services): vscode.Disposable[] {
   const { log, experiments } = s;
   const selectedRuns = (node: Node | undefined, all: Node[] | undefined): NodeOf<'run'>[] => {
     const nodes = all && all.length ? all : node ? [node] : [];
     return nodes.filter((n): n is NodeOf<'run'> => isNode(n, 'run'));
+  };
+  /** Tree rows, or runs another view shows (the runs table): `{ connKey, runs }`. */
+  const targetRuns = (arg: Node | RunsRef | undefined, all: Node[] | undefined): { conn: Connection; run: Run }[] => {
+    if (arg && 'runs' in arg && 'connKey' in arg) {
+      const conn = s.connections.get(arg.connKey);
+      if (!conn) throw new TrackingError('invalidRequest', 'That tracking store is no longer connected; open the runs table again.');
+      return arg.runs.map((run) => ({ conn, run }));
+    }
+    return selectedRuns(arg, all);
   };
   const requireRun = (node: Node | undefined): NodeOf<'run'> => {
     if (!isNode(node, 'run')) throw new TrackingError('invalidRequest', 'Select a run in the MLflow explorer first.');
@@ -61,8 +77,8 @@ export function registerRunCommands(s: Services): vscode.Disposable[] {
       else if (isNode(node, 'run')) path = `#/experiments/${encodeURIComponent(node.run.info.experimentId)}/runs/${node.run.info.runId}`;
       await vscode.env.openExternal(vscode.Uri.parse(`${base.replace(/\/$/, '')}/${path}`));
     }),
-    registerCommand(s, Commands.deleteRun, async (node?: Node, all?: Node[]) => {
-      const runs = selectedRuns(node, all).filter((r) => r.run.info.lifecycleStage !== 'deleted');
+    registerCommand(s, Commands.deleteRun, async (node?: Node | RunsRef, all?: Node[]) => {
+      const runs = targetRuns(node, all).filter((r) => r.run.info.lifecycleStage !== 'deleted');
       if (!runs.length) return;
       const names = runs.slice(0, 5).map((r) => `“${runDisplayName(r.run)}”`).join(', ') + (runs.length > 5 ? ` and ${runs.length - 5} more` : '');
       const ok = await vscode.window.showWarningMessage(
@@ -77,8 +93,8 @@ export function registerRunCommands(s: Services): vscode.Disposable[] {
       }
       experiments.refresh();
     }),
-    registerCommand(s, Commands.restoreRun, async (node?: Node, all?: Node[]) => {
-      const runs = selectedRuns(node, all).filter((r) => r.run.info.lifecycleStage === 'deleted');
+    registerCommand(s, Commands.restoreRun, async (node?: Node | RunsRef, all?: Node[]) => {
+      const runs = targetRuns(node, all).filter((r) => r.run.info.lifecycleStage === 'deleted');
       for (const r of runs) {
         await (await r.conn.store()).restoreRun(r.run.info.runId);
         log.info(`[runs] restored run ${r.run.info.runId}`);

@@ -53,7 +53,16 @@ export interface TableState {
   hidden: string[];
   onlyDiffer: boolean;
   tab: 'table' | 'charts';
+  /** Column ids in the user's order (absent: the natural order). */
+  order?: string[];
+  /** Columns kept at the left (absent: status and name). */
+  pinned?: string[];
+  /** Column widths in CSS pixels, by column id. */
+  widths?: Record<string, number>;
 }
+
+/** What is remembered per experiment set (workspace state) for the next time its table opens. */
+export type ColumnMemory = Pick<TableState, 'hidden' | 'onlyDiffer' | 'sort' | 'order' | 'pinned' | 'widths'>;
 
 export type HostToTable =
   | { type: 'init'; title: string; connKey: string; experiments: { id: string; name: string }[]; filter?: string; recentFilters: string[]; canSortInStore: boolean; state?: Partial<TableState> }
@@ -74,11 +83,19 @@ export type TableToHost =
   | { type: 'plot'; runIds: string[] }
   | { type: 'copyIds'; runIds: string[] }
   | { type: 'exportCsv'; csv: string; rows: number }
+  /** Through the tree's Delete Run / Restore Run commands (same confirmation, same store errors). */
+  | { type: 'deleteRuns'; runIds: string[] }
+  | { type: 'restoreRuns'; runIds: string[] }
   | { type: 'saveState'; state: TableState }
   | { type: 'drawn'; what: string; ms: number; rows: number };
 
 const ids: Check = (v) => Array.isArray(v) && v.length <= 100_000 && v.every(str);
 const sortKey = shape({ column: str, ascending: bool });
+const columnId: Check = (v) => typeof v === 'string' && v.length <= 1000 && /^[apmt]:./s.test(v);
+const columnIds: Check = (v) => Array.isArray(v) && v.length <= 10_000 && v.every(columnId);
+const widths: Check = (v) => isObject(v) && Object.keys(v).length <= 10_000 && Object.entries(v).every(([k, w]) => columnId(k) && num(w) && (w as number) >= 20 && (w as number) <= 4000);
+const sorts: Check = (s) => Array.isArray(s) && s.length <= 20 && s.every(sortKey);
+const OPTIONAL: Record<string, Check> = { filter: str, order: columnIds, pinned: columnIds, widths };
 const state: Check = (v) =>
   isObject(v) &&
   fields(
@@ -87,14 +104,14 @@ const state: Check = (v) =>
       view: oneOf('runsTable'),
       connKey: str,
       experimentIds: strs,
-      sort: (s) => Array.isArray(s) && s.length <= 20 && s.every(sortKey),
+      sort: sorts,
       hidden: strs,
       onlyDiffer: bool,
       tab: oneOf('table', 'charts'),
     },
-    ['filter'],
+    Object.keys(OPTIONAL),
   ) &&
-  (v.filter === undefined || str(v.filter));
+  Object.entries(OPTIONAL).every(([k, check]) => v[k] === undefined || check(v[k]));
 
 /** The message as a TableToHost, or undefined when its shape is unknown (the panel base logs and drops it). */
 export const parseTableMessage = messageParser<TableToHost>({
@@ -104,6 +121,8 @@ export const parseTableMessage = messageParser<TableToHost>({
   compare: { runIds: ids },
   plot: { runIds: ids },
   copyIds: { runIds: ids },
+  deleteRuns: { runIds: ids },
+  restoreRuns: { runIds: ids },
   exportCsv: { csv: (v) => typeof v === 'string' && v.length <= 200 * 1024 * 1024, rows: num },
   saveState: { state },
   drawn: { what: str, ms: num, rows: num },
@@ -113,4 +132,13 @@ export const parseTableMessage = messageParser<TableToHost>({
 export function parseTableState(raw: unknown): TableState | undefined {
   if (!isObject(raw) || raw.view !== 'runsTable' || !str(raw.connKey) || !strs(raw.experimentIds) || !(raw.experimentIds as string[]).length) return undefined;
   return state(raw) ? (raw as unknown as TableState) : { view: 'runsTable', connKey: raw.connKey as string, experimentIds: raw.experimentIds as string[], sort: [], hidden: [], onlyDiffer: false, tab: 'table' };
+}
+
+/** The remembered columns read back from workspace state: each field kept only when valid (a bad one is dropped, not the rest). */
+export function parseColumnMemory(raw: unknown): Partial<ColumnMemory> | undefined {
+  if (!isObject(raw)) return undefined;
+  const checks: Record<keyof ColumnMemory, Check> = { hidden: strs, onlyDiffer: bool, sort: sorts, order: columnIds, pinned: columnIds, widths };
+  const out: Record<string, unknown> = {};
+  for (const [k, check] of Object.entries(checks)) if (raw[k] !== undefined && check(raw[k])) out[k] = raw[k];
+  return out as Partial<ColumnMemory>;
 }

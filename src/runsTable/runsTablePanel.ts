@@ -6,6 +6,7 @@
 // sort and selection.
 import * as vscode from 'vscode';
 import { RECENT_FILTERS } from '../explorer/viewCommands';
+import type { RunsRef } from '../explorer/runCommands';
 import { readSettings } from '../config';
 import type { Connection } from '../connection/connection';
 import type { Services } from '../services';
@@ -14,7 +15,8 @@ import type { Run, SearchRunsQuery } from '../tracking/types';
 import { unhandled } from '../webviews/messages';
 import { PanelController } from '../webviews/panel';
 import { toPage } from './pages';
-import { parseTableMessage, type HostToTable, type TableQuery, type TableState, type TableToHost } from './protocol';
+import { parseColumnMemory, parseTableMessage, type ColumnMemory, type HostToTable, type TableQuery, type TableState, type TableToHost } from './protocol';
+import { Commands } from '../ids';
 
 export interface RunsTableArgs {
   conn: Connection;
@@ -94,9 +96,15 @@ export class RunsTablePanel extends PanelController<HostToTable, TableToHost> {
         return;
       case 'exportCsv':
         return this.exportCsv(msg.csv, msg.rows);
-      case 'saveState':
-        await this.s.context.workspaceState.update(columnsStateKey(this.args.conn.key, this.args.experimentIds), { hidden: msg.state.hidden, onlyDiffer: msg.state.onlyDiffer, sort: msg.state.sort });
+      case 'deleteRuns':
+      case 'restoreRuns':
+        return this.deleteOrRestore(msg.type === 'deleteRuns', msg.runIds);
+      case 'saveState': {
+        const { hidden, onlyDiffer, sort, order, pinned, widths } = msg.state;
+        const memory: ColumnMemory = { hidden, onlyDiffer, sort, order, pinned, widths };
+        await this.s.context.workspaceState.update(columnsStateKey(this.args.conn.key, this.args.experimentIds), memory);
         return;
+      }
       case 'drawn':
         this.lastDraw = { what: msg.what, ms: msg.ms, rows: msg.rows };
         this.log.debug(`[runsTable] ${msg.what}: ${msg.rows} rows in ${msg.ms.toFixed(1)} ms`);
@@ -123,7 +131,7 @@ export class RunsTablePanel extends PanelController<HostToTable, TableToHost> {
     );
     const title = exps.length === 1 ? `Runs: ${exps[0].name}` : `Runs: ${exps.length} experiments`;
     this.panel.title = title;
-    const remembered = this.s.context.workspaceState.get<Partial<TableState>>(columnsStateKey(this.args.conn.key, this.args.experimentIds));
+    const remembered = parseColumnMemory(this.s.context.workspaceState.get<unknown>(columnsStateKey(this.args.conn.key, this.args.experimentIds)));
     await this.post({
       type: 'init',
       title,
@@ -225,6 +233,22 @@ export class RunsTablePanel extends PanelController<HostToTable, TableToHost> {
     const seconds = readSettings(this.args.conn.folder?.uri).autoRefreshInterval;
     if (this.disposed || seconds <= 0 || !this.panel.visible || !this.complete || !this.loaded.some((r) => r.info.status === 'RUNNING')) return;
     this.timer = setTimeout(() => this.reload(true), seconds * 1000);
+  }
+
+  // ------------------------------------------------------------------ delete / restore
+
+  /**
+   * The selected runs through the tree's Delete Run / Restore Run commands (one path: the same
+   * confirmation naming the count, the same store, the same error message when the store refuses).
+   * Only runs this table shows are acted on; the set is read again afterwards.
+   */
+  private async deleteOrRestore(del: boolean, runIds: string[]): Promise<void> {
+    const shown = new Map(this.loaded.map((r) => [r.info.runId, r]));
+    const runs = runIds.map((id) => shown.get(id)).filter((r): r is Run => !!r);
+    if (!runs.length) return;
+    const ref: RunsRef = { connKey: this.args.conn.key, runs };
+    await vscode.commands.executeCommand(del ? Commands.deleteRun : Commands.restoreRun, ref);
+    this.reload(true);
   }
 
   // ------------------------------------------------------------------ export
