@@ -1,7 +1,7 @@
 // A small context menu for the runs table (header and cell menus): role="menu" with menu items,
 // opened at the pointer or under the focused cell, Up/Down/Home/End to move, Enter/Space to run an
 // item, Escape or a click elsewhere to close (focus goes back where it was).
-import { clear, h } from '../lib/dom';
+import { h } from '../lib/dom';
 
 export interface MenuItem {
   label: string;

@@ -140,5 +140,5 @@ export function parseColumnMemory(raw: unknown): Partial<ColumnMemory> | undefin
   const checks: Record<keyof ColumnMemory, Check> = { hidden: strs, onlyDiffer: bool, sort: sorts, order: columnIds, pinned: columnIds, widths };
   const out: Record<string, unknown> = {};
   for (const [k, check] of Object.entries(checks)) if (raw[k] !== undefined && check(raw[k])) out[k] = raw[k];
-  return out as Partial<ColumnMemory>;
+  return out;
 }

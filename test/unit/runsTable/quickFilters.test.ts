@@ -38,9 +38,9 @@ describe('runs table quick filters', () => {
     const [only, exclude] = clauses(0, 'p:lr');
     assert.equal(only.label, 'Only runs with lr = 0.01');
     assert.equal(only.clause, "params.lr = '0.01'");
-    assert.deepEqual(matching(only.clause!), ['a', 'c']);
+    assert.deepEqual(matching(only.clause), ['a', 'c']);
     assert.equal(exclude.clause, "params.lr != '0.01'");
-    assert.deepEqual(matching(exclude.clause!), ['b']);
+    assert.deepEqual(matching(exclude.clause), ['b']);
   });
 
   it('keys with spaces, dots and backticks and values with quotes are quoted so they read back exactly', () => {
@@ -61,7 +61,7 @@ describe('runs table quick filters', () => {
   it('metrics: "< this" and "> this" compare with the cell’s exact value (the run itself is in neither)', () => {
     const [lt, gt] = clauses(1, 'm:val_loss');
     assert.equal(lt.clause, 'metrics.val_loss < 0.25');
-    assert.deepEqual(matching(lt.clause!), ['c']);
+    assert.deepEqual(matching(lt.clause), ['c']);
     assert.deepEqual(matching(gt.clause!), ['a']);
     assert.equal(clauses(2, 'm:val_loss')[1].clause, 'metrics.val_loss > 1e-7');
     assert.deepEqual(matching(clauses(2, 'm:val_loss')[1].clause!), ['a', 'b']);
@@ -79,7 +79,7 @@ describe('runs table quick filters', () => {
   it('attributes: status and run name filter as MLflow attributes', () => {
     const [only] = clauses(2, 'a:status');
     assert.equal(only.clause, "attributes.status = 'FAILED'");
-    assert.deepEqual(matching(only.clause!), ['c']);
+    assert.deepEqual(matching(only.clause), ['c']);
     assert.deepEqual(matching(clauses(1, 'a:name')[0].clause!), ['b']);
   });
 
