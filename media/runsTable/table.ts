@@ -3,6 +3,7 @@
 // so modules call each other through one object instead of importing each other.
 import type { HostToTable, SortKey, TableState, TableToHost } from '../../src/runsTable/protocol';
 import type { Column, ShownRow, TableRow } from '../../src/runsTable/model';
+import { DEFAULT_PINNED } from '../../src/runsTable/columnLayout';
 import type { WebviewHost } from '../lib/host';
 import { h } from '../lib/dom';
 
@@ -111,7 +112,7 @@ export function createTable(host: Host): Table {
     activeCol: 1,
     widths: new Map(),
     order: [],
-    pinned: new Set(['a:status', 'a:name']),
+    pinned: new Set(DEFAULT_PINNED),
     tab: 'table',
     groupBy: '',
     groupMetric: '',
