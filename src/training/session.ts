@@ -1,6 +1,7 @@
 // One launched script, followed: finds the runs it starts (detect.ts), adds them to the explorer as they
 // appear and reveals the newest top-level one, opens a live plot that follows it, keeps the status bar item
 // current, and when the process ends reads the run once more and says how it went (outcome.ts).
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { readSettings } from '../config';
 import type { Connection } from '../connection/connection';
@@ -8,8 +9,10 @@ import type { RunningTask } from '../models/taskRunner';
 import { revealRunNode } from '../explorer/viewCommands';
 import type { Services } from '../services';
 import type { Run, TrackingStore } from '../tracking/types';
+import type { ResolvedUri } from '../tracking/uri';
 import type { PlotsPanel } from '../plots/plotsPanel';
 import { followedRuns, launchFilter, primaryMetricOf, progressOf, startedAfterFilter, type Followed, type LaunchRef, type Progress } from './detect';
+import { followingText } from './scriptStore';
 import { bestOf, endReport, type Best, type EndReport } from './outcome';
 
 /** Local stores are re-read this often while a script runs (a point reaches the plot within ~1 s). */
@@ -24,6 +27,8 @@ export interface SessionOptions {
   openPlot: boolean;
   /** Reveal the followed run in the explorer (default true). */
   reveal: boolean;
+  /** The script sets another store the extension can read (scriptStore.ts): the explorer follows that one. */
+  scriptStore?: { resolved: ResolvedUri; raw: string };
 }
 
 export interface SessionEnd {
@@ -55,6 +60,8 @@ export class TrainingSession implements vscode.Disposable {
   /** Resolves once the process ended and the end was reported. */
   readonly ended = new Promise<SessionEnd>((r) => (this.endResolve = r));
   endedAt?: number;
+  /** The explorer was switched to the script's own store (`restore`: the override it had before). */
+  switched?: { restore: string | undefined };
 
   constructor(
     private readonly s: Services,
@@ -73,9 +80,15 @@ export class TrainingSession implements vscode.Disposable {
     return this.endedAt === undefined;
   }
 
+  /** "following runs in sqlite:///other.db, the store this script sets", when it sets its own. */
+  get storeNote(): string | undefined {
+    const f = this.options.scriptStore;
+    return f && followingText(f.raw);
+  }
+
   private get intervalMs(): number {
-    if (this.conn?.resolved?.kind !== 'rest') return LOCAL_POLL_MS;
-    return Math.max(1, readSettings(this.conn.folder?.uri).autoRefreshInterval || 5) * 1000;
+    if ((this.options.scriptStore?.resolved ?? this.conn?.resolved)?.kind !== 'rest') return LOCAL_POLL_MS;
+    return Math.max(1, readSettings(this.conn?.folder?.uri).autoRefreshInterval || 5) * 1000;
   }
 
   private schedule(ms = this.intervalMs): void {
@@ -97,6 +110,7 @@ export class TrainingSession implements vscode.Disposable {
   private async pollOnce(final = false): Promise<void> {
     if (!this.conn) return;
     try {
+      if (!(await this.onScriptStore())) return;
       const store = await this.conn.store();
       const runs = await this.search(store, final);
       const f = followedRuns(runs, this.launch);
@@ -110,6 +124,27 @@ export class TrainingSession implements vscode.Disposable {
     } catch (e) {
       this.s.log.warn(`[training] following ${this.scriptName} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /**
+   * When the script sets its own store: points the explorer (this window only) at it once it exists — a
+   * script creates its SQLite file or mlruns folder on its first write — and reconnects after a failed
+   * attempt (a database still being migrated). False while the store cannot be read yet.
+   */
+  private async onScriptStore(): Promise<boolean> {
+    const target = this.options.scriptStore;
+    const conn = this.conn;
+    if (!target || !conn) return true;
+    if (this.switched && conn.state.name !== 'error') return true;
+    if (target.resolved.path && !fs.existsSync(target.resolved.path)) return false;
+    if (!this.switched) {
+      this.switched = { restore: this.s.connections.overrideOf(conn) };
+      // a server URL keeps its credentials (the connection moves them to secret storage); paths are absolute
+      this.s.connections.setOverride(conn, target.resolved.kind === 'rest' ? target.raw : target.resolved.uri);
+      this.s.log.info(`[training] ${this.scriptName}: ${this.storeNote} (${target.resolved.uri})`);
+    }
+    await conn.reconnect();
+    return conn.state.name === 'connected';
   }
 
   private async search(store: TrackingStore, force = false): Promise<Run[]> {
@@ -192,6 +227,7 @@ export class TrainingSession implements vscode.Disposable {
       best,
       runCount: this.followed.runs.length,
       scriptName: this.scriptName,
+      scriptStoreUri: this.options.scriptStore?.raw,
     });
     this.s.log.info(`[training] ${this.scriptName} ended (exit code ${exitCode ?? 'none'}): ${report.message}`);
     const end: SessionEnd = { report, exitCode, run, best, followed: this.followed };
