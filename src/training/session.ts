@@ -8,17 +8,14 @@ import type { Connection } from '../connection/connection';
 import type { RunningTask } from '../models/taskRunner';
 import { revealRunNode } from '../explorer/viewCommands';
 import type { Services } from '../services';
-import type { Run, TrackingStore } from '../tracking/types';
+import type { Run } from '../tracking/types';
 import type { ResolvedUri } from '../tracking/uri';
 import type { PlotsPanel } from '../plots/plotsPanel';
-import { followedRuns, launchFilter, primaryMetricOf, progressOf, startedAfterFilter, type Followed, type LaunchRef, type Progress } from './detect';
+import { primaryMetricOf, progressOf, type Followed, type LaunchRef, type Progress } from './detect';
+import { LaunchSearch, LOCAL_POLL_MS } from './search';
 import { followingText } from './scriptStore';
 import { bestOf, endReport, type Best, type EndReport } from './outcome';
 
-/** Local stores are re-read this often while a script runs (a point reaches the plot within ~1 s). */
-export const LOCAL_POLL_MS = 400;
-/** Every this many polls, all experiments are searched again (a script may switch experiments). */
-const FULL_SEARCH_EVERY = 10;
 
 export interface SessionOptions {
   /** Plot the experiment's best earlier run beside the followed one (mlflow.training.compareWithBest). */
@@ -49,9 +46,8 @@ export class TrainingSession implements vscode.Disposable {
   readonly seenAt = new Map<string, number>();
   readonly scriptName: string;
   private timer?: NodeJS.Timeout;
-  private polls = 0;
   private polling?: Promise<void>;
-  private experimentIds: string[] = [];
+  private readonly searcher: LaunchSearch;
   private disposed = false;
   private plottedRunId?: string;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -71,6 +67,7 @@ export class TrainingSession implements vscode.Disposable {
     private readonly options: SessionOptions,
     private readonly onEnd: (session: TrainingSession, end: SessionEnd) => Promise<void>,
   ) {
+    this.searcher = new LaunchSearch(launch);
     this.scriptName = launch.script.split(/[\\/]/).pop() ?? launch.script;
     void task.exited.then((code) => this.finish(code));
     this.schedule(0);
@@ -112,8 +109,7 @@ export class TrainingSession implements vscode.Disposable {
     try {
       if (!(await this.onScriptStore())) return;
       const store = await this.conn.store();
-      const runs = await this.search(store, final);
-      const f = followedRuns(runs, this.launch);
+      const f = await this.searcher.round(store, this.followed, final);
       const now = Date.now();
       const fresh = f.runs.filter((r) => !this.seenAt.has(r.info.runId));
       for (const r of fresh) this.seenAt.set(r.info.runId, now);
@@ -145,25 +141,6 @@ export class TrainingSession implements vscode.Disposable {
     }
     await conn.reconnect();
     return conn.state.name === 'connected';
-  }
-
-  private async search(store: TrackingStore, force = false): Promise<Run[]> {
-    // until the script's first run is found (it may create its experiment), and at the end: every experiment
-    const full = force || !this.followed.runs.length || this.polls++ % FULL_SEARCH_EVERY === 0;
-    if (full) {
-      const exps = await store.searchExperiments({ maxResults: 1000 });
-      this.experimentIds = exps.items.map((e) => e.experimentId);
-    }
-    const ids = full || !this.followed.runs.length ? this.experimentIds : [...new Set(this.followed.runs.map((r) => r.info.experimentId))];
-    if (!ids.length) return [];
-    const [marked, recent] = await Promise.all([
-      store.searchRuns({ experimentIds: ids, filter: launchFilter(this.launch), maxResults: 1000 }),
-      // runs without the marker (made through MlflowClient): recognised by source name and start time
-      full ? store.searchRuns({ experimentIds: ids, filter: startedAfterFilter(this.launch), maxResults: 1000 }) : Promise.resolve({ items: [] as Run[] }),
-    ]);
-    const byId = new Map<string, Run>();
-    for (const r of [...this.followed.runs, ...recent.items, ...marked.items]) byId.set(r.info.runId, r);
-    return [...byId.values()];
   }
 
   /** New runs: into the explorer under their parents; the newest top-level one revealed and plotted. */
