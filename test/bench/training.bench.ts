@@ -66,8 +66,8 @@ function startWriter(python: string, useMlflow: boolean, row: Row, launch: Launc
   const child = spawn(built.command.executable, built.command.args, { cwd: built.command.cwd, env: { ...process.env, ...built.command.env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const stored = new Map<number, number>();
   let buf = '';
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (d: string) => {
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d: string) => {
     buf += d;
     for (let i; (i = buf.indexOf('\n')) >= 0; ) {
       const m = /^POINT (\d+) (\d+)/.exec(buf.slice(0, i));
@@ -167,7 +167,7 @@ async function startServer(python: string, dir: string): Promise<{ url: string; 
     { env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
