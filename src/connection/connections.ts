@@ -25,6 +25,8 @@ export class Connections implements vscode.Disposable {
             e.affectsConfiguration('mlflow.requestTimeout', c.folder) ||
             e.affectsConfiguration('http.proxy')
           ) {
+            // a tracking URI chosen now wins over one followed for a script in this window
+            if (e.affectsConfiguration('mlflow.trackingUri', c.folder)) this.overrides.delete(c.key);
             void c.reconnect();
           }
         }
@@ -51,6 +53,11 @@ export class Connections implements vscode.Disposable {
   setOverride(conn: Connection, uri: string | undefined): void {
     if (uri) this.overrides.set(conn.key, uri);
     else this.overrides.delete(conn.key);
+  }
+
+  /** The URI set by setOverride for this connection, if any. */
+  overrideOf(conn: Connection): string | undefined {
+    return this.overrides.get(conn.key);
   }
 
   aggregateState(): ConnectionStateName {

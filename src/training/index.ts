@@ -6,6 +6,7 @@
 // Command argument: a file Uri (explorer, editor title, code lens), or for tests
 //   { script: string, args?: string[], argLine?: string, noPrompt?: boolean, compareWithBest?: boolean }.
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activationEnv, detectEnvironment } from '../cli/activation';
@@ -22,6 +23,7 @@ import type { Services } from '../services';
 import { buildScriptLaunch, type BuiltLaunch } from './launch';
 import { choosePython } from './python';
 import { parseArgLine } from './scriptArgs';
+import { scriptStore, storeNotice, type ScriptStore } from './scriptStore';
 import { TrainingSession, type SessionEnd } from './session';
 import { TrainingStatusItem } from './statusItem';
 
@@ -141,7 +143,10 @@ class Training implements vscode.Disposable {
     const conn = this.connFor(script);
     if (conn && conn.state.name === 'idle') await conn.connect().catch(() => undefined);
     const resolved = conn?.resolved;
-    if (!resolved && !o.noPrompt) {
+    const cwd = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(script))?.uri.fsPath ?? path.dirname(script);
+    const own = this.ownStore(script, cwd, resolved);
+    const follow = own.kind === 'other' && conn ? { resolved: own.resolved, raw: own.raw } : undefined;
+    if (!resolved && !follow && !o.noPrompt) {
       const pick = await this.s.prompter.notify('warning', `MLflow: no tracking store is connected, so the runs of ${name} cannot be followed. Run it anyway (MLflow then uses its default store)?`, { id: 'training.noStore' }, 'Run Anyway', 'Set Tracking URI');
       if (pick === 'Set Tracking URI') await vscode.commands.executeCommand('mlflow.setTrackingUri');
       if (pick !== 'Run Anyway') return { status: 'cancelled' };
@@ -156,7 +161,6 @@ class Training implements vscode.Disposable {
     const creds = resolved?.kind === 'rest' ? await this.s.credentials.get(resolved.uri) : undefined;
     const tracking = trackingContextFor(resolved, creds, { caFile: settings.caFile || undefined, insecure: settings.insecure });
     const launchId = crypto.randomBytes(8).toString('hex');
-    const cwd = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(script))?.uri.fsPath ?? path.dirname(script);
     const built = buildScriptLaunch({ python: chosen.python, script, args, cwd, tracking, extraEnv, launchId, inheritedRunContext: process.env.MLFLOW_RUN_CONTEXT });
     if (!built.ok) throw new Error(built.errors.map((e) => e.message).join(' '));
 
@@ -173,12 +177,13 @@ class Training implements vscode.Disposable {
     const launchedAt = Date.now();
     const task = await this.runner.run(built.command, { action: 'train', slot, quiet: true });
     this.s.log.info(`[training] ${name}: ${chosen.python} (from ${chosen.source}), store ${resolved?.display ?? 'none'}, launch ${launchId}`);
+    this.tellStore(script, own, resolved?.display);
     const session = new TrainingSession(
       this.s,
-      resolved ? conn : undefined,
+      resolved || follow ? conn : undefined,
       { launchId, script, launchedAt },
       task,
-      { compareWithBest: o.compareWithBest ?? vscode.workspace.getConfiguration('mlflow', scope).get<boolean>('training.compareWithBest', false), openPlot: o.openPlot ?? true, reveal: true },
+      { compareWithBest: o.compareWithBest ?? vscode.workspace.getConfiguration('mlflow', scope).get<boolean>('training.compareWithBest', false), openPlot: o.openPlot ?? true, reveal: true, scriptStore: follow },
       (sess, end) => this.ended(sess, end, argLine),
     );
     this.sessions.get(slot)?.dispose();
@@ -187,6 +192,28 @@ class Training implements vscode.Disposable {
     this.status.show(session);
     void vscode.commands.executeCommand('setContext', ContextKeys.scriptRan, true);
     return { status: 'started', session, command: built.command, python: chosen.python, pythonSource: chosen.source };
+  }
+
+  /** The store the script sets itself with set_tracking_uri, if it does (an unreadable file: none). */
+  private ownStore(script: string, cwd: string, explorer: Connection['resolved']): ScriptStore {
+    let text: string;
+    try {
+      text = fs.readFileSync(script, 'utf8');
+    } catch {
+      return { kind: 'none' };
+    }
+    return scriptStore(text, cwd, explorer, process.env);
+  }
+
+  private tellStore(script: string, own: ScriptStore, explorerDisplay: string | undefined): void {
+    const notice = storeNotice(path.basename(script), own, explorerDisplay);
+    if (!notice) return;
+    this.s.log.info(`[training] ${notice.message}`);
+    void this.s.prompter.notify(notice.level, `MLflow: ${notice.message}`, { id: 'training.scriptStore' }, ...(notice.showCall ? ['Go to set_tracking_uri'] : [])).then(async (pick) => {
+      if (pick !== 'Go to set_tracking_uri' || !('line' in own)) return;
+      const pos = new vscode.Position(own.line, 0);
+      await vscode.window.showTextDocument(vscode.Uri.file(script), { selection: new vscode.Range(pos, pos) });
+    });
   }
 
   private async ended(session: TrainingSession, end: SessionEnd, argLine: string): Promise<void> {
@@ -200,6 +227,7 @@ class Training implements vscode.Disposable {
       if (end.best && end.best.run.info.runId !== run.info.runId) actions.push('Compare with Best');
       actions.push('Open Runs Table');
     } else actions.push('Show Terminal');
+    if (session.switched && conn) actions.push('Switch Explorer Back');
     const pick = await this.s.prompter.notify(end.report.level, `MLflow: ${end.report.message}`, { id: 'training.end' }, ...actions);
     switch (pick) {
       case 'Mark as FAILED':
@@ -221,6 +249,12 @@ class Training implements vscode.Disposable {
         break;
       case 'Open Runs Table':
         await vscode.commands.executeCommand(Commands.openRunsTable, { connKey: conn!.key, experimentId: run!.info.experimentId });
+        break;
+      case 'Switch Explorer Back':
+        if (conn && session.switched) {
+          this.s.connections.setOverride(conn, session.switched.restore);
+          await conn.reconnect();
+        }
         break;
       case 'Show Terminal':
         findTerminal(session.task.slot)?.show();

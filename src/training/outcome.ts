@@ -44,6 +44,8 @@ export interface EndInput {
   /** How many runs the launch made (sweeps). */
   runCount?: number;
   scriptName: string;
+  /** The URI the script sets with set_tracking_uri, when the runs were looked for there. */
+  scriptStoreUri?: string;
 }
 
 export interface EndReport {
@@ -64,12 +66,17 @@ function exitText(code: number | undefined): string {
 }
 
 export function endReport(i: EndInput): EndReport {
+  const r = endReportIn(i);
+  return i.scriptStoreUri && i.run ? { ...r, message: `${r.message} (in ${i.scriptStoreUri}, the store the script sets)` } : r;
+}
+
+function endReportIn(i: EndInput): EndReport {
   const r = i.run;
   if (!r) {
     const ok = i.exitCode === 0;
     return {
       level: ok ? 'warning' : 'error',
-      message: `${i.scriptName} ${ok ? 'finished' : 'ended'} ${exitText(i.exitCode)} after ${formatDuration(i.processMs)} and recorded no MLflow run in this store.${ok ? ' If it sets its own tracking URI, connect the explorer to that store.' : ''}`,
+      message: `${i.scriptName} ${ok ? 'finished' : 'ended'} ${exitText(i.exitCode)} after ${formatDuration(i.processMs)} and recorded no MLflow run in ${i.scriptStoreUri ? `${i.scriptStoreUri}, the store it sets` : 'this store'}.${ok && !i.scriptStoreUri ? ' If it sets its own tracking URI, connect the explorer to that store.' : ''}`,
       offerMarkFailed: false,
       outcome: `exit ${i.exitCode ?? 'none'}`,
     };

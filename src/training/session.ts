@@ -1,21 +1,21 @@
 // One launched script, followed: finds the runs it starts (detect.ts), adds them to the explorer as they
 // appear and reveals the newest top-level one, opens a live plot that follows it, keeps the status bar item
 // current, and when the process ends reads the run once more and says how it went (outcome.ts).
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { readSettings } from '../config';
 import type { Connection } from '../connection/connection';
 import type { RunningTask } from '../models/taskRunner';
 import { revealRunNode } from '../explorer/viewCommands';
 import type { Services } from '../services';
-import type { Run, TrackingStore } from '../tracking/types';
+import type { Run } from '../tracking/types';
+import type { ResolvedUri } from '../tracking/uri';
 import type { PlotsPanel } from '../plots/plotsPanel';
-import { followedRuns, launchFilter, primaryMetricOf, progressOf, startedAfterFilter, type Followed, type LaunchRef, type Progress } from './detect';
+import { primaryMetricOf, progressOf, type Followed, type LaunchRef, type Progress } from './detect';
+import { LaunchSearch, LOCAL_POLL_MS } from './search';
+import { followingText } from './scriptStore';
 import { bestOf, endReport, type Best, type EndReport } from './outcome';
 
-/** Local stores are re-read this often while a script runs (a point reaches the plot within ~1 s). */
-export const LOCAL_POLL_MS = 400;
-/** Every this many polls, all experiments are searched again (a script may switch experiments). */
-const FULL_SEARCH_EVERY = 10;
 
 export interface SessionOptions {
   /** Plot the experiment's best earlier run beside the followed one (mlflow.training.compareWithBest). */
@@ -24,6 +24,8 @@ export interface SessionOptions {
   openPlot: boolean;
   /** Reveal the followed run in the explorer (default true). */
   reveal: boolean;
+  /** The script sets another store the extension can read (scriptStore.ts): the explorer follows that one. */
+  scriptStore?: { resolved: ResolvedUri; raw: string };
 }
 
 export interface SessionEnd {
@@ -44,9 +46,8 @@ export class TrainingSession implements vscode.Disposable {
   readonly seenAt = new Map<string, number>();
   readonly scriptName: string;
   private timer?: NodeJS.Timeout;
-  private polls = 0;
   private polling?: Promise<void>;
-  private experimentIds: string[] = [];
+  private readonly searcher: LaunchSearch;
   private disposed = false;
   private plottedRunId?: string;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -55,6 +56,8 @@ export class TrainingSession implements vscode.Disposable {
   /** Resolves once the process ended and the end was reported. */
   readonly ended = new Promise<SessionEnd>((r) => (this.endResolve = r));
   endedAt?: number;
+  /** The explorer was switched to the script's own store (`restore`: the override it had before). */
+  switched?: { restore: string | undefined };
 
   constructor(
     private readonly s: Services,
@@ -64,6 +67,7 @@ export class TrainingSession implements vscode.Disposable {
     private readonly options: SessionOptions,
     private readonly onEnd: (session: TrainingSession, end: SessionEnd) => Promise<void>,
   ) {
+    this.searcher = new LaunchSearch(launch);
     this.scriptName = launch.script.split(/[\\/]/).pop() ?? launch.script;
     void task.exited.then((code) => this.finish(code));
     this.schedule(0);
@@ -73,9 +77,15 @@ export class TrainingSession implements vscode.Disposable {
     return this.endedAt === undefined;
   }
 
+  /** "following runs in sqlite:///other.db, the store this script sets", when it sets its own. */
+  get storeNote(): string | undefined {
+    const f = this.options.scriptStore;
+    return f && followingText(f.raw);
+  }
+
   private get intervalMs(): number {
-    if (this.conn?.resolved?.kind !== 'rest') return LOCAL_POLL_MS;
-    return Math.max(1, readSettings(this.conn.folder?.uri).autoRefreshInterval || 5) * 1000;
+    if ((this.options.scriptStore?.resolved ?? this.conn?.resolved)?.kind !== 'rest') return LOCAL_POLL_MS;
+    return Math.max(1, readSettings(this.conn?.folder?.uri).autoRefreshInterval || 5) * 1000;
   }
 
   private schedule(ms = this.intervalMs): void {
@@ -97,9 +107,9 @@ export class TrainingSession implements vscode.Disposable {
   private async pollOnce(final = false): Promise<void> {
     if (!this.conn) return;
     try {
+      if (!(await this.onScriptStore())) return;
       const store = await this.conn.store();
-      const runs = await this.search(store, final);
-      const f = followedRuns(runs, this.launch);
+      const f = await this.searcher.round(store, this.followed, final);
       const now = Date.now();
       const fresh = f.runs.filter((r) => !this.seenAt.has(r.info.runId));
       for (const r of fresh) this.seenAt.set(r.info.runId, now);
@@ -112,23 +122,25 @@ export class TrainingSession implements vscode.Disposable {
     }
   }
 
-  private async search(store: TrackingStore, force = false): Promise<Run[]> {
-    // until the script's first run is found (it may create its experiment), and at the end: every experiment
-    const full = force || !this.followed.runs.length || this.polls++ % FULL_SEARCH_EVERY === 0;
-    if (full) {
-      const exps = await store.searchExperiments({ maxResults: 1000 });
-      this.experimentIds = exps.items.map((e) => e.experimentId);
+  /**
+   * When the script sets its own store: points the explorer (this window only) at it once it exists — a
+   * script creates its SQLite file or mlruns folder on its first write — and reconnects after a failed
+   * attempt (a database still being migrated). False while the store cannot be read yet.
+   */
+  private async onScriptStore(): Promise<boolean> {
+    const target = this.options.scriptStore;
+    const conn = this.conn;
+    if (!target || !conn) return true;
+    if (this.switched && conn.state.name !== 'error') return true;
+    if (target.resolved.path && !fs.existsSync(target.resolved.path)) return false;
+    if (!this.switched) {
+      this.switched = { restore: this.s.connections.overrideOf(conn) };
+      // a server URL keeps its credentials (the connection moves them to secret storage); paths are absolute
+      this.s.connections.setOverride(conn, target.resolved.kind === 'rest' ? target.raw : target.resolved.uri);
+      this.s.log.info(`[training] ${this.scriptName}: ${this.storeNote} (${target.resolved.uri})`);
     }
-    const ids = full || !this.followed.runs.length ? this.experimentIds : [...new Set(this.followed.runs.map((r) => r.info.experimentId))];
-    if (!ids.length) return [];
-    const [marked, recent] = await Promise.all([
-      store.searchRuns({ experimentIds: ids, filter: launchFilter(this.launch), maxResults: 1000 }),
-      // runs without the marker (made through MlflowClient): recognised by source name and start time
-      full ? store.searchRuns({ experimentIds: ids, filter: startedAfterFilter(this.launch), maxResults: 1000 }) : Promise.resolve({ items: [] as Run[] }),
-    ]);
-    const byId = new Map<string, Run>();
-    for (const r of [...this.followed.runs, ...recent.items, ...marked.items]) byId.set(r.info.runId, r);
-    return [...byId.values()];
+    await conn.reconnect();
+    return conn.state.name === 'connected';
   }
 
   /** New runs: into the explorer under their parents; the newest top-level one revealed and plotted. */
@@ -192,6 +204,7 @@ export class TrainingSession implements vscode.Disposable {
       best,
       runCount: this.followed.runs.length,
       scriptName: this.scriptName,
+      scriptStoreUri: this.options.scriptStore?.raw,
     });
     this.s.log.info(`[training] ${this.scriptName} ended (exit code ${exitCode ?? 'none'}): ${report.message}`);
     const end: SessionEnd = { report, exitCode, run, best, followed: this.followed };

@@ -61,6 +61,7 @@ export class TrainingStatusItem implements vscode.Disposable {
       this.item.text = `$(sync~spin) ${parts.join(' · ')}`;
       const md = new vscode.MarkdownString();
       md.appendText(`${s.scriptName} is running${p ? ` as run "${p.name}"` : ''}${p?.fromChild ? ` (latest values from "${p.fromChild}")` : ''}.`);
+      if (s.storeNote) md.appendText(` The explorer is ${s.storeNote}.`);
       md.appendMarkdown(`\n\n*Click to show the live plot. Ctrl-C in the terminal "${s.task.slot}" stops the script.*`);
       this.item.tooltip = md;
       this.item.accessibilityInformation = { label: `MLflow: ${parts.join(', ')}. Click to show the live plot.`, role: 'button' };

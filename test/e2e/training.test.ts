@@ -4,6 +4,8 @@
 // runs must sit under their parent, and the end notification must carry the status and metric MLflow
 // recorded; a script that raises is reported FAILED; Ctrl-C in the terminal ends it and is reported.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Prompts } from '../../src/core/prompter';
@@ -17,15 +19,18 @@ import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
 import { pythonScript, real } from './support/real';
 
 const notes: { kind: string; id: string; message: string; actions: string[] }[] = [];
+/** The button "clicked" in a notification, by notification id. */
+const answers = new Map<string, string>();
 const scripted: Partial<Prompts> = {
   async notify(kind, message, opts, ...actions) {
     notes.push({ kind, id: opts.id, message, actions });
-    return undefined;
+    const a = answers.get(opts.id);
+    return a && actions.includes(a) ? a : undefined;
   },
 };
 
-async function runScript(args: string[]): Promise<TrainingSession> {
-  const r = await vscode.commands.executeCommand<RunScriptResult>('mlflow.runScript', { script: pythonScript('train_script.py'), args, noPrompt: true, openPlot: true });
+async function runScript(args: string[], script = pythonScript('train_script.py')): Promise<TrainingSession> {
+  const r = await vscode.commands.executeCommand<RunScriptResult>('mlflow.runScript', { script, args, noPrompt: true, openPlot: true });
   assert.equal(r?.status, 'started', `not started: ${r?.status} ${r?.message ?? ''}`);
   return r.session!;
 }
@@ -104,6 +109,53 @@ describe('e2e: Run Script as an MLflow run and follow it', function () {
       }, 30000);
       assert.ok(lastSteps.includes(11));
       sub.dispose();
+    });
+  }
+
+  // train_script.py with its own set_tracking_uri(...) to a store beside it (relative: resolved against the
+  // script's working folder, as MLflow does), while the explorer shows a file store of the fixtures
+  const ownStores: [string, string, (dir: string) => string][] = [
+    ['SQLite', 'sqlite:///own.db', (dir) => path.join(dir, 'own.db')],
+    ['file', 'own-mlruns', (dir) => path.join(dir, 'own-mlruns')],
+  ];
+  for (const [kind, literal, where] of ownStores) {
+    it(`a script that sets its own ${kind} store: its run is followed there, and the user is told so`, async () => {
+      a = await useTrackingUri(vscode.Uri.file(copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', ver(), 'mlruns'))).toString());
+      const conn = a.services.connections.all()[0];
+      const explorerUri = conn.resolved!.uri;
+      const setting = vscode.workspace.getConfiguration('mlflow').get<string>('trackingUri');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-own-store-'));
+      const source = fs.readFileSync(pythonScript('train_script.py'), 'utf8');
+      const script = path.join(dir, 'train_own_store.py');
+      fs.writeFileSync(script, source.replace('import mlflow  # noqa: E402\n', `import mlflow  # noqa: E402\n\nmlflow.set_tracking_uri("${literal}")\n`));
+      assert.ok(fs.readFileSync(script, 'utf8').includes(`set_tracking_uri("${literal}")`));
+      notes.length = 0;
+      answers.set('training.end', 'Switch Explorer Back');
+      try {
+        const s = await runScript(['--experiment', `own-${Date.now()}`, '--steps', '8', '--sleep', '1', '--final-loss', '0.2'], script);
+        const told = await waitFor('the notice about the script\'s store', () => notes.find((n) => n.id === 'training.scriptStore'), 10000);
+        assert.equal(told.kind, 'info');
+        assert.ok(told.message.includes(`following runs in ${literal}, the store this script sets`), told.message);
+        const run = await waitFor('the script\'s run, in its own store', () => s.followed.current, 120000);
+        // the explorer shows the script's store now (this window only: the setting is untouched)
+        const own = conn.resolved!;
+        assert.equal(own.path, where(dir));
+        assert.equal(vscode.workspace.getConfiguration('mlflow').get('trackingUri'), setting, 'the setting is untouched');
+        assert.ok(fs.existsSync(where(dir)), 'MLflow wrote the store the script names, beside it');
+        await waitFor('the run selected in the tree', () => a.services.experimentsView.selection.some((n: Node) => n.type === 'run' && n.run.info.runId === run.info.runId), 30000);
+        const plot = await waitFor('the live plot', () => s.plot, 30000);
+        assert.deepEqual(plot.args.runIds, [run.info.runId]);
+        const end = await s.ended;
+        assert.equal(end.report.outcome, 'FINISHED');
+        assert.match(end.report.message, /^Run ".+" FINISHED in \d+s · val_loss 0\.2 \(first run with val_loss in this experiment\)/);
+        assert.ok(end.report.message.endsWith(` (in ${literal}, the store the script sets)`), end.report.message);
+        const note = await waitFor('the end notification', () => notes.find((n) => n.id === 'training.end'), 10000);
+        assert.ok(note.actions.includes('Switch Explorer Back'), note.actions.join(', '));
+        // the user's answer: the explorer goes back to the store it showed before
+        await waitFor('the explorer back on its own store', () => (conn.resolved?.uri === explorerUri && conn.state.name === 'connected' ? true : undefined), 30000);
+      } finally {
+        answers.delete('training.end');
+      }
     });
   }
 

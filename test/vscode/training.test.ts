@@ -21,10 +21,13 @@ interface Rec {
 
 const notes: { id: string; kind: string; message: string; actions: string[] }[] = [];
 const inputs: string[] = [];
+/** The button "clicked" in a notification, by notification id. */
+const answers = new Map<string, string>();
 const scripted: Partial<Prompts> = {
   async notify(kind, message, opts, ...actions) {
     notes.push({ id: opts.id, kind, message, actions });
-    return undefined;
+    const a = answers.get(opts.id);
+    return a && actions.includes(a) ? a : undefined;
   },
   async input(opts) {
     assert.equal(opts.id, 'training.args');
@@ -112,6 +115,42 @@ describe('Run Script as an MLflow run (fake Python)', function () {
     assert.deepEqual(b.rec.argv, a.rec.argv, 'remembered for the file');
     const c = await run('mlflow.rerunLastScript', undefined);
     assert.deepEqual(c.rec.argv, a.rec.argv, 're-run of the last one');
+  });
+
+  it('a script that sets a store the extension cannot read: a warning says so and shows the call', async () => {
+    notes.length = 0;
+    const own = path.join(dir, 'train_databricks.py');
+    fs.writeFileSync(own, 'import mlflow\n\nmlflow.set_tracking_uri("databricks")\nwith mlflow.start_run():\n    mlflow.log_metric("loss", 1)\n');
+    answers.set('training.scriptStore', 'Go to set_tracking_uri');
+    let started: RunScriptResult | undefined;
+    try {
+      started = (await run('mlflow.runScript', { script: own, args: [], noPrompt: true })).result;
+    } finally {
+      answers.delete('training.scriptStore');
+    }
+    const note = await waitFor('the store warning', () => notes.find((n) => n.id === 'training.scriptStore'));
+    assert.equal(note.kind, 'warning');
+    assert.match(note.message, /^MLflow: train_databricks\.py sets its tracking URI to "databricks" \(line 3\), a store the extension cannot read: .*Databricks.* Its runs will not appear here; to follow them, log to a file, SQLite or http\(s\) store/);
+    const editor = await waitFor('the set_tracking_uri line shown', () => (vscode.window.activeTextEditor?.document.uri.fsPath === own ? vscode.window.activeTextEditor : undefined));
+    assert.equal(editor.selection.active.line, 2);
+    assert.equal(started.session!.switched, undefined, 'the explorer keeps its store');
+  });
+
+  it('a script that sets another readable store: the user is told it is followed; a store never created is not switched to', async () => {
+    notes.length = 0;
+    const own = path.join(dir, 'train_own.py');
+    fs.writeFileSync(own, 'import mlflow\n\nmlflow.set_tracking_uri("sqlite:///never.db")\nwith mlflow.start_run():\n    mlflow.log_metric("loss", 1)\n');
+    const conn = (await api()).services.connections.all()[0];
+    const before = conn.resolved?.uri;
+    const { result } = await run('mlflow.runScript', { script: own, args: [], noPrompt: true });
+    const note = await waitFor('the store notice', () => notes.find((n) => n.id === 'training.scriptStore'));
+    assert.equal(note.kind, 'info');
+    assert.equal(note.message, 'MLflow: train_own.py calls set_tracking_uri("sqlite:///never.db") (line 3), so the explorer is following runs in sqlite:///never.db, the store this script sets (sqlite store, this window only; your settings are unchanged).');
+    const end = await result.session!.ended;
+    // the fake Python writes no store: the explorer stays where it was, and the end says where it looked
+    assert.equal(conn.resolved?.uri, before);
+    assert.equal(result.session!.switched, undefined);
+    assert.match(end.report.message, /^train_own\.py finished with exit code 0 after \d+s and recorded no MLflow run in sqlite:\/\/\/never\.db, the store it sets\.$/);
   });
 
   it('a code lens above the first start_run / set_experiment runs the file', async () => {
