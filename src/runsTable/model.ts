@@ -4,6 +4,7 @@
 // and CSV. No `vscode`, no Node APIs.
 import { formatDuration, formatMetricValue, formatTimestamp } from '../core/format';
 import { compareSortValues, type SortValue } from '../tracking/search/orderBy';
+import { filterKey } from '../tracking/search/print';
 import { csvField, csvNumber } from '../plots/metricCsv';
 import type { RunsPage, SortKey, TableRunWire } from './protocol';
 
@@ -219,14 +220,15 @@ export function storeOrderBy(sort: readonly SortKey[]): string[] | undefined {
   const attr: Record<string, string> = { 'a:status': 'attributes.status', 'a:name': 'attributes.run_name', 'a:start': 'attributes.start_time', 'a:user': 'attributes.user_id', 'a:source': 'tags.`mlflow.source.name`' };
   for (const s of sort) {
     const dir = s.ascending ? 'ASC' : 'DESC';
-    const quoted = (k: string) => '`' + k.replace(/`/g, '') + '`';
-    const p = s.column.slice(0, 2);
-    const key = s.column.slice(2);
-    if (attr[s.column]) out.push(`${attr[s.column]} ${dir}`);
-    else if (p === 'm:') out.push(`metrics.${quoted(key)} ${dir}`);
-    else if (p === 'p:') out.push(`params.${quoted(key)} ${dir}`);
-    else if (p === 't:') out.push(`tags.${quoted(key)} ${dir}`);
-    else return undefined;
+    if (attr[s.column]) {
+      out.push(`${attr[s.column]} ${dir}`);
+      continue;
+    }
+    const entity = ({ 'm:': 'metrics', 'p:': 'params', 't:': 'tags' } as const)[s.column.slice(0, 2)];
+    // order_by reads backticked or bare keys only: a key holding a backtick is sorted here, not by the store
+    const key = filterKey(s.column.slice(2));
+    if (!entity || key === undefined || key.startsWith('"')) return undefined;
+    out.push(`${entity}.${key} ${dir}`);
   }
   return out;
 }
