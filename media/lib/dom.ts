@@ -24,7 +24,8 @@ export function append(el: Element, ...children: Child[]): void {
 }
 
 export function clear(el: Element): void {
-  while (el.firstChild) el.removeChild(el.firstChild);
+  // one DOM call: removing children one by one was a quarter of the runs table's scroll frame script
+  el.replaceChildren();
 }
 
 /** The resolved value of a CSS custom property (a --vscode-* colour), with a fallback. */

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ui from '../harness/ui.js';
 import { ROOT } from './support/fixtures.mjs';
+import { domNodes, heapSession, jsHeap, loadAverage, rendererCpu, rendererPss, webviewFrame } from './support/memory.mjs';
 
 const { useWorkbench, shotOnFail } = ui;
 // the bench's store (test/bench/runsTable.bench.ts): outside the project, which vsce walks when packaging
@@ -30,11 +31,39 @@ const ctx = useWorkbench({
   settings: { 'mlflow.trackingUri': `sqlite:///${gen.dbPath}`, 'workbench.colorTheme': 'Default Dark Modern', 'mlflow.autoRefreshInterval': 0 },
 });
 
+/** The webview's memory with all 10,000 runs loaded and scrolled through, to .bench/runsTable-memory.json. */
+async function measureMemory(heapBefore, pssBefore) {
+  const { wb, browser } = ctx;
+  const frame = webviewFrame(wb.page);
+  assert.ok(frame, 'the webview frame');
+  const { session, own } = await heapSession(wb.page, frame);
+  const heap = await jsHeap(session);
+  const pss = await rendererPss(browser);
+  const grew = (after, before) => after.reduce((s, p) => s + p.pss, 0) - before.reduce((s, p) => s + p.pss, 0);
+  const m = {
+    ownProcess: own,
+    jsHeapMb: own ? heap.used : heap.used - heapBefore.used,
+    jsHeapPageMb: own ? undefined : heap.used,
+    rendererPssGrowthMb: grew(pss, pssBefore),
+    renderers: pss.map((p) => Math.round(p.pss)),
+    renderersBefore: pssBefore.map((p) => Math.round(p.pss)),
+    domNodes: await domNodes(frame),
+    load: loadAverage(),
+    at: new Date().toISOString(),
+  };
+  console.log(`# runs table memory with 10,000 runs: ${JSON.stringify(m)}`);
+  fs.writeFileSync(path.join(ROOT, '.bench', 'runsTable-memory.json'), JSON.stringify(m) + '\n');
+}
+
 test('10,000 runs: virtualised rows, scrolled to the middle', { timeout: 240000 }, shotOnFail(ctx, async () => {
   const { wb } = ctx;
   await wb.openView('MLflow');
   const expRow = wb.treeRow('bench-10000-runs').first();
   await expRow.waitFor({ timeout: 60000 });
+  // memory before the table exists: the workbench with the tree drawn
+  const page0 = await heapSession(wb.page);
+  const heapBefore = await jsHeap(page0.session);
+  const pssBefore = await rendererPss(ctx.browser);
   await expRow.hover();
   await expRow.locator('.action-label[aria-label="Open Runs Table"]').click();
   const frame = wb.webview();
@@ -46,8 +75,21 @@ test('10,000 runs: virtualised rows, scrolled to the middle', { timeout: 240000 
   const inDom = await frame.locator('.grid .row').count();
   const visible = await grid.evaluate((g) => Math.ceil(g.clientHeight / 24));
   assert.ok(inDom <= visible + 2 * 10 + 2, `${inDom} rows in the DOM for ${visible} visible`);
-  // scroll top to bottom, one step per animation frame, timing each frame
-  const frames = await grid.evaluate(async (g) => {
+  // scroll top to bottom, one step per animation frame, timing each frame; long animation frames
+  // (> 50 ms) are broken down into script, rendering (style, layout) and the scripts that ran
+  const profile = process.env.MLFLOW_PROFILE_SCROLL ? await heapSession(wb.page, webviewFrame(wb.page)) : undefined;
+  if (profile) {
+    await ctx.browser.startTracing(wb.page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    await profile.session.send('Profiler.enable');
+    await profile.session.send('Profiler.setSamplingInterval', { interval: 200 });
+    await profile.session.send('Profiler.start');
+  }
+  const cpu0 = await rendererCpu(ctx.browser);
+  const wall0 = Date.now();
+  const { frames, loaf } = await grid.evaluate(async (g) => {
+    const loaf = [];
+    const obs = new PerformanceObserver((l) => loaf.push(...l.getEntries()));
+    try { obs.observe({ type: 'long-animation-frame' }); } catch { /* not in this browser */ }
     const times = [];
     const step = Math.max(1, Math.floor((g.scrollHeight - g.clientHeight) / 600));
     let last = performance.now();
@@ -59,13 +101,55 @@ test('10,000 runs: virtualised rows, scrolled to the middle', { timeout: 240000 
       last = now;
       g.scrollTop += step;
     }
-    return times;
+    obs.disconnect();
+    const sum = (f) => loaf.reduce((s, e) => s + f(e), 0);
+    const scripts = {};
+    for (const e of loaf) for (const sc of e.scripts) {
+      const k = `${sc.invoker} ${sc.sourceFunctionName || ''} ${(sc.sourceURL || '').split('/').pop()}`;
+      scripts[k] = (scripts[k] || 0) + sc.duration;
+    }
+    return {
+      frames: times,
+      loaf: {
+        count: loaf.length,
+        ms: sum((e) => e.duration),
+        beforeRender: sum((e) => (e.renderStart || e.startTime + e.duration) - e.startTime),
+        rafCallbacks: sum((e) => (e.renderStart ? e.styleAndLayoutStart - e.renderStart : 0)),
+        styleLayoutPaint: sum((e) => (e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0)),
+        blocking: sum((e) => e.blockingDuration),
+        scripts: Object.entries(scripts).sort((a, b) => b[1] - a[1]).slice(0, 8),
+      },
+    };
   });
+  const cpuPerFrame = ((await rendererCpu(ctx.browser)) - cpu0) * 1000 / frames.length;
+  const wallPerFrame = (Date.now() - wall0) / frames.length;
+  console.log(`# renderer CPU per frame while scrolling: ${cpuPerFrame.toFixed(1)} ms of ${wallPerFrame.toFixed(1)} ms wall (load ${loadAverage()})`);
+  console.log(`# long animation frames while scrolling: ${JSON.stringify(loaf)}`);
+  if (profile) {
+    const trace = JSON.parse((await ctx.browser.stopTracing()).toString('utf8'));
+    const byName = new Map();
+    for (const e of trace.traceEvents ?? trace) if (e.ph === 'X' && e.dur) byName.set(e.name, (byName.get(e.name) || 0) + e.dur / 1000);
+    const perFrame = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([k, ms]) => `${k} ${(ms / frames.length).toFixed(1)}`);
+    console.log(`# trace while scrolling, ms per frame by event (all threads): ${perFrame.join(', ')}`);
+    const { profile: cpu } = await profile.session.send('Profiler.stop');
+    fs.mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, '.bench', 'runsTable-scroll.cpuprofile'), JSON.stringify(cpu));
+    const self = new Map();
+    const dt = new Map();
+    cpu.samples.forEach((id, i) => dt.set(id, (dt.get(id) || 0) + (cpu.timeDeltas[i] || 0)));
+    for (const n of cpu.nodes) {
+      const k = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
+      self.set(k, (self.get(k) || 0) + (dt.get(n.id) || 0) / 1000);
+    }
+    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, ms]) => `${ms.toFixed(0)} ms ${k}`);
+    console.log(`# CPU profile while scrolling (self time), .bench/runsTable-scroll.cpuprofile:\n# ${top.join('\n# ')}`);
+  }
   frames.sort((a, b) => a - b);
   const p95 = frames[Math.floor(frames.length * 0.95)];
   console.log(`# runs table scroll over 10,000 runs: p95 frame ${p95.toFixed(1)} ms, median ${frames[frames.length >> 1].toFixed(1)} ms`);
   fs.mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, '.bench', 'runsTable-scroll.json'), JSON.stringify({ p95, median: frames[frames.length >> 1], frames: frames.length, at: new Date().toISOString() }) + '\n');
+  fs.writeFileSync(path.join(ROOT, '.bench', 'runsTable-scroll.json'), JSON.stringify({ p95, median: frames[frames.length >> 1], frames: frames.length, cpuPerFrame, load: loadAverage(), at: new Date().toISOString() }) + '\n');
+  await measureMemory(heapBefore, pssBefore);
   // the middle
   await grid.evaluate((g) => { g.scrollTop = (g.scrollHeight - g.clientHeight) / 2; });
   await wb.page.waitForTimeout(300);
