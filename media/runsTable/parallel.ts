@@ -55,6 +55,7 @@ function drawLines(ctx: CanvasRenderingContext2D, g: Geometry, rows: readonly Ta
 
 function tickLabels(a: Axis): [number, string][] {
   if (a.kind === 'numeric') {
+    if (a.min === a.max) return [[(SCALE_TOP + SCALE_BOTTOM) / 2, formatMetricValue(a.min)]];
     return [
       [SCALE_TOP, formatMetricValue(a.max)],
       [(SCALE_TOP + SCALE_BOTTOM) / 2, formatMetricValue((a.min + a.max) / 2)],
