@@ -43,6 +43,10 @@ describe('SQLite page-level reader (WASM engine)', () => {
       assert.deepEqual(Array.from(file.read(0, expected.length)), Array.from(expected));
       assert.deepEqual(Array.from(file.read(700, 1000)), Array.from(expected.subarray(700, 1700)), 'reads across page boundaries');
       assert.deepEqual(Array.from(file.read(expected.length - 10, 20)), [...expected.subarray(expected.length - 10), ...new Array(10).fill(0)]);
+      // page by page, as SQLite reads: pages in the WAL and pages from the main file's cached blocks
+      for (let at = 0; at < expected.length; at += 512) {
+        assert.deepEqual(Array.from(file.read(at, 512)), Array.from(expected.subarray(at, at + 512)), `page at ${at}`);
+      }
     } finally {
       file.close();
     }
@@ -69,6 +73,12 @@ describe('SQLite page-level reader (WASM engine)', () => {
       assert.equal(engine.read(() => engine.all('SELECT length(v) FROM t WHERE id = ?', [12345]))[0][0], 200);
       assert.ok(engine.file.reads - before < 10, `${engine.file.reads - before} reads`);
       assert.ok(engine.file.reads < 20, `${engine.file.reads} reads in all of ${pages} pages`);
+      // a scan reads adjacent pages: the file is read in blocks of many pages, not a read(2) per page
+      const [pagesBefore, fileReadsBefore] = [engine.file.reads, engine.file.fileReads];
+      assert.equal(engine.read(() => engine.all('SELECT count(*), sum(length(v)) FROM t', []))[0][1], 20000 * 200);
+      const served = engine.file.reads - pagesBefore;
+      assert.ok(served > 1000, `${served} pages served`);
+      assert.ok(engine.file.fileReads - fileReadsBefore < served / 8, `${engine.file.fileReads - fileReadsBefore} reads of the file for ${served} pages`);
     } finally {
       engine.close();
     }
