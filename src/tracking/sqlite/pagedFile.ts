@@ -45,10 +45,16 @@ function stamp(st: fs.Stats): string {
   return `${st.mtimeMs}:${st.size}:${st.ino}`;
 }
 
-/** The main file is read in aligned blocks this large: one read(2) serves a run of adjacent pages. */
+/**
+ * A read near a recent one (in the same aligned block or the one before: a scan of pages written
+ * together) reads the whole block this large: one read(2) serves the pages around it. Other reads (a
+ * B-tree descent, a lookup in a large file) read just their page.
+ */
 const BLOCK = 64 * 1024;
 /** Blocks kept (SQLite keeps the pages it uses in its own cache; these only batch the reads). */
 const MAX_BLOCKS = 64;
+/** How many recent reads are remembered to recognise a scan (a join scans two or three parts of the file at once). */
+const STREAMS = 8;
 
 export class PagedFile {
   /** Reads served since open (SQLite's page reads), for benches and tests. */
@@ -57,6 +63,8 @@ export class PagedFile {
   fileReads = 0;
   private scratch = Buffer.alloc(65536 + 100);
   private readonly blocks = new Map<number, Buffer>();
+  private readonly recentBlocks: number[] = [];
+  private nextRecent = 0;
   private closed = false;
 
   private constructor(
@@ -159,8 +167,12 @@ export class PagedFile {
     this.reads++;
     const end = position + length;
     const first = Math.floor(position / BLOCK);
-    // the usual read: one page, inside one block, not in the WAL, not the header's journal-mode bytes
-    if (Math.floor((end - 1) / BLOCK) === first && (position > 19 || end <= 18) && !this.walHolds(position, end)) {
+    const near = this.recentBlocks.includes(first) || this.recentBlocks.includes(first - 1);
+    this.recentBlocks[this.nextRecent] = first;
+    this.nextRecent = (this.nextRecent + 1) % STREAMS;
+    // the usual read: one page, inside one block, not in the WAL, not the header's journal-mode bytes,
+    // from a block read before or near a recent read
+    if (Math.floor((end - 1) / BLOCK) === first && (position > 19 || end <= 18) && !this.walHolds(position, end) && (near || this.blocks.has(first))) {
       return this.block(first).subarray(position - first * BLOCK, end - first * BLOCK);
     }
     const out = this.buffer(length).subarray(0, length);
@@ -173,10 +185,20 @@ export class PagedFile {
         this.fileReads++;
         const n = fs.readSync(this.walFd!, out, dst, pieceEnd - at, frame + (at % ps));
         if (n < pieceEnd - at) out.fill(0, dst + n, dst + pieceEnd - at);
-      } else {
+      } else if (this.blocks.has(Math.floor(at / BLOCK))) {
         // a piece never straddles two blocks: a page (≤ 64 KB, a power of two) lies inside one
         const bi = Math.floor(at / BLOCK);
         out.set(this.block(bi).subarray(at - bi * BLOCK, pieceEnd - bi * BLOCK), dst);
+      } else {
+        const want = Math.max(0, Math.min(pieceEnd, this.fileSize) - at);
+        let n = 0;
+        while (n < want) {
+          this.fileReads++;
+          const got = fs.readSync(this.fd, out, dst + n, want - n, at + n);
+          if (got === 0) break;
+          n += got;
+        }
+        out.fill(0, dst + n, dst + pieceEnd - at);
       }
       at = pieceEnd;
     }
