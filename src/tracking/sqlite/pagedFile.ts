@@ -50,7 +50,7 @@ function stamp(st: fs.Stats): string {
  * together) reads the whole block this large: one read(2) serves the pages around it. Other reads (a
  * B-tree descent, a lookup in a large file) read just their page.
  */
-const BLOCK = 64 * 1024;
+const BLOCK = 16 * 1024;
 /** Blocks kept (SQLite keeps the pages it uses in its own cache; these only batch the reads). */
 const MAX_BLOCKS = 64;
 /** How many recent reads are remembered to recognise a scan (a join scans two or three parts of the file at once). */
@@ -178,7 +178,8 @@ export class PagedFile {
     const out = this.buffer(length).subarray(0, length);
     const ps = this.wal ? this.pageSize : BLOCK;
     for (let at = position; at < end; ) {
-      const pieceEnd = Math.min(end, (Math.floor(at / ps) + 1) * ps);
+      // within one page (one WAL frame or none) and one block
+      const pieceEnd = Math.min(end, (Math.floor(at / ps) + 1) * ps, (Math.floor(at / BLOCK) + 1) * BLOCK);
       const frame = this.wal?.frames.get(Math.floor(at / ps) + 1);
       const dst = at - position;
       if (frame !== undefined) {
@@ -186,7 +187,6 @@ export class PagedFile {
         const n = fs.readSync(this.walFd!, out, dst, pieceEnd - at, frame + (at % ps));
         if (n < pieceEnd - at) out.fill(0, dst + n, dst + pieceEnd - at);
       } else if (this.blocks.has(Math.floor(at / BLOCK))) {
-        // a piece never straddles two blocks: a page (≤ 64 KB, a power of two) lies inside one
         const bi = Math.floor(at / BLOCK);
         out.set(this.block(bi).subarray(at - bi * BLOCK, pieceEnd - bi * BLOCK), dst);
       } else {

@@ -95,12 +95,16 @@ export class SqlJsEngine implements SqlEngine {
       try {
         file = PagedFile.open(dbPath);
         raw = new SQL.Database(bytesOnDemand(file));
-        // query_only: nothing this connection runs may write; a larger page cache than SQLite's 2 MB
-        // default, since every page missed is a read from the file
-        raw.run('PRAGMA query_only = 1; PRAGMA cache_size = -32768; PRAGMA case_sensitive_like = true;');
         const engine = new SqlJsEngine(raw, file);
-        // the schema's table list, which Db asks for next: one statement prepared, the schema parsed once
-        engine.read(() => engine.all(SCHEMA_TABLES_SQL, []));
+        const db = raw;
+        // Both read the schema, so both are checked for a concurrent writer (a torn schema is retried,
+        // not reported). query_only: nothing this connection runs may write; a larger page cache than
+        // SQLite's 2 MB default, since every page missed is a read from the file. Then the schema's
+        // table list, which Db asks for next: one statement prepared, the schema parsed once.
+        engine.read(() => {
+          db.run('PRAGMA query_only = 1; PRAGMA cache_size = -32768; PRAGMA case_sensitive_like = true;');
+          engine.all(SCHEMA_TABLES_SQL, []);
+        });
         return engine;
       } catch (e) {
         raw?.close();
