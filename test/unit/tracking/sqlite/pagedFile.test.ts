@@ -19,7 +19,7 @@ describe('SQLite page-level reader (WASM engine)', () => {
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  async function images(pageSize = 512): Promise<{ base: Uint8Array; grown: Uint8Array }> {
+  async function images(pageSize: number): Promise<{ base: Uint8Array; grown: Uint8Array }> {
     const SQL = await loadSqlJs();
     const src = new SQL.Database();
     src.run(`PRAGMA page_size = ${pageSize}; CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3);`);
@@ -30,13 +30,18 @@ describe('SQLite page-level reader (WASM engine)', () => {
     return { base, grown };
   }
 
-  it('serves the main file plus the committed WAL frames, the same bytes as folding the WAL', async () => {
-    const { base, grown } = await images();
+  /** x.db (the base image) with a -wal of the grown one; what a reader must see. */
+  async function walDatabase(pageSize: number): Promise<{ db: string; expected: Uint8Array }> {
+    const { base, grown } = await images(pageSize);
     const db = path.join(tmp, 'x.db');
     fs.writeFileSync(db, base);
-    const wal = walOf(grown, 512);
+    const wal = walOf(grown, pageSize);
     fs.writeFileSync(db + '-wal', wal);
-    const expected = applyWal(base, wal);
+    return { db, expected: applyWal(base, wal) };
+  }
+
+  it('serves the main file plus the committed WAL frames, the same bytes as folding the WAL', async () => {
+    const { db, expected } = await walDatabase(512);
     const file = PagedFile.open(db);
     try {
       assert.equal(file.size, expected.length);
@@ -59,12 +64,7 @@ describe('SQLite page-level reader (WASM engine)', () => {
   });
 
   it('pages larger than the reader\'s blocks (16 KB) are served whole, from the WAL and from the main file', async () => {
-    const { base, grown } = await images(65536);
-    const db = path.join(tmp, 'x.db');
-    fs.writeFileSync(db, base);
-    const wal = walOf(grown, 65536);
-    fs.writeFileSync(db + '-wal', wal);
-    const expected = applyWal(base, wal);
+    const { db, expected } = await walDatabase(65536);
     const file = PagedFile.open(db);
     try {
       for (let at = 0; at < expected.length; at += 65536) {
