@@ -3,7 +3,7 @@
 // 100,000-point metric in a second experiment. Written by node:sqlite (Node 22.13+) mostly in SQL
 // itself: the metric rows come from one INSERT … SELECT over recursive CTEs in the primary key's order,
 // and index_metrics_run_uuid is built after the rows (a sort instead of 20 million random inserts).
-// Cached under .bench/ (reused while the manifest matches).
+// Cached under .bench/, or under $MLFLOW_BENCH_LARGE_DIR (reused while the manifest matches).
 //
 //   node -r tsx/cjs test/bench/sqliteLargeStore.ts [--runs 5000] [--steps 800] [--force]   (Node 22.13+)
 
@@ -49,7 +49,8 @@ export function generateLargeSqliteStore(opts: { runs?: number; steps?: number; 
   const steps = opts.steps ?? 800;
   const historyPoints = opts.historyPoints ?? 100_000;
   const log = opts.log ?? (() => undefined);
-  const dir = path.join(BENCH_DIR, `sqlite-large-${runs}x${steps}`);
+  // MLFLOW_BENCH_LARGE_DIR: one copy shared by several checkouts (the store takes minutes and > 3 GB)
+  const dir = path.join(process.env.MLFLOW_BENCH_LARGE_DIR || BENCH_DIR, `sqlite-large-${runs}x${steps}`);
   const manifestFile = path.join(dir, 'manifest.json');
   try {
     const m = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as LargeStore;

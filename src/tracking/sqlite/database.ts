@@ -3,7 +3,7 @@
 // that take SQLite's write lock up front, and the file signature change detection compares.
 import * as fs from 'node:fs';
 import { TrackingError } from '../errors';
-import { type EngineChoice, isBusy, isNotADatabase, type Row, type SqlEngine, type SqlValue } from './engine';
+import { type EngineChoice, isBusy, isNotADatabase, type Row, SCHEMA_TABLES_SQL, type SqlEngine, type SqlValue } from './engine';
 import { NodeSqliteEngine, nodeSqlite } from './nodeSqliteEngine';
 import { FileChanged } from './pagedFile';
 import { SqlJsEngine } from './sqlJsEngine';
@@ -108,7 +108,7 @@ export class Db {
   }
 
   get tables(): Set<string> {
-    if (!this.tableCache) this.tableCache = new Set(this.rows("SELECT name FROM sqlite_master WHERE type IN ('table','view')").map((r) => String(r[0])));
+    if (!this.tableCache) this.tableCache = new Set(this.rows(SCHEMA_TABLES_SQL).map((r) => String(r[0])));
     return this.tableCache;
   }
 

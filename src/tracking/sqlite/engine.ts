@@ -18,6 +18,9 @@
 export type SqlValue = number | string | Uint8Array | bigint | null;
 export type Row = SqlValue[];
 
+/** The schema's tables and views (the first statement on a connection: it makes SQLite parse the schema). */
+export const SCHEMA_TABLES_SQL = "SELECT name FROM sqlite_master WHERE type IN ('table','view')";
+
 export type EngineName = 'node:sqlite' | 'sql.js';
 /** 'auto': node:sqlite where the runtime has it, else sql.js. */
 export type EngineChoice = 'auto' | EngineName;

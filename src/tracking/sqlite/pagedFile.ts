@@ -45,10 +45,26 @@ function stamp(st: fs.Stats): string {
   return `${st.mtimeMs}:${st.size}:${st.ino}`;
 }
 
+/**
+ * A read near a recent one (in the same aligned block or the one before: a scan of pages written
+ * together) reads the whole block this large: one read(2) serves the pages around it. Other reads (a
+ * B-tree descent, a lookup in a large file) read just their page.
+ */
+const BLOCK = 16 * 1024;
+/** Blocks kept (SQLite keeps the pages it uses in its own cache; these only batch the reads). */
+const MAX_BLOCKS = 64;
+/** How many recent reads are remembered to recognise a scan (a join scans two or three parts of the file at once). */
+const STREAMS = 8;
+
 export class PagedFile {
-  /** Pages (or reads) served since open, for benches and tests. */
+  /** Reads served since open (SQLite's page reads), for benches and tests. */
   reads = 0;
+  /** Reads of the files themselves (read(2) calls) since open. */
+  fileReads = 0;
   private scratch = Buffer.alloc(65536 + 100);
+  private readonly blocks = new Map<number, Buffer>();
+  private readonly recentBlocks: number[] = [];
+  private nextRecent = 0;
   private closed = false;
 
   private constructor(
@@ -107,32 +123,84 @@ export class PagedFile {
     return this.scratch;
   }
 
+  /** Block `i` of the main file as it was at open (zeros past its end); the least recently used block is dropped. */
+  private block(i: number): Buffer {
+    let b = this.blocks.get(i);
+    if (b) {
+      this.blocks.delete(i);
+      this.blocks.set(i, b);
+      return b;
+    }
+    if (this.blocks.size >= MAX_BLOCKS) {
+      const [oldest, reuse] = this.blocks.entries().next().value as [number, Buffer];
+      this.blocks.delete(oldest);
+      b = reuse;
+    } else b = Buffer.allocUnsafe(BLOCK);
+    const start = i * BLOCK;
+    const want = Math.max(0, Math.min(BLOCK, this.fileSize - start));
+    let n = 0;
+    while (n < want) {
+      this.fileReads++;
+      const got = fs.readSync(this.fd, b, n, want - n, start + n);
+      if (got === 0) break;
+      n += got;
+    }
+    b.fill(0, n);
+    this.blocks.set(i, b);
+    return b;
+  }
+
+  /** True when the committed WAL holds an image of a page in [position, end). */
+  private walHolds(position: number, end: number): boolean {
+    if (!this.wal) return false;
+    const ps = this.pageSize;
+    for (let pg = Math.floor(position / ps) + 1; (pg - 1) * ps < end; pg++) if (this.wal.frames.has(pg)) return true;
+    return false;
+  }
+
   /**
-   * `length` bytes from `position` as a reader sees them. The array is reused by the next call (the
+   * `length` bytes from `position` as a reader sees them. The array is reused by later calls (the
    * caller copies it at once). Bytes past the end read as zeros.
    */
   read(position: number, length: number): Uint8Array {
     if (this.closed) throw new Error(`${this.dbPath} was closed`);
     this.reads++;
-    const out = this.buffer(length).subarray(0, length);
     const end = position + length;
-    if (!this.wal) {
-      const n = fs.readSync(this.fd, out, 0, length, position);
-      if (n < length) out.fill(0, n);
-    } else {
-      const ps = this.pageSize;
-      for (let at = position; at < end; ) {
-        const pg = Math.floor(at / ps) + 1;
-        const pageEnd = Math.min(end, pg * ps);
-        const within = at - (pg - 1) * ps;
-        const frame = this.wal.frames.get(pg);
-        const dst = at - position;
-        let n: number;
-        if (frame !== undefined) n = fs.readSync(this.walFd!, out, dst, pageEnd - at, frame + within);
-        else n = at < this.fileSize ? fs.readSync(this.fd, out, dst, pageEnd - at, at) : 0;
-        if (n < pageEnd - at) out.fill(0, dst + n, dst + pageEnd - at);
-        at = pageEnd;
+    const first = Math.floor(position / BLOCK);
+    const near = this.recentBlocks.includes(first) || this.recentBlocks.includes(first - 1);
+    this.recentBlocks[this.nextRecent] = first;
+    this.nextRecent = (this.nextRecent + 1) % STREAMS;
+    // the usual read: one page, inside one block, not in the WAL, not the header's journal-mode bytes,
+    // from a block read before or near a recent read
+    if (Math.floor((end - 1) / BLOCK) === first && (position > 19 || end <= 18) && !this.walHolds(position, end) && (near || this.blocks.has(first))) {
+      return this.block(first).subarray(position - first * BLOCK, end - first * BLOCK);
+    }
+    const out = this.buffer(length).subarray(0, length);
+    const ps = this.wal ? this.pageSize : BLOCK;
+    for (let at = position; at < end; ) {
+      // within one page (one WAL frame or none) and one block
+      const pieceEnd = Math.min(end, (Math.floor(at / ps) + 1) * ps, (Math.floor(at / BLOCK) + 1) * BLOCK);
+      const frame = this.wal?.frames.get(Math.floor(at / ps) + 1);
+      const dst = at - position;
+      if (frame !== undefined) {
+        this.fileReads++;
+        const n = fs.readSync(this.walFd!, out, dst, pieceEnd - at, frame + (at % ps));
+        if (n < pieceEnd - at) out.fill(0, dst + n, dst + pieceEnd - at);
+      } else if (this.blocks.has(Math.floor(at / BLOCK))) {
+        const bi = Math.floor(at / BLOCK);
+        out.set(this.block(bi).subarray(at - bi * BLOCK, pieceEnd - bi * BLOCK), dst);
+      } else {
+        const want = Math.max(0, Math.min(pieceEnd, this.fileSize) - at);
+        let n = 0;
+        while (n < want) {
+          this.fileReads++;
+          const got = fs.readSync(this.fd, out, dst + n, want - n, at + n);
+          if (got === 0) break;
+          n += got;
+        }
+        out.fill(0, dst + n, dst + pieceEnd - at);
       }
+      at = pieceEnd;
     }
     // the copy handed to SQLite says "rollback journal": it must not look for a -wal of its own, the
     // committed WAL frames are already in what it reads
@@ -156,6 +224,7 @@ export class PagedFile {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.blocks.clear();
     fs.closeSync(this.fd);
     if (this.walFd !== undefined) fs.closeSync(this.walFd);
   }

@@ -266,9 +266,16 @@ export function searchRuns(db: Db, q: SearchRunsQuery): Page<Run> {
   let page: Run[];
   const sqlOrder = filter ? undefined : sqlRunOrder(q.orderBy);
   if (sqlOrder !== undefined) {
-    page = db.rows(`SELECT ${cols} FROM runs r WHERE ${where} ORDER BY ${sqlOrder} LIMIT ? OFFSET ?`, [...whereParams, maxResults, offset]).map((r) =>
-      emptyRun(runInfoFromRow(r)),
-    );
+    // runs has no index for this order (neither has MLflow's schema): every run is sorted. The sort
+    // carries only the keys and the rowid; the page's rows are read afterwards (a sort that carried
+    // every column cost the WASM engine about twice as much)
+    page = db
+      .rows(`SELECT ${cols} FROM runs r WHERE r.rowid IN (SELECT r.rowid FROM runs r WHERE ${where} ORDER BY ${sqlOrder} LIMIT ? OFFSET ?) ORDER BY ${sqlOrder}`, [
+        ...whereParams,
+        maxResults,
+        offset,
+      ])
+      .map((r) => emptyRun(runInfoFromRow(r)));
   } else {
     const narrow = sqlNarrowing(db, filter);
     const candidates = `${where}${narrow.sql}`;
@@ -351,12 +358,28 @@ function orderedRows(db: Db, sql: string, params: SqlValue[], cols: readonly num
   return rows;
 }
 
-// Histories can have 100k+ points: the key is not selected (decoding it per row is the dearest part).
+// Histories can have 100k+ points: the key is not selected (decoding it per row is the dearest part),
+// and each row becomes its point at once (no row arrays kept beside the points for the order check).
 const pointOf = (key: string, r: SqlValue[]): Metric => ({ key, value: metricValue(r[0], r[3]), timestamp: num(r[1]) ?? 0, step: num(r[2]) ?? 0 });
+
+/** The stored value SQL orders by: NaN is stored as 0 (MLflow's SqlAlchemyStore), ±inf as ±DBL_MAX (same order). */
+const storedOrder = (v: number): number => (Number.isNaN(v) ? 0 : v);
+const byTimeStepValue = (a: Metric, b: Metric): number => a.timestamp - b.timestamp || a.step - b.step || storedOrder(a.value) - storedOrder(b.value);
+const byStepTime = (a: Metric, b: Metric): number => a.step - b.step || a.timestamp - b.timestamp;
+
+/** The points of `sql` in `cmp`'s order: almost always their logged order already (an O(n) check), else a stable sort. */
+function orderedPoints(db: Db, sql: string, params: SqlValue[], key: string, cmp: (a: Metric, b: Metric) => number): Metric[] {
+  const points: Metric[] = [];
+  db.each(sql, params, (r) => points.push(pointOf(key, r)));
+  for (let i = 1; i < points.length; i++) {
+    if (cmp(points[i - 1], points[i]) > 0) return points.sort(cmp);
+  }
+  return points;
+}
 
 export function getMetricHistory(db: Db, runId: string, key: string): Metric[] {
   // ORDER BY timestamp, step, value
-  return orderedRows(db, `SELECT value, timestamp, step, is_nan ${metricRowsOf(db)}`, [runId, key], [1, 2, 0]).map((r) => pointOf(key, r));
+  return orderedPoints(db, `SELECT value, timestamp, step, is_nan ${metricRowsOf(db)}`, [runId, key], key, byTimeStepValue);
 }
 
 /**
@@ -385,5 +408,5 @@ export function getMetricHistoryInSteps(db: Db, runId: string, key: string, star
     params.push(endStep);
   }
   // ORDER BY step, timestamp
-  return orderedRows(db, sql, params, [2, 1]).map((r) => pointOf(key, r));
+  return orderedPoints(db, sql, params, key, byStepTime);
 }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic, Statement } from 'sql.js';
 import { TrackingError } from '../errors';
-import type { Row, SqlEngine, SqlValue } from './engine';
+import { type Row, SCHEMA_TABLES_SQL, type SqlEngine, type SqlValue } from './engine';
 import { FileChanged, PagedFile } from './pagedFile';
 
 const sqlJsCache = new Map<string, Promise<SqlJsStatic>>();
@@ -36,6 +36,11 @@ export function loadSqlJs(wasmPath = defaultWasmPath()): Promise<SqlJsStatic> {
   return p;
 }
 
+function isIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57 && /^\d+$/.test(key);
+}
+
 /**
  * What sql.js's `new Database(bytes)` is given: Emscripten's MEMFS keeps `bytes.slice(0, length)` as the
  * file's contents, and serves SQLite's reads with `contents.subarray(from, to)` (reads of ≤ 8 bytes
@@ -56,7 +61,8 @@ function bytesOnDemand(file: PagedFile): Uint8Array {
     },
   };
   const proxy: object = new Proxy(target, {
-    get: (t, key) => (typeof key === 'string' && /^\d+$/.test(key) ? (Number(key) < size ? file.read(Number(key), 1)[0] : undefined) : t[key as keyof typeof t]),
+    // MEMFS asks for `subarray` once per read, and indexes single bytes of reads of ≤ 8 bytes
+    get: (t, key) => (typeof key === 'string' && isIndex(key) ? (Number(key) < size ? file.read(Number(key), 1)[0] : undefined) : t[key as keyof typeof t]),
   });
   return proxy as Uint8Array;
 }
@@ -89,11 +95,16 @@ export class SqlJsEngine implements SqlEngine {
       try {
         file = PagedFile.open(dbPath);
         raw = new SQL.Database(bytesOnDemand(file));
-        // query_only: nothing this connection runs may write; a larger page cache than SQLite's 2 MB
-        // default, since every page missed is a read from the file
-        raw.run('PRAGMA query_only = 1; PRAGMA cache_size = -32768; PRAGMA case_sensitive_like = true;');
         const engine = new SqlJsEngine(raw, file);
-        engine.read(() => engine.all('SELECT count(*) FROM sqlite_master', []));
+        const db = raw;
+        // Both read the schema, so both are checked for a concurrent writer (a torn schema is retried,
+        // not reported). query_only: nothing this connection runs may write; a larger page cache than
+        // SQLite's 2 MB default, since every page missed is a read from the file. Then the schema's
+        // table list, which Db asks for next: one statement prepared, the schema parsed once.
+        engine.read(() => {
+          db.run('PRAGMA query_only = 1; PRAGMA cache_size = -32768; PRAGMA case_sensitive_like = true;');
+          engine.all(SCHEMA_TABLES_SQL, []);
+        });
         return engine;
       } catch (e) {
         raw?.close();

@@ -19,10 +19,10 @@ describe('SQLite page-level reader (WASM engine)', () => {
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  async function images(): Promise<{ base: Uint8Array; grown: Uint8Array }> {
+  async function images(pageSize: number): Promise<{ base: Uint8Array; grown: Uint8Array }> {
     const SQL = await loadSqlJs();
     const src = new SQL.Database();
-    src.run('PRAGMA page_size = 512; CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3);');
+    src.run(`PRAGMA page_size = ${pageSize}; CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3);`);
     const base = src.export();
     src.run('UPDATE t SET x = x * 10; INSERT INTO t SELECT hex(randomblob(200)) FROM t, t AS u');
     const grown = src.export();
@@ -30,19 +30,28 @@ describe('SQLite page-level reader (WASM engine)', () => {
     return { base, grown };
   }
 
-  it('serves the main file plus the committed WAL frames, the same bytes as folding the WAL', async () => {
-    const { base, grown } = await images();
+  /** x.db (the base image) with a -wal of the grown one; what a reader must see. */
+  async function walDatabase(pageSize: number): Promise<{ db: string; expected: Uint8Array }> {
+    const { base, grown } = await images(pageSize);
     const db = path.join(tmp, 'x.db');
     fs.writeFileSync(db, base);
-    const wal = walOf(grown, 512);
+    const wal = walOf(grown, pageSize);
     fs.writeFileSync(db + '-wal', wal);
-    const expected = applyWal(base, wal);
+    return { db, expected: applyWal(base, wal) };
+  }
+
+  it('serves the main file plus the committed WAL frames, the same bytes as folding the WAL', async () => {
+    const { db, expected } = await walDatabase(512);
     const file = PagedFile.open(db);
     try {
       assert.equal(file.size, expected.length);
       assert.deepEqual(Array.from(file.read(0, expected.length)), Array.from(expected));
       assert.deepEqual(Array.from(file.read(700, 1000)), Array.from(expected.subarray(700, 1700)), 'reads across page boundaries');
       assert.deepEqual(Array.from(file.read(expected.length - 10, 20)), [...expected.subarray(expected.length - 10), ...new Array(10).fill(0)]);
+      // page by page, as SQLite reads: pages in the WAL and pages from the main file's cached blocks
+      for (let at = 0; at < expected.length; at += 512) {
+        assert.deepEqual(Array.from(file.read(at, 512)), Array.from(expected.subarray(at, at + 512)), `page at ${at}`);
+      }
     } finally {
       file.close();
     }
@@ -51,6 +60,19 @@ describe('SQLite page-level reader (WASM engine)', () => {
       assert.deepEqual(engine.read(() => engine.all('SELECT x FROM t WHERE typeof(x) = ? ORDER BY x', ['integer'])), [[10], [20], [30]]);
     } finally {
       engine.close();
+    }
+  });
+
+  it('pages larger than the reader\'s blocks (16 KB) are served whole, from the WAL and from the main file', async () => {
+    const { db, expected } = await walDatabase(65536);
+    const file = PagedFile.open(db);
+    try {
+      for (let at = 0; at < expected.length; at += 65536) {
+        assert.deepEqual(Array.from(file.read(at, 65536)), Array.from(expected.subarray(at, at + 65536)), `page at ${at}`);
+      }
+      assert.deepEqual(Array.from(file.read(60000, 20000)), Array.from(expected.subarray(60000, 80000)), 'across a page boundary');
+    } finally {
+      file.close();
     }
   });
 
@@ -69,6 +91,12 @@ describe('SQLite page-level reader (WASM engine)', () => {
       assert.equal(engine.read(() => engine.all('SELECT length(v) FROM t WHERE id = ?', [12345]))[0][0], 200);
       assert.ok(engine.file.reads - before < 10, `${engine.file.reads - before} reads`);
       assert.ok(engine.file.reads < 20, `${engine.file.reads} reads in all of ${pages} pages`);
+      // a scan reads adjacent pages: the file is read in blocks of many pages, not a read(2) per page
+      const [pagesBefore, fileReadsBefore] = [engine.file.reads, engine.file.fileReads];
+      assert.equal(engine.read(() => engine.all('SELECT count(*), sum(length(v)) FROM t', []))[0][1], 20000 * 200);
+      const served = engine.file.reads - pagesBefore;
+      assert.ok(served > 1000, `${served} pages served`);
+      assert.ok(engine.file.fileReads - fileReadsBefore < served / 3, `${engine.file.fileReads - fileReadsBefore} reads of the file for ${served} pages`);
     } finally {
       engine.close();
     }
