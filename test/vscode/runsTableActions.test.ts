@@ -5,33 +5,14 @@
 // set (order, pins, widths, hidden) comes back when the table is opened again; the code lens above
 // set_experiment opens the experiment's table.
 import * as assert from 'assert';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { andClause } from '../../src/tracking/search/print';
-import { columnsOf, decodePage, type TableRow } from '../../src/runsTable/model';
-import type { HostToTable, TableState } from '../../src/runsTable/protocol';
+import { columnsOf } from '../../src/runsTable/model';
+import type { TableState } from '../../src/runsTable/protocol';
 import { quickFilters } from '../../src/runsTable/quickFilters';
 import type { RunsTablePanel } from '../../src/runsTable/runsTablePanel';
-import type { MessageRecord, Recording } from '../../src/webviews/inspector';
-import { MLFLOW_FIXTURES_DIR } from '../support/fixtures';
-import { api, childByLabel, copyToTemp, useTrackingUri, waitFor } from './helpers';
-
-type Rows = Extract<HostToTable, { type: 'rows' }>;
-
-let recording: Recording | undefined;
-const history = (c: RunsTablePanel): MessageRecord[] => recording?.of(c) ?? [];
-
-function tableRows(c: RunsTablePanel): TableRow[] {
-  const pages = history(c).filter((r) => r.dir === 'toWebview' && r.type === 'rows').map((r) => r.msg as Rows);
-  const from = pages.map((p) => p.reset).lastIndexOf(true);
-  return pages.slice(Math.max(0, from)).flatMap((p) => decodePage(p.page));
-}
-
-const complete = (c: RunsTablePanel) => (history(c).filter((r) => r.type === 'rows').pop()?.msg as Rows | undefined)?.complete === true;
-
-function fromWebview(c: RunsTablePanel, msg: unknown): void {
-  (c as unknown as { receive(raw: unknown): void }).receive(msg);
-}
+import { api, recordWebviews, useTrackingUri, waitFor } from './helpers';
+import { FIXTURE_STORE_KINDS, fixtureStoreCopy, fromWebview, lastPosted, openRunsTable, tableComplete, tableRows, treeRunIds } from './runsTableHelpers';
 
 function stubWarning(reply: string | undefined, asked: string[]): () => void {
   const w = vscode.window as unknown as Record<string, unknown>;
@@ -42,19 +23,15 @@ function stubWarning(reply: string | undefined, asked: string[]): () => void {
   };
 }
 
-for (const [kind, sub] of [
-  ['file store', 'mlruns'],
-  ['SQLite store', 'sqlite'],
-] as const) {
+for (const kind of FIXTURE_STORE_KINDS) {
   describe(`runs table actions on a copy of the v3 ${kind}`, function () {
     this.timeout(90000);
+    recordWebviews();
     let connKey: string;
     let expId: string;
 
     before(async function () {
-      const copy = copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', sub));
-      recording ??= (await api()).services.webviewInspector.record();
-      const a = await useTrackingUri(kind === 'SQLite store' ? `sqlite:///${path.join(copy, 'mlflow.db')}` : copy);
+      const a = await useTrackingUri(fixtureStoreCopy('v3', kind));
       a.services.experiments.setRunQuery({});
       a.services.experiments.setShowDeleted(false);
       connKey = a.services.connections.all()[0].key;
@@ -69,23 +46,7 @@ for (const [kind, sub] of [
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
-    async function open(): Promise<RunsTablePanel> {
-      const c = await vscode.commands.executeCommand<RunsTablePanel>('mlflow.openRunsTable', { connKey, experimentIds: [expId] });
-      await waitFor('ready from the webview', () => history(c).some((r) => r.dir === 'fromWebview' && r.type === 'ready'));
-      await waitFor('every run posted', () => complete(c));
-      await c.loading;
-      return c;
-    }
-
-    async function treeRunIds(filter?: string): Promise<string[]> {
-      const a = await api();
-      a.services.experiments.setRunQuery({ filter });
-      const exp = await childByLabel(a, undefined, 'iris-classification');
-      await a.services.experiments.getChildren(exp);
-      const t = a.services.experiments.loadedRuns(a.services.connections.all()[0], expId);
-      assert.ok(t);
-      return t.runs.map((r) => r.info.runId).sort();
-    }
+    const open = () => openRunsTable(connKey, expId);
 
     it('a cell’s quick filter selects the same runs as the tree’s filter with that text, and joins the filter history', async () => {
       const c = await open();
@@ -101,16 +62,16 @@ for (const [kind, sub] of [
       assert.ok(only.clause);
       const filter = andClause('', only.clause);
       fromWebview(c, { type: 'query', filter, orderBy: [] });
-      await waitFor('the filtered set', () => c.currentQuery.filter === filter && complete(c));
+      await waitFor('the filtered set', () => c.currentQuery.filter === filter && tableComplete(c));
       await c.loading;
       const table = tableRows(c).map((r) => r.id).sort();
       assert.ok(table.includes(pick.r.id) && table.length < rows.length, `${table.length} of ${rows.length}`);
-      assert.deepStrictEqual(table, await treeRunIds(filter));
+      assert.deepStrictEqual(table, await treeRunIds(expId, filter));
       const a = await api();
       assert.strictEqual(a.services.context.workspaceState.get<string[]>('mlflow.recentFilters')?.[0], filter);
       a.services.experiments.setRunQuery({});
       fromWebview(c, { type: 'query', filter: '', orderBy: [] });
-      await waitFor('unfiltered again', () => c.currentQuery.filter === undefined && complete(c));
+      await waitFor('unfiltered again', () => c.currentQuery.filter === undefined && tableComplete(c));
     });
 
     it('Delete from the table asks naming the count, then the runs leave the table, the tree and the store; Restore brings them back', async () => {
@@ -132,36 +93,36 @@ for (const [kind, sub] of [
       restore = stubWarning('Delete', asked);
       try {
         fromWebview(c, { type: 'deleteRuns', runIds: two });
-        await waitFor('the runs gone from the table', async () => (await c.loading, complete(c) && !tableRows(c).some((r) => two.includes(r.id))));
+        await waitFor('the runs gone from the table', async () => (await c.loading, tableComplete(c) && !tableRows(c).some((r) => two.includes(r.id))));
       } finally {
         restore();
       }
       for (const id of two) assert.strictEqual((await store.getRun(id)).info.lifecycleStage, 'deleted');
-      const tree = await treeRunIds();
+      const tree = await treeRunIds(expId);
       assert.ok(!two.some((id) => tree.includes(id)), 'gone from the tree');
 
       a.services.experiments.setShowDeleted(true);
       c.reload();
       await waitFor('deleted runs shown', async () => (await c.loading, tableRows(c).filter((r) => two.includes(r.id) && r.deleted).length === 2));
       fromWebview(c, { type: 'restoreRuns', runIds: two });
-      await waitFor('restored in the table', async () => (await c.loading, complete(c) && tableRows(c).filter((r) => two.includes(r.id) && !r.deleted).length === 2));
+      await waitFor('restored in the table', async () => (await c.loading, tableComplete(c) && tableRows(c).filter((r) => two.includes(r.id) && !r.deleted).length === 2));
       for (const id of two) assert.strictEqual((await store.getRun(id)).info.lifecycleStage, 'active');
       a.services.experiments.setShowDeleted(false);
-      const back = await treeRunIds();
+      const back = await treeRunIds(expId);
       assert.ok(two.every((id) => back.includes(id)), 'back in the tree');
     });
 
     it('the column set (order, pins, widths, hidden columns) comes back when the table is opened again', async () => {
       let c = await open();
       await new Promise((r) => setTimeout(r, 600)); // the webview's own first saveState is in
-      const init = history(c).filter((r) => r.type === 'init').pop()!.msg as Extract<HostToTable, { type: 'init' }>;
+      const init = lastPosted(c, 'init')!;
       const state: TableState = { view: 'runsTable', connKey, experimentIds: [expId], sort: [{ column: 'a:start', ascending: true }], hidden: ['a:source'], onlyDiffer: true, tab: 'table', order: ['a:status', 'a:name', 'a:user', 'a:start'], pinned: ['a:status', 'a:name', 'a:user'], widths: { 'a:name': 260 } };
       fromWebview(c, { type: 'saveState', state });
       const ws = (await api()).services.context.workspaceState;
       await waitFor('remembered', () => ws.keys().some((k) => k.startsWith('mlflow.runsTable.view|') && JSON.stringify(ws.get(k)).includes('a:user')) || undefined);
       c.dispose();
       c = await open();
-      const again = history(c).filter((r) => r.type === 'init').pop()!.msg as Extract<HostToTable, { type: 'init' }>;
+      const again = lastPosted(c, 'init')!;
       assert.notStrictEqual(again, init);
       assert.deepStrictEqual(again.state, { hidden: state.hidden, onlyDiffer: true, sort: state.sort, order: state.order, pinned: state.pinned, widths: state.widths });
     });
