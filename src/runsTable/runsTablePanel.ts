@@ -41,6 +41,7 @@ export class RunsTablePanel extends PanelController<HostToTable, TableToHost> {
   private query: TableQuery = {};
   private generation = 0;
   private loaded: Run[] = [];
+  private readonly shown = new Map<string, Run>();
   private complete = false;
   private timer?: NodeJS.Timeout;
   /** What the webview last reported drawing (for tests and the bench). */
@@ -182,7 +183,7 @@ export class RunsTablePanel extends PanelController<HostToTable, TableToHost> {
     if (cached) {
       runs.push(...cached.runs);
       token = cached.nextPageToken;
-      await this.post({ type: 'rows', reset: true, refresh, page: toPage(cached.runs), complete: token === undefined, loadMs: performance.now() - t0 });
+      await this.postRows(cached.runs, true, refresh, token === undefined, t0);
       first = false;
       if (token === undefined) return this.finish(gen, runs);
     }
@@ -192,12 +193,19 @@ export class RunsTablePanel extends PanelController<HostToTable, TableToHost> {
       runs.push(...page.items);
       token = page.nextPageToken;
       const complete = token === undefined || runs.length >= MAX_RUNS;
-      await this.post({ type: 'rows', reset: first, refresh, page: toPage(page.items), complete, loadMs: performance.now() - t0 });
+      await this.postRows(page.items, first, refresh, complete, t0);
       first = false;
       if (complete) break;
     } while (token !== undefined);
     if (token !== undefined) void this.post({ type: 'notice', level: 'warning', message: `Showing the first ${runs.length.toLocaleString()} runs: narrow the filter to see the others.` });
     this.finish(gen, runs);
+  }
+
+  /** Posts a page and keeps what the webview now shows (acted on by Delete/Restore, even while a newer read is under way). */
+  private async postRows(runs: Run[], reset: boolean, refresh: boolean, complete: boolean, t0: number): Promise<void> {
+    if (reset) this.shown.clear();
+    for (const r of runs) this.shown.set(r.info.runId, r);
+    await this.post({ type: 'rows', reset, refresh, page: toPage(runs), complete, loadMs: performance.now() - t0 });
   }
 
   private finish(gen: number, runs: Run[]): void {
@@ -243,8 +251,7 @@ export class RunsTablePanel extends PanelController<HostToTable, TableToHost> {
    * Only runs this table shows are acted on; the set is read again afterwards.
    */
   private async deleteOrRestore(del: boolean, runIds: string[]): Promise<void> {
-    const shown = new Map(this.loaded.map((r) => [r.info.runId, r]));
-    const runs = runIds.map((id) => shown.get(id)).filter((r): r is Run => !!r);
+    const runs = runIds.map((id) => this.shown.get(id)).filter((r): r is Run => !!r);
     if (!runs.length) return;
     const ref: RunsRef = { connKey: this.args.conn.key, runs };
     await vscode.commands.executeCommand(del ? Commands.deleteRun : Commands.restoreRun, ref);
