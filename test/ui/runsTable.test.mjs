@@ -5,29 +5,15 @@
 //   node --test test/ui/runsTable.test.mjs   (after npm run build && npm run package)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import ui from '../harness/ui.js';
-import { FIXTURES } from './support/fixtures.mjs';
+import { openTable, V3_FILE_STORE as STORE } from './support/runsTable.mjs';
 
 const { useWorkbench, shotOnFail } = ui;
-const STORE = path.join(FIXTURES, 'stores', 'v3', 'mlruns');
 const ctx = useWorkbench({
   workspace: 'test/fixtures/workspace',
   settings: { 'mlflow.trackingUri': STORE, 'workbench.colorTheme': 'Default Dark Modern', 'mlflow.autoRefreshInterval': 0 },
 });
 const T = { timeout: 150000 };
-
-async function openTable(wb, experiment) {
-  await wb.openView('MLflow');
-  const row = wb.treeRow(experiment).first();
-  await row.waitFor({ timeout: 60000 });
-  await row.hover();
-  await row.locator('.action-label[aria-label="Open Runs Table"]').click();
-  const frame = wb.webview();
-  await frame.locator('.grid .row').first().waitFor({ timeout: 60000 });
-  await frame.locator('.count', { hasText: /runs?( |$)/ }).waitFor({ timeout: 30000 });
-  return frame;
-}
 
 async function names(frame) {
   return frame.locator('.grid .row').evaluateAll((rows) => rows.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top)).map((r) => r.querySelector('.name')?.textContent ?? ''));
