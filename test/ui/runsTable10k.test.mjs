@@ -205,5 +205,38 @@ test('10,000 runs: virtualised rows, scrolled to the middle', { timeout: 240000 
   const lo = Math.min(...mid);
   assert.ok(lo > rowCount * 0.4 && lo < rowCount * 0.6, `rows around the middle: ${lo} of ${rowCount}`);
   assert.ok(mid.length <= visible + 2 * 10 + 2);
+  // sideways to the middle too: only the columns in view (plus a margin) and the pinned ones are
+  // drawn, each under its header cell
+  await grid.evaluate((g) => { g.scrollLeft = (g.scrollWidth - g.clientWidth) / 2; });
+  await wb.page.waitForTimeout(300);
+  const cols = Number(await grid.getAttribute('aria-colcount'));
+  const aligned = await grid.evaluate((g) => {
+    const view = g.getBoundingClientRect();
+    const row = [...g.querySelectorAll('.row')].find((r) => r.getBoundingClientRect().top > view.top + 60);
+    const cells = [...row.querySelectorAll('.cell')];
+    const off = [];
+    for (const c of cells) {
+      const hc = g.querySelector(`.hrow:not(.groups-row) .hcell[data-col="${CSS.escape(c.dataset.col)}"]`);
+      const a = c.getBoundingClientRect();
+      const b = hc.getBoundingClientRect();
+      if (a.right > view.left && a.left < view.right && (Math.abs(a.left - b.left) > 0.5 || Math.abs(a.width - b.width) > 0.5)) off.push(c.dataset.col);
+      if (c.getAttribute('aria-colindex') !== hc.getAttribute('aria-colindex')) off.push(`${c.dataset.col} aria-colindex`);
+    }
+    return { drawn: cells.length, off };
+  });
+  assert.deepEqual(aligned.off, [], 'cells under their header cells');
+  assert.ok(aligned.drawn < cols, `${aligned.drawn} of ${cols} columns drawn`);
   await wb.screenshot('runs-table-10k-middle');
+  // the keyboard walks from a clicked cell to the last column: it is drawn, active and in view
+  const box = await grid.boundingBox();
+  await wb.page.mouse.click(box.x + box.width * 0.75, box.y + box.height / 2);
+  for (let i = 0; i < cols; i++) await grid.press('ArrowRight');
+  await wb.page.waitForTimeout(300);
+  const active = await grid.evaluate((g) => {
+    const c = g.querySelector('#active-cell');
+    const a = c?.getBoundingClientRect();
+    const view = g.getBoundingClientRect();
+    return c && { colindex: c.getAttribute('aria-colindex'), inView: a.left >= view.left - 1 && a.right <= view.right + 1, descendant: g.getAttribute('aria-activedescendant') };
+  });
+  assert.deepEqual(active, { colindex: String(cols), inView: true, descendant: 'active-cell' });
 }));
