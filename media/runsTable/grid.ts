@@ -1,73 +1,92 @@
-// The runs table's body: a hand-written virtualiser. Rows are absolutely positioned at i × ROW_H; the
-// DOM holds only the rows in view plus MARGIN above and below, and row elements leaving the view are
-// refilled for the rows entering it. Drawing happens once per animation frame.
-import { formatCell, type Column, type ShownRow } from '../../src/runsTable/model';
-import { runStyle } from '../../src/plots/plotMath';
-import { append, clear, h } from '../lib/dom';
+// The runs table's body: a hand-written virtualiser, in both directions. Rows are absolutely positioned
+// at i × ROW_H; the DOM holds only the rows in view plus MARGIN above and below, and row elements
+// leaving the view are refilled for the rows entering it. Columns likewise: pinned columns always, the
+// others only within the horizontal view plus COL_MARGIN_PX (a spacer stands for the ones left out;
+// aria-colindex keeps each cell's place among all columns); pinned cells follow the sideways scroll by
+// the --pin-x transform (see runsTable.css). Drawing happens once per animation frame, and reads the
+// scroll position and sizes before writing anything (no forced layout).
+import { decorate, fillRow, newRowView, type ColumnWindow, type RowView } from './rowView';
 import { ROW_H, type Table } from './table';
 
 /** Rows drawn above and below the visible ones. */
 const MARGIN = 10;
-
-function statusIcon(s: string): { text: string; cls: string } {
-  switch (s) {
-    case 'RUNNING':
-      return { text: '●', cls: 'running' };
-    case 'FINISHED':
-      return { text: '✓', cls: 'finished' };
-    case 'FAILED':
-      return { text: '✕', cls: 'failed' };
-    case 'KILLED':
-      return { text: '■', cls: 'killed' };
-    default:
-      return { text: '◷', cls: 'scheduled' };
-  }
-}
+/** Width drawn left and right of the visible columns. */
+const COL_MARGIN_PX = 300;
 
 export function installGrid(t: Table): void {
   const { st, grid, head, body } = t;
-  /** Row elements in use, keyed by their index in st.shown. */
-  let drawn = new Map<number, HTMLElement>();
+  /** Row views in use, keyed by their index in st.shown. */
+  let drawn = new Map<number, RowView>();
   let frame = 0;
+  let win: ColumnWindow = { ks: [], key: '' };
+  let layoutSeen: number[] | undefined;
+  let layoutNo = 0;
+  let pinnedAt = '';
+
+  const columnWindow = (scrollLeft: number, viewW: number): ColumnWindow => {
+    const { cols, offsets } = t.lay;
+    if (offsets !== layoutSeen) {
+      layoutSeen = offsets;
+      layoutNo++;
+    }
+    let pinnedW = 0;
+    for (const c of cols) if (t.isPinned(c.id)) pinnedW += t.width(c);
+    const x0 = scrollLeft + pinnedW - COL_MARGIN_PX;
+    const x1 = scrollLeft + viewW + COL_MARGIN_PX;
+    const ks: number[] = [];
+    cols.forEach((c, k) => {
+      if (t.isPinned(c.id) || (offsets[k] + t.width(c) > x0 && offsets[k] < x1)) ks.push(k);
+    });
+    const key = `${layoutNo}:${ks[0] ?? ''}:${ks.length ? ks[ks.length - 1] : ''}:${ks.length}`;
+    return key === win.key ? win : { ks, key };
+  };
 
   const drawRows = (): void => {
     frame = 0;
     const n = st.shown.length;
-    // only write what changed: each write would make the next read lay the page out again
+    // reads first, then writes: a read after a write would lay the page out again
+    const scrollTop = grid.scrollTop;
+    const headH = head.offsetHeight;
+    const viewH = grid.clientHeight;
+    const scrollLeft = grid.scrollLeft;
+    win = columnWindow(scrollLeft, grid.clientWidth);
+    const pinX = `${scrollLeft}px`;
+    if (pinX !== pinnedAt) body.style.setProperty('--pin-x', (pinnedAt = pinX));
     const height = `${n * ROW_H}px`;
     const width = `${t.lay.totalWidth}px`;
     if (body.style.height !== height) body.style.height = height;
     if (body.style.width !== width) body.style.width = width;
-    const top = Math.max(0, grid.scrollTop - head.offsetHeight);
+    const top = Math.max(0, scrollTop - headH);
     const first = Math.max(0, Math.floor(top / ROW_H) - MARGIN);
-    const last = Math.min(n, Math.ceil((top + grid.clientHeight) / ROW_H) + MARGIN);
-    const keep = new Map<number, HTMLElement>();
-    const free: HTMLElement[] = [];
-    for (const [i, el] of drawn) {
-      if (i >= first && i < last && el.dataset.run === st.shown[i]?.row.id) keep.set(i, el);
-      else free.push(el);
+    const last = Math.min(n, Math.ceil((top + viewH) / ROW_H) + MARGIN);
+    const keep = new Map<number, RowView>();
+    const free: RowView[] = [];
+    for (const [i, v] of drawn) {
+      if (i >= first && i < last && v.index === i && v.run === st.shown[i]?.row.id && v.win === win.key) keep.set(i, v);
+      else if (i >= first && i < last && v.index === i && v.run === st.shown[i]?.row.id) {
+        fillRow(t, v, i, win);
+        keep.set(i, v);
+      } else free.push(v);
     }
     for (let i = first; i < last; i++) {
       if (keep.has(i)) continue;
-      const el = free.pop() ?? h('div', { role: 'row', class: 'row' });
-      fillRow(t, el, i);
-      if (!el.parentNode) body.append(el);
-      keep.set(i, el);
+      const v = free.pop() ?? newRowView();
+      fillRow(t, v, i, win);
+      if (!v.el.parentNode) body.append(v.el);
+      keep.set(i, v);
     }
-    for (const el of free) el.remove();
+    for (const v of free) v.el.remove();
     drawn = keep;
   };
 
   t.redraw = (all = false) => {
-    if (all) {
-      for (const el of drawn.values()) el.remove();
-      drawn = new Map();
-    }
+    // the rows' content changed: refill every drawn row (their elements are reused)
+    if (all) for (const v of drawn.values()) v.index = -1;
     if (!frame) frame = requestAnimationFrame(drawRows);
   };
 
   t.redrawDecorations = () => {
-    for (const [i, el] of drawn) decorate(t, el, i);
+    for (const v of drawn.values()) if (v.index >= 0 && v.index < st.shown.length) decorate(t, v);
     grid.setAttribute('aria-activedescendant', 'active-cell');
   };
 
@@ -91,80 +110,4 @@ export function installGrid(t: Table): void {
     const rowEl = (e.target as HTMLElement).closest<HTMLElement>('.row');
     if (rowEl?.dataset.run) t.host.post({ type: 'openRun', runId: rowEl.dataset.run });
   });
-}
-
-/** Selection, focus and colour swatch: what changes without the row's content changing. */
-function decorate(t: Table, el: HTMLElement, i: number): void {
-  const { st } = t;
-  const r = st.shown[i].row;
-  const sel = st.selected.indexOf(r.id);
-  el.classList.toggle('selected', sel >= 0);
-  el.classList.toggle('active', i === st.active);
-  el.setAttribute('aria-selected', String(sel >= 0));
-  const active = i === st.active ? t.lay.cols[st.activeCol] : undefined;
-  for (const cell of el.children as HTMLCollectionOf<HTMLElement>) {
-    const on = active !== undefined && cell.dataset.col === active.id;
-    cell.classList.toggle('focus', on);
-    if (on) cell.id = 'active-cell';
-    else if (cell.id) cell.removeAttribute('id');
-  }
-  const sw = el.querySelector<HTMLElement>('.swatch');
-  if (sw) {
-    if (sel >= 0) sw.style.background = `var(${runStyle(sel).cssVar})`;
-    sw.hidden = sel < 0;
-  }
-}
-
-function fillRow(t: Table, el: HTMLElement, i: number): void {
-  const s = t.st.shown[i];
-  const r = s.row;
-  el.dataset.run = r.id;
-  el.dataset.index = String(i);
-  el.style.top = `${i * ROW_H}px`;
-  el.style.width = `${t.lay.totalWidth}px`;
-  el.setAttribute('aria-rowindex', String(i + 3));
-  el.setAttribute('aria-level', String(s.depth + 1));
-  if (s.children) el.setAttribute('aria-expanded', String(t.st.expandAll || t.st.expanded.has(r.id)));
-  else el.removeAttribute('aria-expanded');
-  el.classList.toggle('deleted', r.deleted);
-  clear(el);
-  t.lay.cols.forEach((c, k) => el.append(makeCell(t, s, c, k)));
-  decorate(t, el, i);
-}
-
-function makeCell(t: Table, s: ShownRow, c: Column, k: number): HTMLElement {
-  const r = s.row;
-  const pinned = t.isPinned(c.id);
-  const cell = document.createElement('div');
-  cell.className = `cell${pinned ? ' pinned' : ''}${c.group === 'Metrics' || c.numeric ? ' num' : ''}`;
-  cell.setAttribute('role', c.id === 'a:name' ? 'rowheader' : 'gridcell');
-  cell.setAttribute('aria-colindex', String(k + 1));
-  cell.dataset.col = c.id;
-  cell.style.width = `${t.width(c)}px`;
-  if (pinned) cell.style.left = `${t.lay.offsets[k]}px`;
-  if (pinned && !t.isPinned(t.lay.cols[k + 1]?.id ?? '')) cell.classList.add('pin-edge');
-  if (c.id === 'a:status') {
-    const icon = statusIcon(r.status);
-    cell.append(h('span', { class: `status-icon ${icon.cls}`, title: r.status.toLowerCase() }, icon.text), h('span', { class: 'sr-only' }, r.status.toLowerCase()));
-  } else if (c.id === 'a:name') {
-    nameCell(t, cell, s);
-  } else {
-    const text = formatCell(r, c);
-    cell.textContent = text;
-    if (text.length > 12) cell.title = text;
-    const v = c.group === 'Metrics' ? r.metrics.get(c.key) : undefined;
-    if (v !== undefined && !Number.isFinite(v)) cell.classList.add('nonfinite');
-  }
-  return cell;
-}
-
-function nameCell(t: Table, cell: HTMLElement, s: ShownRow): void {
-  const { row: r, depth, children } = s;
-  cell.style.paddingLeft = `${4 + depth * 16}px`;
-  if (children) {
-    const open = t.st.expandAll || t.st.expanded.has(r.id);
-    cell.append(h('span', { class: 'twisty', 'data-toggle': r.id, title: open ? 'Collapse' : `Show ${children} nested run${children === 1 ? '' : 's'}` }, open ? '▾' : '▸'));
-  } else cell.append(h('span', { class: 'twisty' }));
-  append(cell, h('span', { class: 'swatch', hidden: true }), h('span', { class: 'name' }, r.name), children ? h('span', { class: 'muted kids' }, ` (${children})`) : undefined, r.deleted ? h('span', { class: 'muted' }, ' (deleted)') : undefined);
-  cell.title = `${r.name}\n${r.id}`;
 }

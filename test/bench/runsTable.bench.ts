@@ -5,8 +5,10 @@
 //   all rows: every page read (informational);
 //   sort all 10,000 runs by a metric (the webview's comparator + nesting) ≤ 300 ms;
 //   "only columns that differ" over 10,000 runs ≤ 100 ms;
-//   scroll p95 frame ≤ 16 ms: measured in the real webview by test/ui/runsTable10k.test.mjs, read
-//     from .bench/runsTable-scroll.json when that test has run;
+//   scroll p95 frame ≤ 16 ms: measured in the real webview by test/ui/runsTable10k.test.mjs (each
+//     frame's main-thread time, its rAF callbacks through paint and commit; headless chromium paces
+//     rAF at 60 Hz whatever the flags, so rAF intervals are only reported beside it), read from
+//     .bench/runsTable-scroll.json when that test has run;
 //   webview memory ≤ 150 MB with the 10,000-run table open and scrolled through: measured by the same
 //     UI test (test/ui/support/memory.mjs), read from .bench/runsTable-memory.json: the growth of the
 //     browser's renderer processes' PSS from before the table opened (judged), and the growth of the
@@ -113,8 +115,9 @@ async function main(): Promise<void> {
   await measure('sqlite', async () => SqliteStore.open(gen.dbPath), gen.sqlite.experimentId);
   const scroll = path.join(BENCH_DIR, 'runsTable-scroll.json');
   if (fs.existsSync(scroll)) {
-    const s = JSON.parse(fs.readFileSync(scroll, 'utf8')) as { p95: number; median: number; cpuPerFrame?: number; load?: number; at: string };
-    emit({ id: 'scroll-p95', label: `scroll 10,000 runs top to bottom in the real webview: p95 frame (median ${s.median.toFixed(1)} ms; renderer CPU ${s.cpuPerFrame?.toFixed(1) ?? '?'} ms a frame; load ${s.load ?? '?'}; measured ${s.at})`, seconds: s.p95 / 1000, target: '≤16 ms', pass: s.p95 <= 16 });
+    const s = JSON.parse(fs.readFileSync(scroll, 'utf8')) as { p95: number; median: number; max?: number; interval?: { p95: number }; cpuPerFrame?: number; load?: number; at: string };
+    const more = s.interval ? `max ${s.max?.toFixed(1)} ms; rAF interval p95 ${s.interval.p95.toFixed(1)} ms, paced at 60 Hz; ` : '';
+    emit({ id: 'scroll-p95', label: `scroll 10,000 runs top to bottom in the real webview: p95 main-thread time per frame, rAF callbacks through paint and commit (median ${s.median.toFixed(1)} ms; ${more}renderer CPU ${s.cpuPerFrame?.toFixed(1) ?? '?'} ms a frame; load ${s.load ?? '?'}; measured ${s.at})`, seconds: s.p95 / 1000, target: '≤16 ms', pass: s.p95 <= 16 });
   } else {
     emit({ id: 'scroll-p95', label: 'scroll p95 frame in the real webview', note: 'not measured: run node --test test/ui/runsTable10k.test.mjs (after npm run package) first' });
   }
