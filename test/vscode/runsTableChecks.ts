@@ -5,6 +5,7 @@
 // runsTableServer.test.ts on replayed MLflow servers.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { Views } from '../../src/ids';
 import type { PlotsPanel } from '../../src/plots/plotsPanel';
 import { columnsOf, rowComparator } from '../../src/runsTable/model';
 import { collectPages } from '../../src/tracking/paging';
@@ -33,6 +34,8 @@ export function runsTableChecks(s: StoreUnderTest): void {
     let all: Run[];
 
     before(async function () {
+      // an experiment left expanded by an earlier suite would make the tree list (and poll) its runs here too
+      await vscode.commands.executeCommand(`workbench.actions.treeView.${Views.experiments}.collapseAll`);
       const a = await useTrackingUri(await s.start());
       a.services.experiments.setRunQuery({});
       const conn = a.services.connections.all()[0];
