@@ -19,10 +19,13 @@ const row = (label) =>
 async function expand(label) {
   const r = row(label);
   await r.waitFor({ timeout: 30000 });
-  if ((await r.getAttribute('aria-expanded')) === 'false') {
+  // the row is looked up again on every check: the tree may redraw it (a fresh element) while it loads
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if ((await r.getAttribute('aria-expanded')) !== 'false') return;
     await r.click();
-    await ctx.wb.page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await r.elementHandle());
+    for (let t = 0; t < 25 && (await r.getAttribute('aria-expanded')) === 'false'; t++) await ctx.wb.page.waitForTimeout(200);
   }
+  assert.notEqual(await r.getAttribute('aria-expanded'), 'false', `${label} did not expand`);
 }
 async function contextMenu(target, entry) {
   await target.click({ button: 'right' });
