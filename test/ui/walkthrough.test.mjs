@@ -21,11 +21,14 @@ async function expand(label) {
   await r.waitFor({ timeout: 30000 });
   // the row is looked up again on every check: the tree may redraw it (a fresh element) while it loads
   for (let attempt = 0; attempt < 4; attempt++) {
-    if ((await r.getAttribute('aria-expanded')) !== 'false') return;
+    if ((await r.getAttribute('aria-expanded')) !== 'false') break;
     await r.click();
     for (let t = 0; t < 25 && (await r.getAttribute('aria-expanded')) === 'false'; t++) await ctx.wb.page.waitForTimeout(200);
   }
   assert.notEqual(await r.getAttribute('aria-expanded'), 'false', `${label} did not expand`);
+  // the mouse left resting on the row opens its hover a moment later, which takes the focus from (and
+  // closes) a quick input opened meanwhile: move it over the editor area
+  await ctx.wb.page.mouse.move(900, 450);
 }
 async function contextMenu(target, entry) {
   await target.click({ button: 'right' });
