@@ -81,12 +81,23 @@ test('#1 Filter Runs…: what was typed is what gets validated, not the previous
   await title(/^Filter Runs$/);
   await wb.answerInput("attributes.status = 'FAILED'");
   await row('lr-sweep').waitFor({ timeout: 20000 });
-  await wb.runCommand('MLflow: Filter Runs…');
   const input = wb.page.locator('.quick-input-widget input');
-  await title(/^Filter Runs \(MLflow search syntax\)$/);
-  await input.pressSequentially('metrics.val_loss <<< 1');
-  await wb.page.keyboard.press('Enter');
-  await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: /^Filter Runs$/ }).waitFor({ timeout: 10000 });
+  // on a loaded machine the picker has been seen to close on Enter without opening the filter box (the
+  // tree still redrawing for the first filter): the test asks again rather than fail on the workbench's timing
+  for (let attempt = 1; ; attempt++) {
+    await wb.runCommand('MLflow: Filter Runs…');
+    await title(/^Filter Runs \(MLflow search syntax\)$/);
+    await input.pressSequentially('metrics.val_loss <<< 1');
+    await wb.page.keyboard.press('Enter');
+    try {
+      await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: /^Filter Runs$/ }).waitFor({ timeout: 10000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      console.log(`# Filter Runs: the picker closed without the filter box (attempt ${attempt}); asking again`);
+      await wb.page.keyboard.press('Escape');
+    }
+  }
   assert.equal(await input.inputValue(), 'metrics.val_loss <<< 1', 'the box holds the typed filter, not the previous one');
   await wb.page.locator('.quick-input-widget .quick-input-message', { hasText: "'<<<'" }).waitFor({ timeout: 10000 });
   await wb.page.keyboard.press('Enter'); // an invalid filter is not applied
