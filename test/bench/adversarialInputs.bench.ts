@@ -9,6 +9,7 @@ import { compileRunFilter } from '../../src/tracking/search';
 import type { Run } from '../../src/tracking/types';
 import { PATHOLOGICAL_SOURCES } from '../unit/codelens/pythonSample';
 import { ADVERSARIAL_FILTERS } from '../unit/tracking/search/adversarialFilters';
+import { benchReport } from './report';
 
 const RUN: Run = {
   info: { runId: 'a1', experimentId: '1', runName: 'r', userId: 'u', status: 'FINISHED', startTime: 1, endTime: 2, artifactUri: 'x', lifecycleStage: 'active' },
@@ -28,8 +29,10 @@ function worst(inputs: readonly string[], fn: (s: string) => void): { ms: number
   return out;
 }
 
+const { emit } = benchReport('adversarialInputs');
+
 function report(id: string, label: string, limitMs: number, w: { ms: number; input: string }): void {
-  console.log(JSON.stringify({ bench: 'adversarialInputs', id, label, seconds: w.ms / 1000, target: `≤${limitMs} ms each`, pass: w.ms <= limitMs, note: `worst: ${JSON.stringify(w.input)}` }));
+  emit({ id, label, seconds: w.ms / 1000, target: `≤${limitMs} ms each`, pass: w.ms <= limitMs, note: `worst: ${JSON.stringify(w.input)}` });
 }
 
 report('scanner-pathological', `scanPython, ${PATHOLOGICAL_SOURCES.length} pathological sources, worst`, 1500, worst(PATHOLOGICAL_SOURCES, (s) => scanPython(s)));

@@ -11,7 +11,6 @@
 //   BENCH_RUNS=500 BENCH_POINTS=10000 …   (a quick smoke run: figures are reported, targets not judged)
 
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileStore } from '../../src/tracking/file';
@@ -20,7 +19,8 @@ import { autoEngine } from '../../src/tracking/sqlite/database';
 import type { Run, TrackingStore } from '../../src/tracking/types';
 import { CASES, type SideBySideCase } from './dataLayerCases';
 import { generateStore, type GeneratedStore } from './generateStore';
-import { findMlflowPython, median, nodeForEngine, prepareOurChild, readRecordedTimings, recordedSeconds, timeMlflowPython, timeOurs, type ProcessSample } from './sideBySide';
+import { benchReport, loadAverages, median } from './report';
+import { findMlflowPython, nodeForEngine, prepareOurChild, readRecordedTimings, recordedSeconds, timeMlflowPython, timeOurs, type ProcessSample } from './sideBySide';
 
 const FULL_RUNS = 5000;
 const FULL_POINTS = 100_000;
@@ -64,23 +64,10 @@ interface Line {
   [k: string]: unknown;
 }
 
-let missed = 0;
-
-function emit(line: Line): void {
-  if (line.pass === false) missed++;
-  process.stdout.write(JSON.stringify(line) + '\n');
-}
+const { emit, run } = benchReport('dataLayer');
 
 function round(x: number, digits = 4): number {
   return Number(x.toFixed(digits));
-}
-
-function loadavg(): string {
-  try {
-    return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  } catch {
-    return os.loadavg().map((x) => x.toFixed(2)).join(' ');
-  }
 }
 
 async function allRuns(s: TrackingStore, experimentId: string): Promise<Run[]> {
@@ -169,7 +156,7 @@ async function sideBySide(store: GeneratedStore): Promise<void> {
   const py = await findMlflowPython();
   const real = 'python' in py ? py : undefined;
   const recorded = readRecordedTimings();
-  const loadBefore = loadavg();
+  const loadBefore = loadAverages();
   const t0 = Date.now();
   const child = await prepareOurChild();
   const got = new Map<string, Collected>(cases.map((c) => [c.id, { ours: [], mlflow: [], errors: [] }]));
@@ -213,7 +200,7 @@ async function sideBySide(store: GeneratedStore): Promise<void> {
     }
   }
 
-  const loadAfter = loadavg();
+  const loadAfter = loadAverages();
   const imports = cases.flatMap((c) => got.get(c.id)!.mlflow.map((s) => s.importSeconds ?? NaN)).filter((x) => !Number.isNaN(x));
   emit({
     bench: 'dataLayer',
@@ -292,13 +279,13 @@ async function sideBySide(store: GeneratedStore): Promise<void> {
 
 // ---- main
 
-async function main(): Promise<number> {
+async function main(): Promise<void> {
   const t0 = Date.now();
   const store = await generateStore({ runs: RUNS, historyPoints: POINTS, log: (m) => process.stderr.write(`[generate] ${m}\n`) });
   const memIdx = process.argv.indexOf('--memory');
   if (memIdx >= 0) {
     await memoryChild(process.argv[memIdx + 1] as 'file' | 'sqlite', store);
-    return 0;
+    return;
   }
   emit({
     bench: 'dataLayer',
@@ -312,13 +299,6 @@ async function main(): Promise<number> {
   memory('sqlite', undefined);
 
   emit({ bench: 'dataLayer', id: 'total', label: `bench wall time ${((Date.now() - t0) / 1000).toFixed(1)} s` });
-  return missed;
 }
 
-main().then(
-  (failures) => process.exit(failures ? 1 : 0),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exit(2);
-  },
-);
+run(main);

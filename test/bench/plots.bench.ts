@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { FileStore } from '../../src/tracking/file';
 import { MetricLoader } from '../../src/plots/metricLoader';
 import type { PlotsToWebview } from '../../src/plots/protocol';
+import { benchReport, median } from './report';
 
 const BIG = Number(process.env.BENCH_BIG ?? 1_000_000);
 const SMALL = 10_000;
@@ -22,12 +23,7 @@ const EXP = '123456789';
 const RUN = 'b16b16b16b16b16b16b16b16b16b16b1';
 const SMALL_RUN = '5a115a115a115a115a115a115a115a11';
 const MB = 1024 * 1024;
-let missed = 0;
-
-function emit(o: Record<string, unknown>): void {
-  if (o.pass === false) missed++;
-  process.stdout.write(JSON.stringify({ bench: 'plots', ...o }) + '\n');
-}
+const { emit, run } = benchReport('plots');
 
 /** A minimal MLflow 3 file store: one experiment, a run with the metric `big`, a run with `small`. */
 function generate(): string {
@@ -105,11 +101,6 @@ async function openToFirstFrame(store: FileStore, runId: string, key: string): P
   return { ms: performance.now() - t0, points: series.steps.length, bytes };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 async function main(): Promise<void> {
   const g0 = performance.now();
   const root = generate();
@@ -164,9 +155,4 @@ async function main(): Promise<void> {
   store.dispose();
 }
 
-main()
-  .then(() => process.exit(missed ? 1 : 0))
-  .catch((e) => {
-    console.error(e);
-    process.exit(2);
-  });
+run(main);

@@ -24,21 +24,12 @@ import { FileStore } from '../../src/tracking/file';
 import { SqliteStore } from '../../src/tracking/sqlite';
 import type { Run, TrackingStore } from '../../src/tracking/types';
 import { BENCH_DIR, generateStore } from './generateStore';
+import { benchReport, median } from './report';
 
 const RUNS = 10_000;
 /** Outside the project: vsce walks the project tree when packaging, and this store holds 200,000 files. */
 const DIR = path.join(os.tmpdir(), `mlflow-vscode-table-${RUNS}`);
-let missed = 0;
-
-function emit(o: Record<string, unknown>): void {
-  if (o.pass === false) missed++;
-  process.stdout.write(JSON.stringify({ bench: 'runsTable', ...o }) + '\n');
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
+const { emit, run } = benchReport('runsTable');
 
 /** What the panel posts and the webview decodes: through structured cloning, as postMessage does. */
 function wire(runs: Run[]): TableRow[] {
@@ -131,10 +122,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(missed ? 1 : 0),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exit(2);
-  },
-);
+run(main);

@@ -17,6 +17,7 @@ import { arrange, columnsOf, decodePage, sortRows } from '../../src/runsTable/mo
 import { toPage } from '../../src/runsTable/pages';
 import { RestStore } from '../../src/tracking/rest/restStore';
 import { generateStore } from './generateStore';
+import { benchReport, loadNote, median } from './report';
 
 const servers = require('../harness/mlflowServers.js') as {
   startMlflowServer(o: { python: string; dir: string; name: string; backend?: string; workers?: number }): Promise<{ url: string; stop(): Promise<void> }>;
@@ -27,19 +28,7 @@ const RUNS = 10_000;
 /** The table's first page (src/runsTable/runsTablePanel.ts FIRST_PAGE). */
 const FIRST_PAGE = 200;
 const DIR = path.join(os.tmpdir(), `mlflow-vscode-table-${RUNS}`);
-let missed = 0;
-
-function emit(o: Record<string, unknown>): void {
-  if (o.pass === false) missed++;
-  process.stdout.write(JSON.stringify({ bench: 'runsTableServer', ...o }) + '\n');
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
-const load = () => Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+const { emit, run } = benchReport('runsTableServer');
 
 async function main(): Promise<void> {
   const python = (process.env.MLFLOW_E2E_PYTHON ?? '').split(path.delimiter).find((p) => p.trim());
@@ -106,18 +95,12 @@ async function main(): Promise<void> {
     const s = median(serverMs);
     const t = median(tableMs);
     const over = median(overMs);
-    emit({ id: 'server-own-time', label: `server: MLflow ${version} runs/search, first ${FIRST_PAGE} of ${RUNS.toLocaleString()} runs (raw HTTP, ${(bytes / 1024).toFixed(0)} KiB)`, seconds: s / 1000, note: `informational; load ${load()}` });
-    emit({ id: 'server-first-page', label: `server: table's first page through RestStore, decoded and arranged (median ${(t / 1000).toFixed(3)} s): over the server's own time (median of 7 back-to-back pairs)`, seconds: over / 1000, target: '≤300 ms', pass: over <= 300, note: `our CPU ${median(cpuMs).toFixed(0)} ms; load ${load()}` });
+    emit({ id: 'server-own-time', label: `server: MLflow ${version} runs/search, first ${FIRST_PAGE} of ${RUNS.toLocaleString()} runs (raw HTTP, ${(bytes / 1024).toFixed(0)} KiB)`, seconds: s / 1000, note: `informational; ${loadNote()}` });
+    emit({ id: 'server-first-page', label: `server: table's first page through RestStore, decoded and arranged (median ${(t / 1000).toFixed(3)} s): over the server's own time (median of 7 back-to-back pairs)`, seconds: over / 1000, target: '≤300 ms', pass: over <= 300, note: `our CPU ${median(cpuMs).toFixed(0)} ms; ${loadNote()}` });
   } finally {
     await server.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
-main().then(
-  () => process.exit(missed ? 1 : 0),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exit(2);
-  },
-);
+run(main);

@@ -180,13 +180,6 @@ export async function timeOurs(child: string[], caseId: string, storeDir: string
   return lastJson(r.stdout) as ProcessSample;
 }
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 // ---- the recorded table (used only without a real MLflow)
 
 /** Rows of recorded-timings.md: operation -> column header -> seconds. */

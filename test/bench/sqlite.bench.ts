@@ -15,12 +15,12 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { SqliteStore } from '../../src/tracking/sqlite';
 import type { EngineName } from '../../src/tracking/sqlite/engine';
 import { nodeSqlite } from '../../src/tracking/sqlite/nodeSqliteEngine';
 import { generateStore } from './generateStore';
+import { benchReport, loadNote, median } from './report';
 import type { LargeStore } from './sqliteLargeStore';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -55,14 +55,10 @@ interface Line {
   note?: string;
 }
 
-let missed = 0;
-function emit(line: Line): void {
-  if (line.pass === false) missed++;
-  process.stdout.write(JSON.stringify(line) + '\n');
-}
+const report = benchReport('sqlite');
+const emit = (line: Line) => report.emit(line);
 
 const round = (x: number, d = 4) => Number(x.toFixed(d));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function time<T>(f: () => Promise<T>): Promise<[number, T]> {
   const t0 = process.hrtime.bigint();
@@ -94,14 +90,6 @@ async function measure<T>(f: () => Promise<T>): Promise<{ cold: number; median: 
   }
   return { cold, median: median(samples), cpu: median(cpus), samples, last };
 }
-
-const load = () => {
-  try {
-    return `load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${os.cpus().length} cores`;
-  } catch {
-    return '';
-  }
-};
 
 async function opened<T>(dbPath: string, f: (s: SqliteStore) => Promise<T>): Promise<T> {
   const s = await SqliteStore.open(dbPath, { engine: ENGINE });
@@ -226,7 +214,7 @@ async function smallStore(): Promise<void> {
       ratio: round(ratio, 1),
       target: '≥5× faster',
       pass: ratio >= 5,
-      note: `${py ? "MLflow's client in this run (MLFLOW_E2E_PYTHON), new client per call" : "MLflow's figures from issue 14 (set MLFLOW_E2E_PYTHON to measure them in this run)"}; ${load()}`,
+      note: `${py ? "MLflow's client in this run (MLFLOW_E2E_PYTHON), new client per call" : "MLflow's figures from issue 14 (set MLFLOW_E2E_PYTHON to measure them in this run)"}; ${loadNote()}`,
     });
   }
 }
@@ -275,7 +263,7 @@ async function large(): Promise<void> {
       bench: 'sqlite',
       id: `${ENGINE === 'sql.js' ? 'wasm.' : ''}large.${id}`,
       label: `${ENGINE}, Node ${process.versions.node}: ${(store.bytes / 1024 ** 3).toFixed(1)} GB store: ${label} → ${m.last} (CPU ${(m.cpu * 1000).toFixed(0)} ms${read === undefined ? '' : `, ${read.toFixed(1)} MB read`} per call)`,
-      note: load(),
+      note: loadNote(),
       seconds: round(m.median),
       cold: round(m.cold),
       samples: m.samples.map((x) => round(x)),
@@ -324,7 +312,7 @@ async function main(): Promise<number> {
   process.stderr.write(`[sqlite bench] Node ${process.versions.node}, ${ENGINE}\n`);
   if (!process.argv.includes('--no-large')) await large();
   if (!process.argv.includes('--no-small')) await smallStore();
-  return missed ? 1 : 0;
+  return report.missed ? 1 : 0;
 }
 
 main().then(

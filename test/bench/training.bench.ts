@@ -23,6 +23,7 @@ import { parseTrackingUri } from '../../src/tracking/uri';
 import { followedRuns, type Followed, type LaunchRef } from '../../src/training/detect';
 import { buildScriptLaunch } from '../../src/training/launch';
 import { LaunchSearch, LOCAL_POLL_MS } from '../../src/training/search';
+import { benchReport } from './report';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WRITER = path.join(ROOT, 'test', 'fixtures', 'python', 'live_train.py');
@@ -31,12 +32,7 @@ const FIXTURE_STORES = path.join(ROOT, 'test', 'fixtures', 'mlflow', 'stores', '
 const SERVER_INTERVAL_MS = 10_000;
 const KEY = 'val_loss';
 const mlflowPython = (process.env.MLFLOW_E2E_PYTHON ?? '').split(path.delimiter).find(Boolean);
-let missed = 0;
-
-function emit(o: Record<string, unknown>): void {
-  if (o.pass === false) missed++;
-  process.stdout.write(JSON.stringify({ bench: 'training', ...o }) + '\n');
-}
+const { emit, run } = benchReport('training');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
@@ -219,10 +215,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(missed ? 1 : 0),
-  (e: unknown) => {
-    process.stderr.write(`training bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-    process.exit(2);
-  },
-);
+run(main);
