@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { Connection } from '../connection/connection';
 import type { Connections } from '../connection/connections';
 import type { Log } from '../log';
-import type { ArtifactFile, Metric, Run } from '../tracking/types';
+import { filterClause, likePattern } from '../tracking/search/print';
+import { SOURCE_NAME_TAG, type ArtifactFile, type Metric, type Run } from '../tracking/types';
 import type { LoggedArtifacts } from '../upload/events';
 import { newestFirst, runsFromFile, type ExperimentStatus, type FileIdentity } from './lensData';
 
@@ -122,8 +123,8 @@ export class LensRuns implements vscode.Disposable {
       : (await store.searchExperiments({ maxResults: 1000 })).items.map((e) => e.experimentId);
     if (!experimentIds.length) return { conn, file, runs: [], matchedBy: 'none', experimentName, experimentId };
     const base = path.basename(absPath);
-    // `_` and `%` in the name only widen the LIKE; runsFromFile decides. A quote cannot be put in the filter.
-    const filter = /['"\\]/.test(base) ? undefined : `tags.\`mlflow.source.name\` LIKE '%${base}'`;
+    // the LIKE may find a few runs of other files (likePattern); runsFromFile decides
+    const filter = filterClause('tags', SOURCE_NAME_TAG, 'LIKE', likePattern(base, 'suffix'));
     const page = await store.searchRuns({ experimentIds, filter, maxResults: 500 });
     const fromFile = newestFirst(runsFromFile(page.items, file));
     if (fromFile.length) return { conn, file, runs: fromFile, matchedBy: 'source', experimentName, experimentId };

@@ -3,6 +3,7 @@ import { CancelledByUser, registerCommand } from '../core/command';
 import type { Services } from '../services';
 import { TrackingError } from '../tracking/errors';
 import { validateRegisteredModelFilter } from '../tracking/search';
+import { registryEquals } from '../tracking/search/print';
 import type { ModelNode } from './modelsProvider';
 import { aliasUri, loggedModelUri, modelUriForFolder, registeredModelUris, versionUris, type ModelUriChoice } from '../artifacts/modelUris';
 import { isArtifactRef } from '../artifacts/refs';
@@ -28,8 +29,8 @@ export async function modelUriChoices(node: unknown): Promise<ModelUriChoice[]> 
       return [{ uri: loggedModelUri(n.model.info.modelId), detail: 'logged model' }];
     case 'registeredModel': {
       const store = await n.conn.store();
-      const filter = `name='${n.model.name.replace(/'/g, "\\'")}'`;
-      const versions = (await store.searchModelVersions({ filter, maxResults: 1000 })).items.map((v) => v.version);
+      const filter = registryEquals('name', n.model.name);
+      const versions = filter ? (await store.searchModelVersions({ filter, maxResults: 1000 })).items.map((v) => v.version) : [];
       return registeredModelUris(n.model, versions);
     }
     default:

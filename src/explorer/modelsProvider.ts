@@ -8,6 +8,7 @@ import type { Log } from '../log';
 import type { ArtifactFile, ArtifactOwner, Experiment, LoggedModel, ModelVersion, RegisteredModel, Run, TrackingStore } from '../tracking/types';
 import { type TrackingError } from '../tracking/errors';
 import { collectPages } from '../tracking/paging';
+import { registryEquals } from '../tracking/search/print';
 import { loggedModelUri, versionArtifactSource, versionUri } from '../artifacts/modelUris';
 import { artifactTreeItem } from './treeItems';
 import { Commands } from '../ids';
@@ -84,9 +85,9 @@ export class ModelsProvider implements vscode.TreeDataProvider<ModelNode>, vscod
         }
         case 'registeredModel': {
           const versions: ModelVersion[] = [];
-          const filter = `name='${node.model.name.replace(/'/g, "\\'")}'`; // as the Python client writes it
+          const filter = registryEquals('name', node.model.name);
           // latest_versions holds the newest version of every stage: empty means no live versions at all
-          if (node.model.latestVersions.length) {
+          if (node.model.latestVersions.length && filter) {
             versions.push(...(await collectPages((pageToken) => store.searchModelVersions({ filter, maxResults: 1000, pageToken }), (v) => v.version)));
           }
           versions.sort((a, b) => Number(b.version) - Number(a.version));

@@ -4,6 +4,7 @@
 // for "Send Test Request". No `vscode` import.
 import * as path from 'node:path';
 import { versionArtifactSource } from '../artifacts/modelUris';
+import { registryEquals } from '../tracking/search/print';
 import type { ArtifactOwner, ModelVersion, TrackingStore } from '../tracking/types';
 
 export type ModelLocation =
@@ -74,7 +75,8 @@ export async function locateModel(uri: string, store: Store | undefined, cwd?: s
     case 'alias':
       return versionLocation(store, await store.getModelVersionByAlias(p.name, p.alias));
     case 'latest': {
-      const filter = `name='${p.name.replace(/'/g, "\\'")}'`;
+      const filter = registryEquals('name', p.name);
+      if (!filter) return undefined;
       const versions = (await store.searchModelVersions({ filter, maxResults: 1000 })).items.filter((v) => !p.stage || v.currentStage.toLowerCase() === p.stage.toLowerCase());
       const best = versions.sort((a, b) => Number(b.version) - Number(a.version))[0];
       return best ? versionLocation(store, best) : undefined;

@@ -7,6 +7,7 @@ import { readSettings } from '../config';
 import type { Connection } from '../connection/connection';
 import { formatBytes } from '../core/format';
 import type { Services } from '../services';
+import { filterClause, registryEquals } from '../tracking/search/print';
 import { PARENT_RUN_TAG, type ModelVersion, type Run, type TrackingStore } from '../tracking/types';
 import { artifactUri } from '../artifacts/artifactFileSystem';
 import { unhandled } from '../webviews/messages';
@@ -85,13 +86,16 @@ export class RunDetailsPanel extends PanelController<RunDetailsToWebview, RunDet
     const store = (this.store = await this.conn.store());
     const run = (this.run = await store.getRun(this.runId));
     const parentId = tag(run, PARENT_RUN_TAG);
+    const childFilter = filterClause('tags', PARENT_RUN_TAG, '=', run.info.runId);
     const [experiment, parent, children, versions] = await Promise.all([
       store.getExperiment(run.info.experimentId).catch(() => undefined),
       parentId ? store.getRun(parentId).catch(() => undefined) : Promise.resolve(undefined),
-      store
-        .searchRuns({ experimentIds: [run.info.experimentId], filter: `tags.\`${PARENT_RUN_TAG}\` = '${run.info.runId}'`, maxResults: 200 })
-        .then((p) => p.items)
-        .catch(() => [] as Run[]),
+      childFilter
+        ? store
+            .searchRuns({ experimentIds: [run.info.experimentId], filter: childFilter, maxResults: 200 })
+            .then((p) => p.items)
+            .catch(() => [] as Run[])
+        : Promise.resolve([] as Run[]),
       this.versions(store, run.info.runId),
     ]);
     const details = buildRunDetails({
@@ -113,7 +117,8 @@ export class RunDetailsPanel extends PanelController<RunDetailsToWebview, RunDet
   private async versions(store: TrackingStore, runId: string): Promise<ModelVersion[]> {
     if (!(await store.capabilities().catch(() => undefined))?.registry) return [];
     try {
-      return (await store.searchModelVersions({ filter: `run_id = '${runId}'`, maxResults: 100 })).items;
+      const filter = registryEquals('run_id', runId);
+      return filter ? (await store.searchModelVersions({ filter, maxResults: 100 })).items : [];
     } catch {
       return [];
     }

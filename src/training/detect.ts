@@ -5,6 +5,7 @@
 // launch. Children of a launch run belong to it too.
 import { PARENT_RUN_TAG, SOURCE_NAME_TAG, type Run } from '../tracking/types';
 import { commonPrimaryMetric } from '../explorer/runList';
+import { filterClause } from '../tracking/search/print';
 import { LAUNCH_TAG } from './launch';
 
 export interface LaunchRef {
@@ -28,13 +29,16 @@ export function isLaunchRun(r: Run, l: LaunchRef): boolean {
   return source !== undefined && normPath(source) === normPath(l.script) && (r.info.startTime ?? 0) >= l.launchedAt - CLOCK_SLACK_MS;
 }
 
-/** The search filter that finds the launch's runs on every store (the source-name fallback is checked in code). */
-export function launchFilter(l: LaunchRef): string {
-  return `tags.\`${LAUNCH_TAG}\` = '${l.launchId.replace(/'/g, "\\'")}'`;
+/**
+ * The search filter that finds the launch's runs on every store (the source-name fallback is checked in
+ * code); undefined (every run, sorted out by isLaunchRun) for an id no filter can spell.
+ */
+export function launchFilter(l: LaunchRef): string | undefined {
+  return filterClause('tags', LAUNCH_TAG, '=', l.launchId);
 }
 
-export function startedAfterFilter(l: LaunchRef): string {
-  return `attributes.start_time >= ${Math.max(0, l.launchedAt - CLOCK_SLACK_MS)}`;
+export function startedAfterFilter(l: LaunchRef): string | undefined {
+  return filterClause('attributes', 'start_time', '>=', Math.max(0, l.launchedAt - CLOCK_SLACK_MS));
 }
 
 export interface Followed {

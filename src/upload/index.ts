@@ -12,6 +12,7 @@ import { redact } from '../log';
 import { formatBytes, formatRelativeTime } from '../core/format';
 import type { Services } from '../services';
 import { TrackingError, isTrackingError } from '../tracking/errors';
+import { filterClause, likePattern } from '../tracking/search/print';
 import type { Run, TrackingStore } from '../tracking/types';
 import { artifactUri } from '../artifacts/artifactFileSystem';
 import { isNode, type Node } from '../explorer/nodes';
@@ -345,7 +346,10 @@ async function pickRun(conn: Connection, uris: vscode.Uri[]): Promise<Run | unde
       qp.busy = true;
       try {
         if (/^[0-9a-f]{32}$/i.test(q)) add([await store.getRun(q.toLowerCase())]);
-        else if (expIds.length && !/['\\]/.test(q)) add((await store.searchRuns({ experimentIds: expIds, filter: `attributes.run_name ILIKE '%${q}%'`, maxResults: 100, runViewType: 'ACTIVE_ONLY' })).items);
+        else {
+          const filter = filterClause('attributes', 'run_name', 'ILIKE', likePattern(q, 'contains'));
+          if (expIds.length && filter) add((await store.searchRuns({ experimentIds: expIds, filter, maxResults: 100, runViewType: 'ACTIVE_ONLY' })).items);
+        }
       } catch {
         // a search is a nicety: the loaded runs still filter
       } finally {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { locateModel, parseModelUri } from '../../../src/models/modelLocation';
+import { compileModelVersionFilter } from '../../../src/tracking/search';
 import type { LoggedModel, ModelVersion, Run, TrackingStore } from '../../../src/tracking/types';
 
 const MID = 'm-e63fa0d1605b40e0a469868bb3b015ca';
@@ -50,6 +51,22 @@ describe('models/modelLocation', () => {
     assert.deepEqual(((await locateModel('models:/iris/Production', store)) as { path: string }).path, 'sk');
     assert.deepEqual(await locateModel('model', store, '/w'), { kind: 'local', dir: '/w/model' });
     assert.equal(await locateModel('s3://b/m', store), undefined);
+  });
+
+  it("models:/<name>/latest asks the store for that name's versions, quotes and all", async () => {
+    const asked: (string | undefined)[] = [];
+    const registry = (...names: string[]): TrackingStore => ({
+      ...store,
+      searchModelVersions: async (o: { filter?: string }) => {
+        asked.push(o.filter);
+        return { items: names.map((name) => version({ name, version: '4', source: `models:/${MID}`, modelId: MID })).filter(compileModelVersionFilter(o.filter)) };
+      },
+    });
+    assert.equal(((await locateModel('models:/iris/latest', registry('iris'))) as { owner: { id: string } }).owner.id, MID);
+    const s = registry("o'brien", "o\\'brien", 'say "hi"');
+    assert.equal(((await locateModel("models:/o'brien/latest", s)) as { owner: { id: string } }).owner.id, MID);
+    assert.equal(((await locateModel('models:/say "hi"/latest', s)) as { owner: { id: string } }).owner.id, MID);
+    assert.deepEqual(asked, ["name='iris'", `name="o'brien"`, `name='say "hi"'`]);
   });
 
   it('runs:/<id>/<name> is a run folder with MLmodel, else the run\'s logged model of that name (MLflow 3)', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CLOCK_SLACK_MS, followedRuns, isLaunchRun, launchFilter, primaryMetricOf, progressOf, type LaunchRef } from '../../../src/training/detect';
+import { CLOCK_SLACK_MS, followedRuns, isLaunchRun, launchFilter, primaryMetricOf, progressOf, startedAfterFilter, type LaunchRef } from '../../../src/training/detect';
 import { LAUNCH_TAG } from '../../../src/training/launch';
 import type { Run } from '../../../src/tracking/types';
 
@@ -58,8 +58,10 @@ describe('training/detect', () => {
     assert.equal(progressOf(followedRuns([], L), ''), undefined);
   });
 
-  it('the search filter names the marker tag in backticks and escapes quotes', () => {
+  it('the search filter names the marker tag in backticks; an id with a quote goes in the other quotes', () => {
     assert.equal(launchFilter(L), "tags.`mlflow.vscode.launch` = 'abc'");
-    assert.equal(launchFilter({ ...L, launchId: "a'b" }), "tags.`mlflow.vscode.launch` = 'a\\'b'");
+    assert.equal(launchFilter({ ...L, launchId: "a'b" }), `tags.\`mlflow.vscode.launch\` = "a'b"`);
+    assert.equal(launchFilter({ ...L, launchId: 'a"b' }), `tags.\`mlflow.vscode.launch\` = 'a"b'`);
+    assert.equal(startedAfterFilter(L), `attributes.start_time >= ${T0 - CLOCK_SLACK_MS}`);
   });
 });
