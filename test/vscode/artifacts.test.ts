@@ -191,6 +191,39 @@ for (const kind of ['file', 'sqlite', 'server'] as const) {
   }
 }
 
+describe('Models view: registered models whose names hold quotes (copy of the v3 file store)', function () {
+  this.timeout(90000);
+  const NAMES = ["o'brien", 'say "hi"'];
+
+  before(async function () {
+    const store = copyToTemp(path.join(MLFLOW_FIXTURES_DIR, 'stores', 'v3', 'mlruns'));
+    for (const name of NAMES) {
+      const dir = path.join(store, 'models', name);
+      fs.cpSync(path.join(store, 'models', 'iris-classifier'), dir, { recursive: true });
+      for (const meta of ['meta.yaml', 'version-1/meta.yaml', 'version-2/meta.yaml']) {
+        const f = path.join(dir, meta);
+        fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/^name: iris-classifier$/m, `name: '${name.replace(/'/g, "''")}'`));
+      }
+    }
+    await useTrackingUri(store);
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('mlflow').update('trackingUri', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('each lists its own versions', async () => {
+    const a = await api();
+    a.services.models.refresh();
+    const reg = await modelChild(a, undefined, 'Registered Models');
+    for (const name of NAMES) {
+      const labels = await modelLabels(a, await modelChild(a, reg, name));
+      const versions = labels.filter((l) => l.startsWith('Version ')).map((l) => l.split(' ').slice(0, 2).join(' '));
+      assert.deepStrictEqual(versions, ['Version 2', 'Version 1'], `${name}: ${labels.join(' | ')}`);
+    }
+  });
+});
+
 describe('artifacts: viewers, compare, download (v3 file store)', function () {
   this.timeout(90000);
   let runId: string;
