@@ -157,6 +157,19 @@ class Workbench {
     await this.page.keyboard.press('Enter');
     return undefined;
   }
+  /**
+   * Switch the colour theme with Preferences: Color Theme (the theme's label as the picker lists it) and
+   * wait for the workbench to carry `workbenchClass` (vs, vs-dark, hc-black, hc-light), then `settleMs`.
+   */
+  async setColorTheme(label, workbenchClass, { settleMs = 800 } = {}) {
+    await this.runCommand('Preferences: Color Theme');
+    const rows = this.page.locator('.quick-input-widget .monaco-list-row');
+    await rows.filter({ hasText: 'Dark Modern' }).first().waitFor({ timeout: 10000 });
+    await this.page.locator('.quick-input-widget input').fill(label);
+    await rows.filter({ hasText: label }).first().click();
+    await this.page.waitForFunction(cls => document.querySelector('.monaco-workbench')?.classList.contains(cls), workbenchClass, { timeout: 10000 });
+    await this.page.waitForTimeout(settleMs);
+  }
   /** The open quick input (a showQuickPick / showInputBox from the extension). */
   quickInput() { return this.page.locator('.quick-input-widget'); }
   /** Type into the open quick input and press Enter; throws (saying where the focus went) if it lost the focus first. */

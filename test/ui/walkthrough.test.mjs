@@ -57,16 +57,6 @@ function contrast(color, background) {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-async function setTheme(name, workbenchClass) {
-  const { wb } = ctx;
-  await wb.runCommand('Preferences: Color Theme');
-  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ timeout: 10000 });
-  await wb.page.locator('.quick-input-widget input').fill(name);
-  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().click();
-  await wb.page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls), workbenchClass, { timeout: 10000 });
-  await wb.page.waitForTimeout(1500);
-}
-
 test('#1 Filter Runs…: what was typed is what gets validated, not the previous filter', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
   await wb.openView('MLflow');
@@ -140,7 +130,7 @@ test('#8 #7 plots: axis titles, whole-step ticks, a NaN/±∞ legend, "no point 
   await wb.screenshot('issue16-8-plots-dark');
 
   for (const [theme, cls] of [['Dark Modern', 'vs-dark'], ['Light Modern', 'vs'], ['Default High Contrast', 'hc-black']]) {
-    if (cls !== 'vs-dark') await setTheme(theme, cls);
+    if (cls !== 'vs-dark') await wb.setColorTheme(theme, cls, { settleMs: 1500 });
     await frame.locator('.legend .swatch[data-color]').first().waitFor({ timeout: 30000 });
     const { colors, styles, bg, killed } = await frame.locator('body').evaluate(() => ({
       colors: [...document.querySelectorAll('.legend .swatch[data-color]')].map((e) => e.getAttribute('data-color')),
@@ -155,7 +145,7 @@ test('#8 #7 plots: axis titles, whole-step ticks, a NaN/±∞ legend, "no point 
     console.log(`# ${theme}: background ${bg}, series ${colors.map((c) => `${c} ${contrast(c, bg).toFixed(1)}:1`).join(', ')}, killed ${killed} ${contrast(killed, bg).toFixed(1)}:1`);
     await wb.screenshot(`issue16-7-contrast-${cls}`);
   }
-  await setTheme('Dark Modern', 'vs-dark');
+  await wb.setColorTheme('Dark Modern', 'vs-dark', { settleMs: 1500 });
 }));
 
 test('#11 the demo: the live run draws one curve; the registered model opens as an MLmodel summary', T, shotOnFail(ctx, async () => {
