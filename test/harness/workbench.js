@@ -150,11 +150,18 @@ class Workbench {
     for (let i = 0; i < 20 && !(await activeIsWanted()); i++) await this.page.waitForTimeout(100);
     if (!(await activeIsWanted())) {
       await wanted.first().click();
-      return undefined;
+    } else {
+      const state = await quickInputState(this.page);
+      if (!state.ready || state.value !== '>' + title) return `the palette lost the focus before Enter (focus: ${state.focus})`;
+      await this.page.keyboard.press('Enter');
     }
-    const state = await quickInputState(this.page);
-    if (!state.ready || state.value !== '>' + title) return `the palette lost the focus before Enter (focus: ${state.focus})`;
-    await this.page.keyboard.press('Enter');
+    // returns once the palette is gone or replaced by the command's own quick input, so that what is typed
+    // next cannot land in the palette
+    for (let i = 0; i < 50; i++) {
+      const s = await quickInputState(this.page);
+      if (!s.open || s.value !== '>' + title) break;
+      await this.page.waitForTimeout(100);
+    }
     return undefined;
   }
   /**
