@@ -6,6 +6,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { chromium } = require('playwright-core');
+const { quickInputState, settleFocus, closeQuickInput, typeIntoQuickInput } = require('./quickInput');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -109,34 +110,95 @@ class Workbench {
   // ---- commands, quick input ------------------------------------------------------------
 
   /**
-   * Run a command through the command palette by its title as F1 shows it ("MLflow: Refresh").
-   * Retries until `timeout`: right after load the extension's commands may not be registered yet.
+   * Run a command through the command palette by its title as F1 shows it ("MLflow: Refresh"), picking
+   * the row with exactly that title if there is one. Before F1 the focus is settled (no hover, not in a
+   * webview); the title is typed only once the palette has the focus, and Enter pressed only if it
+   * still has it. When the palette lost the focus (see quickInput.js) or the command is not listed yet
+   * (right after load the extension's commands may not be registered), it is closed and opened again
+   * until `timeout`, each time logged.
    */
   async runCommand(title, { timeout = 30000 } = {}) {
-    const input = this.page.locator('.quick-input-widget input');
-    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
     const deadline = Date.now() + timeout;
-    for (;;) {
-      await this.page.keyboard.press('F1');
-      await input.waitFor();
-      await input.fill('>' + title);
-      try {
-        await row.waitFor({ timeout: 2000 });
-        break;
-      } catch {
-        await this.page.keyboard.press('Escape');
-        if (Date.now() > deadline) throw new Error(`command "${title}" not found in the palette within ${timeout} ms`);
-        await this.page.waitForTimeout(500);
-      }
+    for (let attempt = 1; ; attempt++) {
+      const problem = await this.tryPaletteCommand(title);
+      if (!problem) return;
+      if (Date.now() > deadline) throw new Error(`could not run "${title}" from the command palette within ${timeout} ms: ${problem}`);
+      console.log(`# palette, "${title}" (attempt ${attempt}): ${problem}; closing it and asking again`);
+      await closeQuickInput(this.page);
+      await this.page.waitForTimeout(500);
     }
-    await this.page.keyboard.press('Enter');
+  }
+  /** One try of runCommand: undefined once Enter was pressed on the command's row, or what went wrong. */
+  async tryPaletteCommand(title) {
+    await settleFocus(this.page);
+    await closeQuickInput(this.page);
+    await this.page.keyboard.press('F1');
+    const typed = await typeIntoQuickInput(this.page, '>' + title);
+    if (typed) return typed;
+    const rows = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title });
+    const exactLabel = this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(title)}$`) });
+    try {
+      await rows.first().waitFor({ timeout: 2000 });
+    } catch {
+      return 'the command is not listed (yet)';
+    }
+    // Enter takes the active row, which lags behind the typed filter for a moment: wait for it to be the
+    // command's (with exactly this title when one has it), else click the command's row
+    const wanted = (await rows.filter({ has: exactLabel }).count()) > 0 ? rows.filter({ has: exactLabel }) : rows;
+    const active = this.page.locator('.quick-input-widget .monaco-list-row.focused');
+    const activeIsWanted = async () => (await active.filter(wanted === rows ? { hasText: title } : { has: exactLabel }).count()) > 0;
+    for (let i = 0; i < 20 && !(await activeIsWanted()); i++) await this.page.waitForTimeout(100);
+    if (!(await activeIsWanted())) {
+      await wanted.first().click();
+    } else {
+      const state = await quickInputState(this.page);
+      if (!state.ready || state.value !== '>' + title) return `the palette lost the focus before Enter (focus: ${state.focus})`;
+      await this.page.keyboard.press('Enter');
+    }
+    // returns once the palette is gone or replaced by the command's own quick input, so that what is typed
+    // next cannot land in the palette
+    for (let i = 0; i < 50; i++) {
+      const s = await quickInputState(this.page);
+      if (!s.open || s.value !== '>' + title) break;
+      await this.page.waitForTimeout(100);
+    }
+    return undefined;
+  }
+  /**
+   * Switch the colour theme with Preferences: Color Theme (the theme's label as the picker lists it) and
+   * wait for the workbench to carry `workbenchClass` (vs, vs-dark, hc-black, hc-light), then `settleMs`.
+   */
+  async setColorTheme(label, workbenchClass, { settleMs = 800 } = {}) {
+    await this.runCommand('Preferences: Color Theme');
+    const rows = this.page.locator('.quick-input-widget .monaco-list-row');
+    await rows.filter({ hasText: 'Dark Modern' }).first().waitFor({ timeout: 10000 });
+    await this.page.locator('.quick-input-widget input').fill(label);
+    await rows.filter({ hasText: label }).first().click();
+    await this.page.waitForFunction(cls => document.querySelector('.monaco-workbench')?.classList.contains(cls), workbenchClass, { timeout: 10000 });
+    await this.page.waitForTimeout(settleMs);
   }
   /** The open quick input (a showQuickPick / showInputBox from the extension). */
   quickInput() { return this.page.locator('.quick-input-widget'); }
-  async answerInput(text) {
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(text);
+  /** Type into the open quick input and press Enter; throws (saying where the focus went) if it lost the focus first. */
+  async answerInput(text, o = {}) {
+    const problem = await typeIntoQuickInput(this.page, text, o);
+    if (problem) throw new Error(`could not answer the quick input with "${text}": ${problem}`);
+    await this.page.keyboard.press('Enter');
+  }
+  /**
+   * Run a command that opens a quick input (titled `title`) and type `text` into it, then press Enter.
+   * When the workbench took the focus from that quick input before Enter, it is closed and the command
+   * run again (up to `attempts` times, logged). What happens after Enter is the extension's: not retried.
+   */
+  async commandThenAnswer(command, text, { title, sequentially = false, attempts = 3 } = {}) {
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand(command);
+      const problem = await typeIntoQuickInput(this.page, text, { title, sequentially });
+      if (!problem) break;
+      if (attempt >= attempts) throw new Error(`"${command}": ${problem} (${attempts} attempts)`);
+      console.log(`# "${command}" (attempt ${attempt}): ${problem}; closing it and asking again`);
+      await closeQuickInput(this.page);
+    }
     await this.page.keyboard.press('Enter');
   }
   async pickItem(label) {

@@ -23,7 +23,7 @@ async function expand(label) {
 async function filterRuns(filter) {
   await ctx.wb.runCommand('MLflow: Filter Runs…');
   await ctx.wb.pickItem('Type a filter…');
-  await ctx.wb.answerInput(filter);
+  await ctx.wb.answerInput(filter, { title: 'Filter Runs' }); // the box, not the picker still closing
 }
 
 test('the store in the workspace is found and its experiments are listed', T, shotOnFail(ctx, async () => {

@@ -147,15 +147,7 @@ test('open run details: overview, git link, note as safe markdown, tables, artif
 
 test('light theme screenshots', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
-  // the palette's top match for this title can be "Browse Color Themes in Marketplace": click the exact row
-  await wb.page.keyboard.press('F1');
-  await wb.page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
-  await wb.page.locator('.quick-input-widget .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) }).first().click();
-  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ timeout: 10000 });
-  await wb.page.locator('.quick-input-widget input').fill('Light Modern');
-  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Light Modern' }).first().click();
-  await wb.page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('vs'), null, { timeout: 10000 });
-  await wb.page.waitForTimeout(800);
+  await wb.setColorTheme('Light Modern', 'vs');
   const frame = wb.webview();
   await frame.locator('h1.title', { hasText: 'baseline-logreg' }).waitFor({ timeout: 30000 });
   await wb.screenshot('run-details-light');

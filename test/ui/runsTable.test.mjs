@@ -19,17 +19,6 @@ async function names(frame) {
   return frame.locator('.grid .row').evaluateAll((rows) => rows.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top)).map((r) => r.querySelector('.name')?.textContent ?? ''));
 }
 
-async function lightTheme(wb) {
-  await wb.page.keyboard.press('F1');
-  await wb.page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
-  await wb.page.locator('.quick-input-widget .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) }).first().click();
-  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ timeout: 10000 });
-  await wb.page.locator('.quick-input-widget input').fill('Light Modern');
-  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Light Modern' }).first().click();
-  await wb.page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('vs'), null, { timeout: 10000 });
-  await wb.page.waitForTimeout(800);
-}
-
 test('runs table: grouped columns, sort by a metric header, filter, select with mouse and keyboard', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
   const frame = await openTable(wb, 'iris-classification');
@@ -107,7 +96,7 @@ test('sweep charts: parallel coordinates brushing selects the runs in the range;
 
 test('light theme: table and charts', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
-  await lightTheme(wb);
+  await wb.setColorTheme('Light Modern', 'vs');
   const frame = wb.webview();
   await frame.locator('canvas.pc').waitFor({ timeout: 10000 });
   await wb.screenshot('runs-charts-light');
