@@ -212,6 +212,33 @@ export function sqlRunOrder(orderBy: readonly string[] | undefined): string | un
   return terms.join(', ');
 }
 
+/** The column and direction the first page is ordered by first, when it is a time (integer) column, else undefined. */
+function leadingTimeOrder(orderBy: readonly string[] | undefined): { col: string; desc: boolean } | undefined {
+  const first = sqlRunOrder(orderBy)?.split(', ').find((t) => !t.endsWith(' IS NULL)'));
+  const m = first && /^r\.(start_time|end_time) (ASC|DESC)$/.exec(first);
+  return m ? { col: m[1], desc: m[2] === 'DESC' } : undefined;
+}
+
+/**
+ * ` AND r.<col> >= ?` (or `<=` for ASC) with the value of the k-th run in that order, so that SQLite
+ * sorts only the runs that can be on the page: its sort of every run (an ephemeral B-tree insert per
+ * run) cost the WASM engine three times the scan. The column's values come back as one string (a
+ * second scan is cheaper than 5,000 rows handed over one by one). Undefined (sort them all) when
+ * fewer than k runs have a value (runs without one sort last) or a value is not an exact integer.
+ */
+function timeBound(db: Db, order: { col: string; desc: boolean }, where: string, params: SqlValue[], k: number): { sql: string; params: SqlValue[] } | undefined {
+  const [row] = db.rows(`SELECT count(r.${order.col}), group_concat(r.${order.col}, ',') FROM runs r WHERE ${where}`, params);
+  const n = Number(row?.[0] ?? 0);
+  if (n < k || n === 0 || typeof row[1] !== 'string') return undefined;
+  // integers print as themselves (reals carry a '.' or an exponent, text is not all digits): exact in JS below 2^53
+  if (!/^-?(?:0|[1-9]\d{0,14})(?:,-?(?:0|[1-9]\d{0,14}))*$/.test(row[1])) return undefined;
+  const values = new Float64Array(JSON.parse(`[${row[1]}]`) as number[]);
+  if (values.length !== n) return undefined;
+  values.sort();
+  const bound = order.desc ? values[n - k] : values[k - 1];
+  return { sql: ` AND r.${order.col} ${order.desc ? '>=' : '<='} ?`, params: [bound] };
+}
+
 const NUMERIC_SQL_OPS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
 /**
@@ -269,9 +296,12 @@ export function searchRuns(db: Db, q: SearchRunsQuery): Page<Run> {
     // runs has no index for this order (neither has MLflow's schema): every run is sorted. The sort
     // carries only the keys and the rowid; the page's rows are read afterwards (a sort that carried
     // every column cost the WASM engine about twice as much)
+    const lead = leadingTimeOrder(q.orderBy);
+    const bound = lead && timeBound(db, lead, where, whereParams, offset + maxResults);
     page = db
-      .rows(`SELECT ${cols} FROM runs r WHERE r.rowid IN (SELECT r.rowid FROM runs r WHERE ${where} ORDER BY ${sqlOrder} LIMIT ? OFFSET ?) ORDER BY ${sqlOrder}`, [
+      .rows(`SELECT ${cols} FROM runs r WHERE r.rowid IN (SELECT r.rowid FROM runs r WHERE ${where}${bound?.sql ?? ''} ORDER BY ${sqlOrder} LIMIT ? OFFSET ?) ORDER BY ${sqlOrder}`, [
         ...whereParams,
+        ...(bound?.params ?? []),
         maxResults,
         offset,
       ])
