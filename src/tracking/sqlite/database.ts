@@ -32,17 +32,21 @@ function sig(st: fs.Stats | undefined): string {
   return st ? `${st.mtimeMs}:${st.size}:${st.ino}` : '-';
 }
 
-async function statOrUndefined(p: string): Promise<fs.Stats | undefined> {
+function statOrUndefined(p: string): fs.Stats | undefined {
   try {
-    return await fs.promises.stat(p);
+    return fs.statSync(p);
   } catch {
     return undefined;
   }
 }
 
-export async function fileSignature(dbPath: string): Promise<FileSignature> {
-  const [a, b] = await Promise.all([statOrUndefined(dbPath), statOrUndefined(dbPath + '-wal')]);
-  return { db: sig(a), wal: sig(b) };
+/**
+ * The database's and its -wal's stat, compared before each call. Synchronous: two stat(2) of a local
+ * file cost microseconds, while a promise-based stat per call cost about 0.5 ms of the first page's
+ * CPU (and the engines read the file synchronously anyway).
+ */
+export function fileSignature(dbPath: string): FileSignature {
+  return { db: sig(statOrUndefined(dbPath)), wal: sig(statOrUndefined(dbPath + '-wal')) };
 }
 
 export function sameSignature(a: FileSignature | undefined, b: FileSignature): boolean {
