@@ -219,24 +219,29 @@ function leadingTimeOrder(orderBy: readonly string[] | undefined): { col: string
   return m ? { col: m[1], desc: m[2] === 'DESC' } : undefined;
 }
 
+const INTEGERS = /^-?(?:0|[1-9]\d{0,14})(?:,-?(?:0|[1-9]\d{0,14}))*$/;
+
 /**
- * ` AND r.<col> >= ?` (or `<=` for ASC) with the value of the k-th run in that order, so that SQLite
- * sorts only the runs that can be on the page: its sort of every run (an ephemeral B-tree insert per
- * run) cost the WASM engine three times the scan. The column's values come back as one string (a
- * second scan is cheaper than 5,000 rows handed over one by one). Undefined (sort them all) when
- * fewer than k runs have a value (runs without one sort last) or a value is not an exact integer.
+ * The rowids of the runs that can be on a page ordered first by a time column: those at or past the
+ * k-th value in that order (ties included), as a JSON array for json_each. SQLite then sorts ~k runs
+ * instead of all of them (its sort inserts every run into a B-tree: three times the cost of the scan
+ * in the WASM engine). Both columns come back as one string each: one row handed over instead of
+ * 5,000. Undefined (sort them all) when fewer than k runs have a value (runs without one sort last)
+ * or a value is not an integer (reals carry a '.' or an exponent, text is not all digits; integers
+ * below 2^53 are exact in JS).
  */
-function timeBound(db: Db, order: { col: string; desc: boolean }, where: string, params: SqlValue[], k: number): { sql: string; params: SqlValue[] } | undefined {
-  const [row] = db.rows(`SELECT count(r.${order.col}), group_concat(r.${order.col}, ',') FROM runs r WHERE ${where}`, params);
-  const n = Number(row?.[0] ?? 0);
-  if (n < k || n === 0 || typeof row[1] !== 'string') return undefined;
-  // integers print as themselves (reals carry a '.' or an exponent, text is not all digits): exact in JS below 2^53
-  if (!/^-?(?:0|[1-9]\d{0,14})(?:,-?(?:0|[1-9]\d{0,14}))*$/.test(row[1])) return undefined;
-  const values = new Float64Array(JSON.parse(`[${row[1]}]`) as number[]);
-  if (values.length !== n) return undefined;
-  values.sort();
-  const bound = order.desc ? values[n - k] : values[k - 1];
-  return { sql: ` AND r.${order.col} ${order.desc ? '>=' : '<='} ?`, params: [bound] };
+function pageCandidates(db: Db, order: { col: string; desc: boolean }, where: string, params: SqlValue[], k: number): string | undefined {
+  const [row] = db.rows(`SELECT group_concat(r.rowid, ','), group_concat(r.${order.col}, ',') FROM runs r WHERE ${where} AND r.${order.col} IS NOT NULL`, params);
+  if (typeof row?.[0] !== 'string' || typeof row[1] !== 'string' || !INTEGERS.test(row[0]) || !INTEGERS.test(row[1])) return undefined;
+  const rowids = JSON.parse(`[${row[0]}]`) as number[];
+  const values = JSON.parse(`[${row[1]}]`) as number[];
+  const n = values.length;
+  if (n < k || rowids.length !== n) return undefined;
+  const sorted = Float64Array.from(values).sort();
+  const bound = order.desc ? sorted[n - k] : sorted[k - 1];
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) if (order.desc ? values[i] >= bound : values[i] <= bound) ids.push(rowids[i]);
+  return JSON.stringify(ids);
 }
 
 const NUMERIC_SQL_OPS = new Set(['=', '!=', '<', '<=', '>', '>=']);
@@ -297,15 +302,16 @@ export function searchRuns(db: Db, q: SearchRunsQuery): Page<Run> {
     // carries only the keys and the rowid; the page's rows are read afterwards (a sort that carried
     // every column cost the WASM engine about twice as much)
     const lead = leadingTimeOrder(q.orderBy);
-    const bound = lead && timeBound(db, lead, where, whereParams, offset + maxResults);
-    page = db
-      .rows(`SELECT ${cols} FROM runs r WHERE r.rowid IN (SELECT r.rowid FROM runs r WHERE ${where}${bound?.sql ?? ''} ORDER BY ${sqlOrder} LIMIT ? OFFSET ?) ORDER BY ${sqlOrder}`, [
-        ...whereParams,
-        ...(bound?.params ?? []),
-        maxResults,
-        offset,
-      ])
-      .map((r) => emptyRun(runInfoFromRow(r)));
+    const candidates = lead ? pageCandidates(db, lead, where, whereParams, offset + maxResults) : undefined;
+    const rows =
+      candidates !== undefined
+        ? db.rows(`SELECT ${cols} FROM runs r WHERE r.rowid IN (SELECT value FROM json_each(?)) ORDER BY ${sqlOrder} LIMIT ? OFFSET ?`, [candidates, maxResults, offset])
+        : db.rows(`SELECT ${cols} FROM runs r WHERE r.rowid IN (SELECT r.rowid FROM runs r WHERE ${where} ORDER BY ${sqlOrder} LIMIT ? OFFSET ?) ORDER BY ${sqlOrder}`, [
+            ...whereParams,
+            maxResults,
+            offset,
+          ]);
+    page = rows.map((r) => emptyRun(runInfoFromRow(r)));
   } else {
     const narrow = sqlNarrowing(db, filter);
     const candidates = `${where}${narrow.sql}`;
