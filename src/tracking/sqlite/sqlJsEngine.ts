@@ -155,13 +155,27 @@ export class SqlJsEngine implements SqlEngine {
   read<T>(fn: () => T): T {
     let out: T;
     try {
-      out = fn();
+      out = this.transaction(fn);
     } catch (e) {
       this.verify();
       throw e;
     }
     this.verify();
     return out;
+  }
+
+  /**
+   * `fn`'s statements in one read transaction: SQLite then checks the file (its header's change
+   * counter, a hot journal) once, not before each statement.
+   */
+  private transaction<T>(fn: () => T): T {
+    const none = () => undefined;
+    this.statements.each('BEGIN', [], none);
+    try {
+      return fn();
+    } finally {
+      this.statements.each('COMMIT', [], none);
+    }
   }
 
   private verify(): void {
