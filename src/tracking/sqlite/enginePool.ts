@@ -8,7 +8,7 @@
 import type { SqlEngine } from './engine';
 
 /** How long an idle engine is kept (its file stays open meanwhile). */
-export const IDLE_MS = 10_000;
+const IDLE_MS = 10_000;
 /** Idle engines kept at most (each holds SQLite's page cache of its file). */
 const MAX_IDLE = 4;
 
@@ -57,15 +57,6 @@ export class EnginePool {
     }, this.idleMs);
     timer.unref?.();
     this.idle.set(key, { engine, timer });
-  }
-
-  /** Closes every idle engine (their files are released at once). */
-  clear(): void {
-    for (const { engine, timer } of this.idle.values()) {
-      clearTimeout(timer);
-      close(engine);
-    }
-    this.idle.clear();
   }
 }
 
