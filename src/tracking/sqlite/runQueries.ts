@@ -219,22 +219,28 @@ function leadingTimeOrder(orderBy: readonly string[] | undefined): { col: string
   return m ? { col: m[1], desc: m[2] === 'DESC' } : undefined;
 }
 
-const INTEGERS = /^-?(?:0|[1-9]\d{0,14})(?:,-?(?:0|[1-9]\d{0,14}))*$/;
+/** A JSON array of integers of up to 15 digits (SQLite writes a real with a '.' or an exponent, text quoted). */
+const INTEGERS = /^\[-?(?:0|[1-9]\d{0,14})(?:,-?(?:0|[1-9]\d{0,14}))*\]$/;
 
 /**
  * The rowids of the runs that can be on a page ordered first by a time column: those at or past the
  * k-th value in that order (ties included), as a JSON array for json_each. SQLite then sorts ~k runs
  * instead of all of them (its sort inserts every run into a B-tree: three times the cost of the scan
- * in the WASM engine). Both columns come back as one string each: one row handed over instead of
+ * in the WASM engine). Both columns come back as one JSON array each: one row handed over instead of
  * 5,000. Undefined (sort them all) when fewer than k runs have a value (runs without one sort last)
- * or a value is not an integer (reals carry a '.' or an exponent, text is not all digits; integers
- * below 2^53 are exact in JS).
+ * or a value is not an integer (integers below 10^15 are exact in JS).
  */
 function pageCandidates(db: Db, order: { col: string; desc: boolean }, where: string, params: SqlValue[], k: number): string | undefined {
-  const [row] = db.rows(`SELECT group_concat(r.rowid, ','), group_concat(r.${order.col}, ',') FROM runs r WHERE ${where} AND r.${order.col} IS NOT NULL`, params);
+  let row: Row | undefined;
+  try {
+    [row] = db.rows(`SELECT json_group_array(r.rowid), json_group_array(r.${order.col}) FROM runs r WHERE ${where} AND r.${order.col} IS NOT NULL`, params);
+  } catch (e) {
+    if (/JSON cannot hold BLOB/i.test(String((e as Error)?.message))) return undefined; // a blob time: SQLite sorts it
+    throw e;
+  }
   if (typeof row?.[0] !== 'string' || typeof row[1] !== 'string' || !INTEGERS.test(row[0]) || !INTEGERS.test(row[1])) return undefined;
-  const rowids = JSON.parse(`[${row[0]}]`) as number[];
-  const values = JSON.parse(`[${row[1]}]`) as number[];
+  const rowids = JSON.parse(row[0]) as number[];
+  const values = JSON.parse(row[1]) as number[];
   const n = values.length;
   if (n < k || rowids.length !== n) return undefined;
   const sorted = Float64Array.from(values).sort();

@@ -110,6 +110,17 @@ describe('SqliteStore opened again on the same file', () => {
       } finally {
         store.dispose();
       }
+      // a start time that is no number at all (a blob): SQLite's own sort decides
+      fs.writeFileSync(db, await edited(db, "UPDATE runs SET start_time = x'01' WHERE run_uuid = 'feed0000000000000000000000000003'"));
+      const again = await SqliteStore.open(db, { engine });
+      try {
+        const all = (await again.searchRuns({ experimentIds: ['2'], orderBy: ['start_time ASC'], maxResults: 50000 })).items.map((r) => r.info.runId);
+        const first = (await again.searchRuns({ experimentIds: ['2'], orderBy: ['start_time ASC'], maxResults: 3 })).items.map((r) => r.info.runId);
+        assert.deepEqual(first, all.slice(0, 3));
+        assert.ok(all.includes('feed0000000000000000000000000003'));
+      } finally {
+        again.dispose();
+      }
     });
   }
 });
