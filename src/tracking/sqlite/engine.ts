@@ -49,6 +49,12 @@ export interface SqlEngine {
   run(sql: string, params: readonly SqlValue[]): number;
   /** Runs one or more statements without results (BEGIN, COMMIT, PRAGMA …). */
   exec(sql: string): void;
+  /**
+   * True when this engine, idle since its store closed, may serve the next store opened on its file
+   * (enginePool.ts): it would read what a new engine would, so its page cache and prepared statements
+   * are kept.
+   */
+  reusable(): boolean;
   close(): void;
 }
 

@@ -1,6 +1,7 @@
 // node:sqlite (Node's built-in SQLite) as a SqlEngine: one connection on the user's file, SQLite's
 // own file locks and WAL reading, a short busy timeout (the caller retries without blocking the
 // extension host for long).
+import * as fs from 'node:fs';
 import type { Row, SqlEngine, SqlValue } from './engine';
 
 // The slice of node:sqlite's API used here (@types/node is pinned to Node 20, which has no node:sqlite).
@@ -46,6 +47,9 @@ export class NodeSqliteEngine implements SqlEngine {
   private readonly statements = new Map<string, StatementSync>();
 
   private constructor(
+    private readonly file: string,
+    /** The file's identity when opened: a file replaced by another (a new inode) needs a new connection. */
+    private readonly identity: string,
     private readonly db: DatabaseSync,
     /**
      * Rows arrive as objects (Node 22): their values are taken in key order, which is the column order
@@ -59,11 +63,12 @@ export class NodeSqliteEngine implements SqlEngine {
   static open(file: string, options: { objectRows?: boolean } = {}): NodeSqliteEngine {
     const mod = nodeSqlite();
     if (!mod) throw new Error('node:sqlite is not available in this runtime');
+    const before = fs.statSync(file);
     const db = new mod.DatabaseSync(file);
     try {
       // Same LIKE semantics as MLflow (it sets this pragma on every session).
       db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}; PRAGMA case_sensitive_like = true;`);
-      return new NodeSqliteEngine(db, options.objectRows === true || !arraysSupported(db));
+      return new NodeSqliteEngine(file, `${before.dev}:${before.ino}`, db, options.objectRows === true || !arraysSupported(db));
     } catch (e) {
       db.close();
       throw e;
@@ -96,6 +101,16 @@ export class NodeSqliteEngine implements SqlEngine {
 
   exec(sql: string): void {
     this.db.exec(sql);
+  }
+
+  /** SQLite checks its own cache at each transaction (change counter, WAL index): only a replaced file needs a new connection. */
+  reusable(): boolean {
+    try {
+      const st = fs.statSync(this.file);
+      return `${st.dev}:${st.ino}` === this.identity;
+    } catch {
+      return false;
+    }
   }
 
   close(): void {

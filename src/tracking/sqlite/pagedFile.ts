@@ -78,6 +78,8 @@ export class PagedFile {
     readonly size: number,
     private readonly walFd: number | undefined,
     private readonly wal: WalIndex | undefined,
+    /** The -wal's stat when it was indexed ('-' when there was none). */
+    private readonly walStamp: string,
   ) {}
 
   /** Opens the file as it is now; throws FileChanged while a writer is mid-commit, fs errors as they come. */
@@ -96,13 +98,16 @@ export class PagedFile {
       let wal: WalIndex | undefined;
       const walPath = dbPath + '-wal';
       const walSt = statOrUndefined(walPath);
+      let walStamp = walSt ? stamp(walSt) : '-';
       if (walSt && walSt.size >= 32) {
         walFd = fs.openSync(walPath, 'r');
         const fdw = walFd;
+        const indexed = fs.fstatSync(walFd);
+        walStamp = stamp(indexed);
         wal = indexWal((p, l) => {
           const b = Buffer.allocUnsafe(l);
           return b.subarray(0, fs.readSync(fdw, b, 0, l, p));
-        }, fs.fstatSync(walFd).size);
+        }, indexed.size);
         if (wal) pageSize = wal.pageSize;
         else {
           fs.closeSync(walFd);
@@ -110,7 +115,7 @@ export class PagedFile {
         }
       }
       const size = wal ? wal.dbPages * pageSize : st.size;
-      return new PagedFile(dbPath, fd, stamp(st), changeCounter, pageSize, st.size, size, walFd, wal);
+      return new PagedFile(dbPath, fd, stamp(st), changeCounter, pageSize, st.size, size, walFd, wal, walStamp);
     } catch (e) {
       fs.closeSync(fd);
       if (walFd !== undefined) fs.closeSync(walFd);
@@ -219,6 +224,25 @@ export class PagedFile {
       const n = fs.readSync(this.walFd!, head, 0, 8, 16);
       if (n < 8 || head.readUInt32BE(0) !== this.wal.salt1 || head.readUInt32BE(4) !== this.wal.salt2) throw new FileChanged(`${this.dbPath}-wal was checkpointed while it was read`);
     }
+  }
+
+  /**
+   * True when a reader opening the file now would see exactly what this one serves, checked the way
+   * SQLite checks its page cache before reusing it: the main file's change counter (and its stat), no
+   * writer mid-commit, and the same WAL: the same salts and not one frame more or less (its stat: a
+   * WAL only grows until a checkpoint restarts it with new salts). Stricter than verify(), which lets
+   * a snapshot stay valid while a writer appends to the WAL.
+   */
+  unchanged(): boolean {
+    if (this.closed) return false;
+    try {
+      this.verify();
+    } catch {
+      return false;
+    }
+    const walSt = statOrUndefined(this.dbPath + '-wal');
+    if ((walSt ? stamp(walSt) : '-') !== this.walStamp) return false;
+    return this.walFd === undefined || stamp(fs.fstatSync(this.walFd)) === this.walStamp;
   }
 
   close(): void {

@@ -10,6 +10,7 @@ import { metricFromRow, metricValue, num, RUN_COLS, runInfoFromRow, selectList, 
 import { parseFilter } from '../search/parser';
 import { RUN_SEARCH_KEYS, runIdentifier } from '../search/runFilter';
 import { SQLITE_RUN_FILTER, compileRunFilter, compileRunOrderBy, filterNeeds } from './search';
+import { leadingTimeOrder, pageCandidates, sqlRunOrder } from './runOrder';
 import { pyOffsetToken } from './tokens';
 
 /** Which keys of a kind to load: every key, only these, or none. */
@@ -45,9 +46,9 @@ function eachScoped(db: Db, scope: RunScope, sqlHead: string, runCol: string, ex
     db.each(`${sqlHead} WHERE ${runCol} IN (${scope.sub})${extra.sql} ${tail}`, [...scope.params, ...extra.params], fn);
     return;
   }
-  for (const part of chunks(scope.ids)) {
-    db.each(`${sqlHead} WHERE ${runCol} IN (${placeholders(part.length)})${extra.sql} ${tail}`, [...part, ...extra.params], fn);
-  }
+  // the ids as one JSON array: one value bound instead of one per run (each a string copied into the
+  // WASM engine), one statement for any number of runs, and the same plan (the run_uuid index)
+  db.each(`${sqlHead} WHERE ${runCol} IN (SELECT value FROM json_each(?))${extra.sql} ${tail}`, [JSON.stringify(scope.ids), ...extra.params], fn);
 }
 
 function keyFilter(col: string, sel: KeySel): { sql: string; params: SqlValue[] } {
@@ -179,39 +180,6 @@ function stagesFor(viewType: ViewType | undefined): string[] {
   }
 }
 
-const ORDER_COLUMNS: Record<string, string> = {
-  start_time: 'start_time',
-  created: 'start_time',
-  Created: 'start_time',
-  end_time: 'end_time',
-  run_name: 'name',
-  'run name': 'name',
-  'Run name': 'name',
-  'Run Name': 'name',
-  status: 'status',
-  user_id: 'user_id',
-  artifact_uri: 'artifact_uri',
-  run_id: 'run_uuid',
-};
-
-/** ORDER BY for attribute-only order_by clauses (MLflow: NULLs last, then start_time DESC, run_uuid), else undefined. */
-export function sqlRunOrder(orderBy: readonly string[] | undefined): string | undefined {
-  const terms: string[] = [];
-  let hasStart = false;
-  for (const clause of orderBy ?? []) {
-    const m = /^\s*(?:(?:attributes|attribute|attr|run)\.)?(?:`([^`]+)`|"([^"]+)"|([A-Za-z_]+))\s*(?:\s(ASC|DESC))?\s*$/i.exec(clause);
-    if (!m) return undefined;
-    const col = ORDER_COLUMNS[m[1] ?? m[2] ?? m[3]];
-    if (!col) return undefined;
-    if (col === 'start_time') hasStart = true;
-    const dir = (m[4] ?? 'ASC').toUpperCase();
-    terms.push(`(r.${col} IS NULL)`, `r.${col} ${dir}`);
-  }
-  if (!hasStart) terms.push('r.start_time DESC');
-  terms.push('r.run_uuid');
-  return terms.join(', ');
-}
-
 const NUMERIC_SQL_OPS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
 /**
@@ -269,13 +237,17 @@ export function searchRuns(db: Db, q: SearchRunsQuery): Page<Run> {
     // runs has no index for this order (neither has MLflow's schema): every run is sorted. The sort
     // carries only the keys and the rowid; the page's rows are read afterwards (a sort that carried
     // every column cost the WASM engine about twice as much)
-    page = db
-      .rows(`SELECT ${cols} FROM runs r WHERE r.rowid IN (SELECT r.rowid FROM runs r WHERE ${where} ORDER BY ${sqlOrder} LIMIT ? OFFSET ?) ORDER BY ${sqlOrder}`, [
-        ...whereParams,
-        maxResults,
-        offset,
-      ])
-      .map((r) => emptyRun(runInfoFromRow(r)));
+    const lead = leadingTimeOrder(q.orderBy);
+    const candidates = lead ? pageCandidates(db, lead, where, whereParams, offset + maxResults) : undefined;
+    const rows =
+      candidates !== undefined
+        ? db.rows(`SELECT ${cols} FROM runs r WHERE r.rowid IN (SELECT value FROM json_each(?)) ORDER BY ${sqlOrder} LIMIT ? OFFSET ?`, [candidates, maxResults, offset])
+        : db.rows(`SELECT ${cols} FROM runs r WHERE r.rowid IN (SELECT r.rowid FROM runs r WHERE ${where} ORDER BY ${sqlOrder} LIMIT ? OFFSET ?) ORDER BY ${sqlOrder}`, [
+            ...whereParams,
+            maxResults,
+            offset,
+          ]);
+    page = rows.map((r) => emptyRun(runInfoFromRow(r)));
   } else {
     const narrow = sqlNarrowing(db, filter);
     const candidates = `${where}${narrow.sql}`;

@@ -6,10 +6,11 @@
 // fresh open, which is cheap).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Database as SqlJsDatabase, SqlJsStatic, Statement } from 'sql.js';
+import type { Database as SqlJsDatabase, SqlJsStatic } from 'sql.js';
 import { TrackingError } from '../errors';
 import { type Row, SCHEMA_TABLES_SQL, type SqlEngine, type SqlValue } from './engine';
 import { FileChanged, PagedFile } from './pagedFile';
+import { type SqliteExports, SqlJsStatements } from './sqlJsStatements';
 
 const sqlJsCache = new Map<string, Promise<SqlJsStatic>>();
 
@@ -78,13 +79,16 @@ export class SqlJsEngine implements SqlEngine {
   readonly name = 'sql.js' as const;
   readonly live = false;
   readonly writeBlocker = SQLJS_WRITE_BLOCKER;
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: SqlJsStatements;
   private changed = false;
 
   private constructor(
+    SQL: SqlJsStatic,
     private readonly db: SqlJsDatabase,
     readonly file: PagedFile,
-  ) {}
+  ) {
+    this.statements = new SqlJsStatements(SQL as unknown as SqliteExports, (db as unknown as { db: number }).db);
+  }
 
   static async open(dbPath: string, uri: string, wasmPath?: string): Promise<SqlJsEngine> {
     const SQL = await loadSqlJs(wasmPath);
@@ -92,23 +96,28 @@ export class SqlJsEngine implements SqlEngine {
     for (let attempt = 0; ; attempt++) {
       let file: PagedFile | undefined;
       let raw: SqlJsDatabase | undefined;
+      let engine: SqlJsEngine | undefined;
       try {
         file = PagedFile.open(dbPath);
         raw = new SQL.Database(bytesOnDemand(file));
-        const engine = new SqlJsEngine(raw, file);
+        engine = new SqlJsEngine(SQL, raw, file);
         const db = raw;
+        const opened = engine;
         // Both read the schema, so both are checked for a concurrent writer (a torn schema is retried,
         // not reported). query_only: nothing this connection runs may write; a larger page cache than
         // SQLite's 2 MB default, since every page missed is a read from the file. Then the schema's
         // table list, which Db asks for next: one statement prepared, the schema parsed once.
-        engine.read(() => {
+        opened.read(() => {
           db.run('PRAGMA query_only = 1; PRAGMA cache_size = -32768; PRAGMA case_sensitive_like = true;');
-          engine.all(SCHEMA_TABLES_SQL, []);
+          opened.all(SCHEMA_TABLES_SQL, []);
         });
-        return engine;
+        return opened;
       } catch (e) {
-        raw?.close();
-        file?.close();
+        if (engine) engine.close();
+        else {
+          raw?.close();
+          file?.close();
+        }
         if (e instanceof FileChanged && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, Math.min(10 * 2 ** attempt, 250)));
           continue;
@@ -129,6 +138,11 @@ export class SqlJsEngine implements SqlEngine {
     }
   }
 
+  /** SQLite's own test before it reuses its page cache (PagedFile.unchanged): nothing committed since this snapshot was opened. */
+  reusable(): boolean {
+    return !this.changed && this.file.unchanged();
+  }
+
   /** True once a read found the file changed: this engine's snapshot is gone, open a new one. */
   get stale(): boolean {
     return this.changed;
@@ -141,13 +155,27 @@ export class SqlJsEngine implements SqlEngine {
   read<T>(fn: () => T): T {
     let out: T;
     try {
-      out = fn();
+      out = this.transaction(fn);
     } catch (e) {
       this.verify();
       throw e;
     }
     this.verify();
     return out;
+  }
+
+  /**
+   * `fn`'s statements in one read transaction: SQLite then checks the file (its header's change
+   * counter, a hot journal) once, not before each statement.
+   */
+  private transaction<T>(fn: () => T): T {
+    const none = () => undefined;
+    this.statements.each('BEGIN', [], none);
+    try {
+      return fn();
+    } finally {
+      this.statements.each('COMMIT', [], none);
+    }
   }
 
   private verify(): void {
@@ -159,24 +187,8 @@ export class SqlJsEngine implements SqlEngine {
     }
   }
 
-  private statement(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      if (this.statements.size >= 256) this.freeStatements();
-      st = this.db.prepare(sql);
-      this.statements.set(sql, st);
-    }
-    return st;
-  }
-
   each(sql: string, params: readonly SqlValue[], fn: (row: Row) => void): void {
-    const st = this.statement(sql);
-    try {
-      st.bind(params as never);
-      while (st.step()) fn(st.get());
-    } finally {
-      st.reset();
-    }
+    this.statements.each(sql, params, fn);
   }
 
   all(sql: string, params: readonly SqlValue[]): Row[] {
@@ -193,19 +205,8 @@ export class SqlJsEngine implements SqlEngine {
     this.db.run(sql);
   }
 
-  private freeStatements(): void {
-    for (const st of this.statements.values()) {
-      try {
-        st.free();
-      } catch {
-        // already freed
-      }
-    }
-    this.statements.clear();
-  }
-
   close(): void {
-    this.freeStatements();
+    this.statements.dispose();
     try {
       this.db.close();
     } finally {

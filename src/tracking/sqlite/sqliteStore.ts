@@ -90,7 +90,7 @@ export class SqliteStore implements TrackingStore {
     if (this.disposed) throw new TrackingError('cancelled', `The SQLite store ${this.uri} was closed.`, { uri: this.uri });
     if (signal?.aborted) throw new TrackingError('cancelled', 'The operation was cancelled.', { uri: this.uri });
     if (this.reloading) return this.reloading;
-    const sig = await fileSignature(this.dbPath);
+    const sig = fileSignature(this.dbPath);
     if (this.db && !this.db.engine.stale && sameSignature(this.signature, sig)) return this.db;
     if (this.db?.engine.live && this.signature?.db.split(':')[2] === sig.db.split(':')[2]) {
       // reads see the new data by themselves; only what we learnt about the schema may be stale
@@ -205,16 +205,15 @@ export class SqliteStore implements TrackingStore {
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
-      void fileSignature(this.dbPath).then((sig) => {
-        if (this.disposed || sameSignature(this.signature, sig)) return;
-        for (const l of [...this.listeners]) {
-          try {
-            l();
-          } catch {
-            // a listener's failure is not ours
-          }
+      const sig = fileSignature(this.dbPath);
+      if (this.disposed || sameSignature(this.signature, sig)) return;
+      for (const l of [...this.listeners]) {
+        try {
+          l();
+        } catch {
+          // a listener's failure is not ours
         }
-      });
+      }
     }, this.options.watchDebounceMs ?? 300);
     this.debounce.unref?.();
   }
