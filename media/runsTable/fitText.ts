@@ -1,5 +1,6 @@
-// Text cut to a cell's width as CSS's text-overflow: ellipsis does, for the canvas-drawn rows. Widths
-// and cut strings are cached per font (cell values repeat across runs and across frames).
+// Text cut to a cell's width as CSS's text-overflow: ellipsis does, for the canvas-drawn rows. Most
+// values fit with room to spare: a sum of per-character advances (ASCII) says so without measuring
+// them; the others are measured, and their widths and cut strings cached per font.
 
 const ELLIPSIS = '…';
 /** Entries kept per font before the cache starts over (a 10,000-run table has ~100,000 values). */
@@ -8,8 +9,22 @@ const MAX_ENTRIES = 50_000;
 export class TextFitter {
   private readonly widths = new Map<string, number>();
   private readonly cuts = new Map<string, string>();
+  /** Advances of the printable ASCII characters in this font (measured on first use). */
+  private ascii: number[] | undefined;
 
   constructor(private readonly ctx: CanvasRenderingContext2D) {}
+
+  /** Whether the text surely fits in maxW: its advances summed, with room for kerning; false: unsure. */
+  private surelyFits(text: string, maxW: number): boolean {
+    const adv = (this.ascii ??= Array.from({ length: 95 }, (_, i) => this.ctx.measureText(String.fromCharCode(32 + i)).width));
+    let w = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i) - 32;
+      if (c < 0 || c >= 95) return false;
+      w += adv[c];
+    }
+    return w * 1.02 + 1 <= maxW;
+  }
 
   /** The text's width in the context's current font (the font this fitter is used with). */
   width(text: string): number {
@@ -24,7 +39,7 @@ export class TextFitter {
 
   /** The text, or its longest start that fits in maxW with an ellipsis after it. */
   fit(text: string, maxW: number): string {
-    if (this.width(text) <= maxW) return text;
+    if (this.surelyFits(text, maxW) || this.width(text) <= maxW) return text;
     const key = `${Math.floor(maxW)}\u0000${text}`;
     let cut = this.cuts.get(key);
     if (cut === undefined) {
@@ -43,6 +58,7 @@ export class TextFitter {
   }
 
   clear(): void {
+    this.ascii = undefined;
     this.widths.clear();
     this.cuts.clear();
   }

@@ -28,6 +28,7 @@ export function installGrid(t: Table): void {
   /** The DOM rows must follow the canvas in the next frame (not only once scrolling pauses). */
   let domDue = false;
   let settle = 0;
+  let lastMove = 0;
   /** The view the DOM rows were last drawn for. */
   let domAt = '';
   const painter = createPainter(t);
@@ -59,8 +60,6 @@ export function installGrid(t: Table): void {
   const syncDom = (view: View): void => {
     const n = st.shown.length;
     win = columnWindow(view.scrollLeft, view.width);
-    const pinX = `${view.scrollLeft}px`;
-    if (pinX !== pinnedAt) body.style.setProperty('--pin-x', (pinnedAt = pinX));
     const height = `${n * ROW_H}px`;
     const width = `${t.lay.totalWidth}px`;
     if (body.style.height !== height) body.style.height = height;
@@ -96,14 +95,24 @@ export function installGrid(t: Table): void {
     frame = 0;
     const view = readView();
     painter.paint(view);
-    clearTimeout(settle);
-    settle = 0;
-    if (domDue || domAt !== viewKey(view)) {
-      if (domDue) {
-        domDue = false;
-        syncDom(view);
-      } else settle = window.setTimeout(() => schedule(true), SETTLE_MS);
+    // the pinned DOM cells stay under the pinned columns drawn even while the rows wait (cheap: no
+    // layout, and the transparent rows are not painted)
+    const pinX = `${view.scrollLeft}px`;
+    if (pinX !== pinnedAt) body.style.setProperty('--pin-x', (pinnedAt = pinX));
+    if (domDue) {
+      domDue = false;
+      syncDom(view);
+    } else if (domAt !== viewKey(view)) {
+      lastMove = performance.now();
+      if (!settle) settle = window.setTimeout(settled, SETTLE_MS);
     }
+  };
+
+  /** Scrolling paused for SETTLE_MS: the DOM rows follow (one timer, re-armed while it goes on). */
+  const settled = (): void => {
+    const wait = lastMove + SETTLE_MS - performance.now();
+    settle = wait > 1 ? window.setTimeout(settled, wait) : 0;
+    if (!settle) schedule(true);
   };
 
   const schedule = (dom: boolean): void => {

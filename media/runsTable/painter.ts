@@ -64,14 +64,17 @@ export function createPainter(t: Table): Painter {
     if (ctx.font !== font) ctx.font = font;
   };
 
-  /** Draws s from x (or ending at x, right-aligned) within maxW, cut with an ellipsis if wider. */
-  const draw = (fit: TextFitter, s: string, x: number, y: number, maxW: number, right: boolean) => {
-    if (!s || maxW <= 0) return 0;
+  /** Draws s from x (right-aligned: ending at x + maxW) within maxW, cut with an ellipsis if wider. */
+  const draw = (fit: TextFitter, s: string, x: number, y: number, maxW: number, right: boolean): string => {
+    if (!s || maxW <= 0) return '';
     const cut = fit.fit(s, maxW);
-    const w = cut === s ? fit.width(s) : fit.width(cut);
     // an overflowing value is cut at the cell's end, from its start (as CSS does even when right-aligned)
-    ctx.fillText(cut, right && cut === s ? x + maxW - w : x, y);
-    return w;
+    if (right && cut === s) {
+      ctx.textAlign = 'right';
+      ctx.fillText(s, x + maxW, y);
+      ctx.textAlign = 'left';
+    } else ctx.fillText(cut, x, y);
+    return cut;
   };
 
   const nameCell = (pal: Palette, s: ShownRow, c: Cell, y: number, sel: number, fg: string) => {
@@ -93,13 +96,15 @@ export function createPainter(t: Table): Painter {
       x += SWATCH + SWATCH_GAP;
     }
     ctx.fillStyle = r.deleted ? pal.deleted : fg;
-    const w = draw(text, r.name, x, base, end - x, false);
+    const shown = draw(text, r.name, x, base, end - x, false);
+    if (!s.children && !r.deleted) return;
+    const w = text.width(shown);
     if (r.deleted && w > 0) ctx.fillRect(x, base - pal.strikeUp, w, pal.strikeH);
     x += w;
     ctx.fillStyle = pal.muted;
     if (s.children && x < end) {
       setFont(pal.smallFont);
-      x += draw(small, ` (${s.children})`, x, base, end - x, false);
+      x += small.width(draw(small, ` (${s.children})`, x, base, end - x, false));
       setFont(pal.font);
     }
     if (r.deleted && x < end) draw(text, ' (deleted)', x, base, end - x, false);
