@@ -158,9 +158,21 @@ export function createPainter(t: Table): Painter {
       const fg = sel >= 0 && shows(pal.selFg) ? pal.selFg : pal.fg;
       for (const c of cells) cell(pal, s, c, y, sel, fg);
       if (sel >= 0 && shows(pal.selOutline)) {
+        // each side dashed from its start, as Chromium draws a dashed outline
         ctx.strokeStyle = pal.selOutline;
-        ctx.setLineDash([3, 3]);
-        for (const c of cells) ctx.strokeRect(c.x + 0.5, y + 0.5, c.w - 1, ROW_H - 1);
+        ctx.setLineDash([3, 2]);
+        ctx.beginPath();
+        const line = (x0: number, y0: number, x1: number, y1: number) => {
+          ctx.moveTo(x0, y0);
+          ctx.lineTo(x1, y1);
+        };
+        for (const c of cells) {
+          line(c.x, y + 0.5, c.x + c.w, y + 0.5);
+          line(c.x, y + ROW_H - 0.5, c.x + c.w, y + ROW_H - 0.5);
+          line(c.x + 0.5, y, c.x + 0.5, y + ROW_H);
+          line(c.x + c.w - 0.5, y, c.x + c.w - 0.5, y + ROW_H);
+        }
+        ctx.stroke();
         ctx.setLineDash([]);
       } else if (i === st.active && shows(pal.focus)) {
         const c = cells.find((x) => x.col === t.lay.cols[st.activeCol]);

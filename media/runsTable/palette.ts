@@ -47,7 +47,6 @@ export function readPalette(grid: HTMLElement, ctx: CanvasRenderingContext2D): P
   const m = ctx.measureText('Hxg');
   const ascent = Math.round(m.fontBoundingBoxAscent);
   const descent = Math.round(m.fontBoundingBoxDescent);
-  const xHeight = ctx.measureText('x').actualBoundingBoxAscent;
   const status: Record<string, string> = {};
   for (const s of STATUS_VARS) status[s] = v(`--rt-${s}`);
   const charts = new Map<string, string>();
@@ -55,7 +54,8 @@ export function readPalette(grid: HTMLElement, ctx: CanvasRenderingContext2D): P
     font,
     smallFont: `${cs.fontStyle} ${cs.fontWeight} ${size * 0.9}px ${family}`,
     baseline: PAD_TOP + Math.floor((LINE_H - ascent - descent) / 2) + ascent,
-    strikeUp: Math.round(xHeight / 2),
+    // where Chromium draws a line-through, for the fonts tried (within a pixel)
+    strikeUp: Math.round(ascent * 0.4),
     strikeH: Math.max(1, Math.round(size / 14)),
     bg: v('--rt-bg') || 'transparent',
     fg: v('--rt-fg'),

@@ -88,7 +88,8 @@ test('10,000 runs: virtualised rows, scrolled to the middle', { timeout: 240000 
   // (> 50 ms) are broken down into script, rendering (style, layout) and the scripts that ran
   const profile = process.env.MLFLOW_PROFILE_SCROLL ? await heapSession(wb.page, webviewFrame(wb.page)) : undefined;
   if (profile) {
-    await ctx.browser.startTracing(wb.page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    const more = process.env.MLFLOW_PROFILE_CATEGORIES ? process.env.MLFLOW_PROFILE_CATEGORIES.split(',') : [];
+    await ctx.browser.startTracing(wb.page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', ...more] });
     await profile.session.send('Profiler.enable');
     await profile.session.send('Profiler.setSamplingInterval', { interval: 200 });
     await profile.session.send('Profiler.start');
@@ -155,11 +156,14 @@ test('10,000 runs: virtualised rows, scrolled to the middle', { timeout: 240000 
   console.log(`# renderer CPU per frame while scrolling: ${cpuPerFrame.toFixed(1)} ms of ${wallPerFrame.toFixed(1)} ms wall (load ${loadAverage()})`);
   console.log(`# long animation frames while scrolling: ${JSON.stringify(loaf)}`);
   if (profile) {
-    const trace = JSON.parse((await ctx.browser.stopTracing()).toString('utf8'));
+    const raw = await ctx.browser.stopTracing();
+    fs.mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, '.bench', 'runsTable-scroll.trace.json'), raw);
+    const trace = JSON.parse(raw.toString('utf8'));
     const byName = new Map();
     for (const e of trace.traceEvents ?? trace) if (e.ph === 'X' && e.dur) byName.set(e.name, (byName.get(e.name) || 0) + e.dur / 1000);
     const perFrame = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([k, ms]) => `${k} ${(ms / frames.length).toFixed(1)}`);
-    console.log(`# trace while scrolling, ms per frame by event (all threads): ${perFrame.join(', ')}`);
+    console.log(`# trace while scrolling (.bench/runsTable-scroll.trace.json), ms per frame by event (all threads): ${perFrame.join(', ')}`);
     const { profile: cpu } = await profile.session.send('Profiler.stop');
     fs.mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
     fs.writeFileSync(path.join(ROOT, '.bench', 'runsTable-scroll.cpuprofile'), JSON.stringify(cpu));
