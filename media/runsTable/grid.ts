@@ -29,8 +29,6 @@ export function installGrid(t: Table): void {
   let domDue = false;
   let settle = 0;
   let lastMove = 0;
-  /** The canvas draws every row in the next frame (not only those scrolled into view). */
-  let repaint = true;
   /** The view the DOM rows were last drawn for. */
   let domAt = '';
   const painter = createPainter(t);
@@ -96,8 +94,7 @@ export function installGrid(t: Table): void {
   const onFrame = (): void => {
     frame = 0;
     const view = readView();
-    painter.paint(view, repaint);
-    repaint = false;
+    painter.paint(view);
     // the pinned DOM cells stay under the pinned columns drawn even while the rows wait (cheap: no
     // layout, and the transparent rows are not painted)
     const pinX = `${view.scrollLeft}px`;
@@ -115,13 +112,11 @@ export function installGrid(t: Table): void {
   const settled = (): void => {
     const wait = lastMove + SETTLE_MS - performance.now();
     settle = wait > 1 ? window.setTimeout(settled, wait) : 0;
-    if (!settle) schedule(true, true);
+    if (!settle) schedule(true);
   };
 
-  /** dom: the DOM rows follow in this frame too; scrolled: only the scroll position (or hover) changed. */
-  const schedule = (dom: boolean, scrolled = false): void => {
+  const schedule = (dom: boolean): void => {
     if (dom) domDue = true;
-    if (!scrolled) repaint = true;
     if (!frame) frame = requestAnimationFrame(onFrame);
   };
 
@@ -155,7 +150,7 @@ export function installGrid(t: Table): void {
     painter.restyle();
     schedule(false);
   };
-  grid.addEventListener('scroll', () => schedule(false, true));
+  grid.addEventListener('scroll', () => schedule(false));
   grid.addEventListener('focus', restyle);
   grid.addEventListener('blur', restyle);
   const themed = new MutationObserver(restyle);
@@ -164,7 +159,7 @@ export function installGrid(t: Table): void {
   new ResizeObserver(() => schedule(true)).observe(grid);
   // the row under the pointer is drawn hovered (DOM rows are transparent: :hover shows nothing)
   const hover = (y: number | undefined) => {
-    if (painter.hover(y, grid.scrollTop)) schedule(false, true);
+    if (painter.hover(y, grid.scrollTop)) schedule(false);
   };
   grid.addEventListener('mousemove', (e) => {
     const y = e.clientY - painter.canvas.getBoundingClientRect().top;

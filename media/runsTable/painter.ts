@@ -34,8 +34,7 @@ export interface View {
 
 export interface Painter {
   canvas: HTMLCanvasElement;
-  /** full: what the rows show changed (not only where the grid is scrolled): draw every row. */
-  paint(view: View, full: boolean): void;
+  paint(view: View): void;
   /** Colours or font changed (theme, focus): read them again at the next paint. */
   restyle(): void;
   /** The pointer's y over the canvas (hover), undefined when it is elsewhere: whether the hovered row changed. */
@@ -131,12 +130,13 @@ export function createPainter(t: Table): Painter {
   };
 
   /** Rows first..last of the cells, over x0..x1: backgrounds, bottom borders, text, outlines. */
-  const band = (pal: Palette, cells: Cell[], x0: number, x1: number, first: number, last: number, top: number) => {
+  const band = (pal: Palette, cells: Cell[], x0: number, x1: number, rows: { first: number; last: number; top: number; h: number }) => {
     const { st } = t;
+    const { first, last, top } = rows;
     if (x1 <= x0) return;
     ctx.fillStyle = pal.bg;
-    ctx.fillRect(x0, first * ROW_H - top, x1 - x0, (last - first) * ROW_H);
-    const hoverRow = hovered(top);
+    ctx.fillRect(x0, 0, x1 - x0, rows.h);
+    const hoverRow = hoverY === undefined ? -1 : Math.floor((hoverY + top) / ROW_H);
     for (let i = first; i < last; i++) {
       const s = st.shown[i];
       const y = i * ROW_H - top;
@@ -182,20 +182,7 @@ export function createPainter(t: Table): Painter {
     }
   };
 
-  const hovered = (top: number) => (hoverY === undefined ? -1 : Math.floor((hoverY + top) / ROW_H));
-  /** What the canvas shows: rows from `top`, and what else it was drawn for (a blit needs the same). */
-  let shown = { top: NaN, key: '', hover: -1 };
-
-  /** Moves what is drawn by dy (device pixels are whole): the rows still in view are not drawn again. */
-  const blit = (dy: number, dpr: number) => {
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.globalCompositeOperation = 'copy';
-    ctx.drawImage(canvas, 0, -dy * dpr);
-    ctx.restore();
-  };
-
-  const paint = (view: View, full: boolean) => {
+  const paint = (view: View) => {
     const { st, lay } = t;
     const n = st.shown.length;
     const w = Math.max(0, view.width);
@@ -217,7 +204,6 @@ export function createPainter(t: Table): Painter {
       p = readPalette(t.grid, ctx);
       text.clear();
       small.clear();
-      full = true;
     }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     setFont(p.font);
@@ -240,33 +226,14 @@ export function createPainter(t: Table): Painter {
       }
     });
     const right = Math.min(w, lay.totalWidth - view.scrollLeft);
-    const rows = (a: number, b: number) => {
-      a = Math.max(a, first);
-      b = Math.min(b, last);
-      if (a >= b) return;
-      // the scrolled columns, then the pinned ones over them (what scrolls under them is covered)
-      band(p!, scrolled, pinnedW, right, a, b, top);
-      if (right < w) {
-        ctx.fillStyle = p!.bg;
-        ctx.fillRect(right, a * ROW_H - top, w - right, (b - a) * ROW_H);
-      }
-      band(p!, pinned, 0, Math.min(pinnedW, w), a, b, top);
-    };
-    // scrolled up or down only: what stays in view moves, and only the rows coming into view (and
-    // the hovered row, if it changed) are drawn
-    const drawnFor = `${key}:${view.scrollLeft}`;
-    const dy = top - shown.top;
-    const hover = hovered(top);
-    if (!full && drawnFor === shown.key && Math.abs(dy) < h && Number.isInteger(dy * dpr)) {
-      if (dy) blit(dy, dpr);
-      if (dy > 0) rows(Math.floor((top + h - dy) / ROW_H), last);
-      else if (dy < 0) rows(first, Math.ceil((top - dy) / ROW_H));
-      if (hover !== shown.hover) {
-        rows(shown.hover, shown.hover + 1);
-        rows(hover, hover + 1);
-      }
-    } else rows(first, last);
-    shown = { top, key: drawnFor, hover };
+    // the scrolled columns, then the pinned ones over them (what scrolls under them is covered)
+    const rows = { first, last, top, h };
+    band(p, scrolled, pinnedW, right, rows);
+    if (right < w) {
+      ctx.fillStyle = p.bg;
+      ctx.fillRect(right, 0, w - right, h);
+    }
+    band(p, pinned, 0, Math.min(pinnedW, w), rows);
   };
 
   return {
