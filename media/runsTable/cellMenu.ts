@@ -17,9 +17,9 @@ function cellEntries(t: Table, i: number, k: number): MenuEntries {
 export function installMenus(t: Table): void {
   const { st, grid, body, head } = t;
   body.addEventListener('contextmenu', (e) => {
-    const target = e.target as HTMLElement;
-    const i = Number(target.closest<HTMLElement>('.row')?.dataset.index);
-    const k = t.lay.cols.findIndex((c) => c.id === target.closest<HTMLElement>('.cell')?.dataset.col);
+    const target = t.targetOf(e);
+    const i = Number(target?.closest<HTMLElement>('.row')?.dataset.index);
+    const k = t.lay.cols.findIndex((c) => c.id === target?.closest<HTMLElement>('.cell')?.dataset.col);
     if (!Number.isInteger(i) || k < 0) return;
     e.preventDefault();
     st.active = i;

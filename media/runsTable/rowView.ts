@@ -41,7 +41,7 @@ export function newRowView(): RowView {
   return { el: h('div', { role: 'row', class: 'row' }), index: -1, run: '', win: '', cells: [], swatch: undefined, attrs: {} };
 }
 
-function statusIcon(s: string): { text: string; cls: string } {
+export function statusIcon(s: string): { text: string; cls: string } {
   switch (s) {
     case 'RUNNING':
       return { text: '●', cls: 'running' };

@@ -67,6 +67,8 @@ export interface Table {
   renderHead(): void;
   redraw(all?: boolean): void;
   redrawDecorations(): void;
+  /** The element under a pointer event in DOM rows brought up to date with the canvas (grid.ts). */
+  targetOf(e: MouseEvent): HTMLElement | null;
   rebuild(columnsToo?: boolean): void;
   renderSelection(): void;
   clickSelect(i: number, range: boolean, toggle: boolean): void;
@@ -131,6 +133,7 @@ export function createTable(host: Host): Table {
     renderHead: unset,
     redraw: unset,
     redrawDecorations: unset,
+    targetOf: unset,
     rebuild: unset,
     renderSelection: unset,
     clickSelect: unset,
