@@ -20,6 +20,7 @@ import type { Run, TrackingStore } from '../../src/tracking/types';
 import { CASES, type SideBySideCase } from './dataLayerCases';
 import { generateStore, type GeneratedStore } from './generateStore';
 import { benchReport, loadAverages, median } from './report';
+import { wasmStartupSeconds } from './wasmFloor';
 import { findMlflowPython, nodeForEngine, prepareOurChild, readRecordedTimings, recordedSeconds, timeMlflowPython, timeOurs, type ProcessSample } from './sideBySide';
 
 const FULL_RUNS = 5000;
@@ -274,6 +275,19 @@ async function sideBySide(store: GeneratedStore): Promise<void> {
     }
     if (pass !== undefined) line.pass = pass;
     emit(line);
+  }
+  const wasmFirst = got.get('sqlite-wasm.first100');
+  const floor = wasmFirst && wasmStartupSeconds(path.resolve(__dirname, '..', '..'));
+  if (wasmFirst && floor !== undefined) {
+    const mlflowCold = wasmFirst.mlflow.length ? median(wasmFirst.mlflow.map((s) => s.cold)) : undefined;
+    emit({
+      bench: 'dataLayer',
+      id: 'sqlite-wasm.startup',
+      label: `SQLite's WASM (sql.js) starting in a fresh Node ${process.version} process, before any store is read: what the sql.js rows cannot go below`,
+      seconds: round(floor),
+      ...(mlflowCold !== undefined ? { mlflow: round(mlflowCold), ratio: round(mlflowCold / floor, 1) } : {}),
+      note: "load and compile the engine, open an empty in-memory database, two tiny statements (wasmFloor.ts); the ratio is MLflow's cold first page over it",
+    });
   }
 }
 

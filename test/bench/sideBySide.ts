@@ -44,9 +44,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
       clearTimeout(timer);
       resolve({ code: null, stdout, stderr: stderr + String(e) });
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr: signal ? `${stderr}killed by ${signal}` : stderr });
     });
   });
 }

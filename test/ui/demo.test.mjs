@@ -15,15 +15,38 @@ const T = { timeout: 120000 };
 
 const row = (label) =>
   ctx.wb.page.getByRole('tree', { name: 'Experiments' }).locator('.monaco-list-row[role="treeitem"]').filter({ has: ctx.wb.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
-/** Runs a context-menu entry (VS Code menus act on mouse-up over a hovered item). */
-async function contextMenu(target, entry) {
-  await target.click({ button: 'right' });
-  const item = ctx.wb.page.locator('.context-view .action-menu-item', { hasText: entry }).first();
+/** Waits until `target` stops moving: the tree redraws while the demo's RUNNING run refreshes. */
+async function settled(target) {
+  let last;
+  for (let i = 0; i < 20; i++) {
+    const box = await target.boundingBox();
+    if (box && last && box.x === last.x && box.y === last.y) return;
+    last = box;
+    await ctx.wb.page.waitForTimeout(150);
+  }
+}
+/**
+ * Right-clicks `target` and runs a context-menu entry (VS Code menus act on mouse-up over a hovered
+ * item). `select` makes the selection first. A right-click that a redraw moved onto another row (that
+ * row then has the focus) is undone and made again, selection included, up to 3 times, logged.
+ */
+async function contextMenu(target, entry, select = async () => {}) {
+  const page = ctx.wb.page;
+  for (let attempt = 1; ; attempt++) {
+    await select();
+    await settled(target);
+    await target.click({ button: 'right' });
+    if (await target.evaluate((el) => el.classList.contains('focused'))) break;
+    await page.keyboard.press('Escape');
+    assert.ok(attempt < 3, `the right-click on the row landed on another row ${attempt} times`);
+    console.log(`contextMenu(${entry}): the right-click landed on another row (the tree redrew); again (${attempt + 1}/3)`);
+  }
+  const item = page.locator('.context-view .action-menu-item', { hasText: entry }).first();
   await item.waitFor();
   await item.hover();
-  await ctx.wb.page.waitForTimeout(150);
-  await ctx.wb.page.mouse.down();
-  await ctx.wb.page.mouse.up();
+  await page.waitForTimeout(150);
+  await page.mouse.down();
+  await page.mouse.up();
 }
 async function expand(label) {
   const r = row(label);
@@ -80,10 +103,12 @@ test('hovering a metric key shows a sparkline of it in the latest run', T, shotO
 test('three runs selected in the explorer compare in one chart per metric', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
   await wb.openView('MLflow');
-  await row('lr-0.03').click();
-  await row('lr-0.01').click({ modifiers: ['Control'] });
-  await row('lr-0.003').click({ modifiers: ['Control'] });
-  await contextMenu(row('lr-0.003'), 'Compare Runs');
+  await contextMenu(row('lr-0.003'), 'Compare Runs', async () => {
+    await settled(row('lr-0.03'));
+    await row('lr-0.03').click();
+    await row('lr-0.01').click({ modifiers: ['Control'] });
+    await row('lr-0.003').click({ modifiers: ['Control'] });
+  });
   const frame = wb.webview();
   await frame.locator('canvas').first().waitFor({ timeout: 30000 });
   await frame.locator('text=lr-0.003').first().waitFor();
@@ -94,8 +119,7 @@ test('three runs selected in the explorer compare in one chart per metric', T, s
 test('run details show what the run recorded', T, shotOnFail(ctx, async () => {
   const { wb } = ctx;
   await wb.runCommand('View: Close All Editors');
-  await row('lr-0.003').click();
-  await contextMenu(row('lr-0.003'), 'Open Run Details');
+  await contextMenu(row('lr-0.003'), 'Open Run Details', () => row('lr-0.003').click());
   const frame = wb.webview();
   await frame.locator('text=val_accuracy').first().waitFor({ timeout: 30000 });
   await wb.page.waitForTimeout(500);
