@@ -96,6 +96,20 @@ class Workbench {
       await this.page.waitForFunction(el => el.getAttribute('aria-expanded') === 'true', await row.elementHandle());
     }
   }
+  /** Right-clicks `target` and runs the context-menu entry `entry`. */
+  async contextMenu(target, entry) {
+    await target.click({ button: 'right' });
+    await this.runMenuEntry(entry);
+  }
+  /** Runs an entry of the open context menu (VS Code menus act on mouse-up over a hovered item). */
+  async runMenuEntry(entry) {
+    const item = this.page.locator('.context-view .action-menu-item', { hasText: entry }).first();
+    await item.waitFor();
+    await item.hover();
+    await this.page.waitForTimeout(150);
+    await this.page.mouse.down();
+    await this.page.mouse.up();
+  }
   /** Rows currently rendered in the side bar (virtualised: only what is on screen). */
   async treeLabels() {
     return this.page.$$eval('.part.sidebar .monaco-list-row[role="treeitem"]', els => els.map(e => ({

@@ -26,9 +26,9 @@ async function settled(target) {
   }
 }
 /**
- * Right-clicks `target` and runs a context-menu entry (VS Code menus act on mouse-up over a hovered
- * item). `select` makes the selection first. A right-click that a redraw moved onto another row (that
- * row then has the focus) is undone and made again, selection included, up to 3 times, logged.
+ * Right-clicks `target` and runs a context-menu entry; `select` makes the selection first. A right-click
+ * that a redraw moved onto another row (that row then has the focus) is undone and made again,
+ * selection included, up to 3 times, logged.
  */
 async function contextMenu(target, entry, select = async () => {}) {
   const page = ctx.wb.page;
@@ -41,12 +41,7 @@ async function contextMenu(target, entry, select = async () => {}) {
     assert.ok(attempt < 3, `the right-click on the row landed on another row ${attempt} times`);
     console.log(`contextMenu(${entry}): the right-click landed on another row (the tree redrew); again (${attempt + 1}/3)`);
   }
-  const item = page.locator('.context-view .action-menu-item', { hasText: entry }).first();
-  await item.waitFor();
-  await item.hover();
-  await page.waitForTimeout(150);
-  await page.mouse.down();
-  await page.mouse.up();
+  await ctx.wb.runMenuEntry(entry);
 }
 async function expand(label) {
   const r = row(label);

@@ -109,15 +109,6 @@ async function reveal(wb, label) {
   await row.scrollIntoViewIfNeeded();
   return row;
 }
-async function contextMenu(wb, target, entry) {
-  await target.click({ button: 'right' });
-  const item = wb.page.locator('.context-view .action-menu-item', { hasText: entry }).first();
-  await item.waitFor();
-  await item.hover();
-  await wb.page.waitForTimeout(150);
-  await wb.page.mouse.down();
-  await wb.page.mouse.up();
-}
 async function expandRow(wb, label) {
   const row = await reveal(wb, label);
   if ((await row.getAttribute('aria-expanded')) === 'false') {
@@ -166,7 +157,7 @@ test('run details: name, params, tags, note and artifact names displayed as text
   await closeEditors(wb);
   const row = await reveal(wb, H.runNames[0]);
   await row.click();
-  await contextMenu(wb, row, 'Open Run Details');
+  await wb.contextMenu(row, 'Open Run Details');
   const f = wb.webview(OURS);
   await f.locator('h1.title').waitFor({ timeout: 30000 });
   assert.equal(await f.locator('h1.title').innerText(), H.runNames[0]);
@@ -196,7 +187,7 @@ test('compare: hostile metric keys and run names in charts, legends and the para
   await (await reveal(wb, H.runNames[0])).click();
   await (await reveal(wb, H.runNames[1])).click({ modifiers: ['Control'] });
   await (await reveal(wb, H.runNames[2])).click({ modifiers: ['Control'] });
-  await contextMenu(wb, wb.treeRow(H.runNames[2]).first(), 'Compare Runs');
+  await wb.contextMenu(wb.treeRow(H.runNames[2]).first(), 'Compare Runs');
   const f = wb.webview(OURS);
   await f.locator('canvas').first().waitFor({ timeout: 30000 });
   await wb.page.waitForTimeout(800);

@@ -30,15 +30,6 @@ async function expand(label) {
   // closes) a quick input opened meanwhile: move it over the editor area
   await ctx.wb.page.mouse.move(900, 450);
 }
-async function contextMenu(target, entry) {
-  await target.click({ button: 'right' });
-  const item = ctx.wb.page.locator('.context-view .action-menu-item', { hasText: entry }).first();
-  await item.waitFor();
-  await item.hover();
-  await ctx.wb.page.waitForTimeout(150);
-  await ctx.wb.page.mouse.down();
-  await ctx.wb.page.mouse.up();
-}
 
 /** WCAG contrast of a CSS colour (#hex or rgb(a)(), translucent ones composited as drawn) against an opaque background. */
 function contrast(color, background) {
@@ -113,7 +104,7 @@ test('#8 #7 plots: axis titles, whole-step ticks, a NaN/±∞ legend, "no point 
   await row('lr-0.1').click();
   await row('lr-0.003').click({ modifiers: ['Control'] });
   await row('baseline-mlp').click({ modifiers: ['Control'] });
-  await contextMenu(row('baseline-mlp'), 'Compare Runs');
+  await ctx.wb.contextMenu(row('baseline-mlp'), 'Compare Runs');
   const frame = wb.webview();
   await frame.locator('#app[data-draw-ms]').waitFor({ timeout: 30000 });
   await frame.locator('.chart-key .legend-item[data-marker="NaN"]').first().waitFor({ timeout: 30000 });
@@ -157,7 +148,7 @@ test('#11 the demo: the live run draws one curve; the registered model opens as 
   const runDir = fs.readdirSync(path.join(store, '418562371084205917')).map((d) => path.join(store, '418562371084205917', d)).find((d) => fs.existsSync(path.join(d, 'metrics', 'train', 'loss')) && /RUNNING|status: 1/.test(fs.readFileSync(path.join(d, 'meta.yaml'), 'utf8')));
   if (runDir) for (let i = 0; i < 3; i++) appendLivePoint(runDir);
   await row('resnet-long-run').click();
-  await contextMenu(row('resnet-long-run'), 'Plot Metrics');
+  await ctx.wb.contextMenu(row('resnet-long-run'), 'Plot Metrics');
   const frame = wb.webview();
   await frame.locator('#app[data-draw-ms]').waitFor({ timeout: 30000 });
   await wb.page.waitForTimeout(800);
@@ -172,7 +163,7 @@ test('#11 the demo: the live run draws one curve; the registered model opens as 
     if ((await r.getAttribute('aria-expanded')) === 'false') await r.click();
   }
   await mrow('Source run: tuned-logreg').waitFor({ timeout: 20000 });
-  await contextMenu(mrow('MLmodel'), 'Show Model Summary');
+  await ctx.wb.contextMenu(mrow('MLmodel'), 'Show Model Summary');
   const summary = wb.webview();
   await summary.locator('text=sepal_length').first().waitFor({ timeout: 30000 });
   await summary.locator('text=/input example/i').first().waitFor();
